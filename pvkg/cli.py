@@ -1,0 +1,258 @@
+"""The ``pvkg`` command line: thin commands that call library functions.
+
+Exit codes (README): 0 ok / conforms, 1 does not conform (a Violation), 2 bad input (nothing
+stored), 3 internal or store error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from pvkg import __version__
+from pvkg.errors import InputError, PvkgError, StoreError
+from pvkg.settings import Settings
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="pvkg",
+    help="Knowledge graph and compliance checks for Latvian public-service governance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export the graph: DCAT-AP catalogue, CPSV-AP services, full dump.")
+app.add_typer(export_app, name="export")
+
+T = TypeVar("T")
+
+StoreDirOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="On-disk store directory (default: $PVKG_STORE or ./pvkg-data)."),
+]
+StoreUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store-url", help="A SPARQL 1.1 Protocol + Graph Store Protocol server instead."
+    ),
+]
+
+
+class Profile(str, Enum):
+    policy = "policy"
+    cpsv_ap = "cpsv-ap"
+    all = "all"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+    jsonld = "jsonld"
+    csv = "csv"
+    html = "html"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class DumpFormat(str, Enum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+
+
+def _settings(store: Path | None = None, store_url: str | None = None) -> Settings:
+    settings = Settings.from_env()
+    if store is not None:
+        settings = settings.with_(store_path=store, store_url=None)
+    if store_url is not None:
+        settings = settings.with_(store_url=store_url)
+    return settings
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command body and turn pvkg errors into a message and an exit code."""
+    try:
+        code = action()
+    except InputError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except StoreError as err:
+        typer.echo(f"store error: {err}", err=True)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    except PvkgError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    raise typer.Exit(code)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"pvkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Knowledge graph and compliance checks for Latvian public-service governance."""
+
+
+@app.command()
+def check() -> None:
+    """Check the ontology with HermiT (consistency, satisfiable classes) and that every term
+    used in shapes/ and queries/ is declared."""
+
+    def body() -> int:
+        from pvkg.ontology_check import run_check
+
+        report = run_check(_settings())
+        typer.echo(report.summary())
+        return EXIT_OK if report.ok else EXIT_VIOLATION
+
+    _run(body)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Portfolio files: .csv, .xlsx, .ttl, .jsonld, .rdf, .nt")],
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+    submitter: Annotated[
+        str | None, typer.Option(help="Who submits (recorded in the provenance).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Force the text encoding of CSV files.")
+    ] = None,
+) -> None:
+    """Validate, then store each file as its institution's new current portfolio version."""
+
+    def body() -> int:
+        from pvkg.load_command import load_files
+
+        return load_files(
+            _settings(store, store_url), paths, submitter=submitter, encoding=encoding
+        )
+
+    _run(body)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Portfolio files, validated together.")],
+    profile: Annotated[Profile, typer.Option(help="Which rules to check.")] = Profile.policy,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force the text encoding of CSV files.")] = None,
+) -> None:
+    """Validate portfolio files against the policy rules and/or CPSV-AP; stores nothing."""
+
+    def body() -> int:
+        from pvkg.validate_command import validate_files
+
+        return validate_files(
+            _settings(), paths, profile=profile.value, fmt=fmt.value, output=output, encoding=encoding
+        )
+
+    _run(body)
+
+
+@app.command()
+def query(
+    name_or_file: Annotated[str, typer.Argument(help="A curated query name or a .rq file.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="KEY=VALUE, repeatable.")
+    ] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """Run a curated query (queries/NAME.rq) or a SPARQL file against the store."""
+
+    def body() -> int:
+        from pvkg.query_command import run_query
+
+        return run_query(_settings(store, store_url), name_or_file, param or [], fmt.value)
+
+    _run(body)
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option(help="Load the invented demo portfolios first.")] = False,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    admin_token: Annotated[
+        str | None, typer.Option(help="Admin bearer token (else $PVKG_ADMIN_TOKEN).")
+    ] = None,
+) -> None:
+    """Serve the SPARQL endpoint, API, dashboard and catalogue over HTTP."""
+
+    def body() -> int:
+        from pvkg.serve_command import serve as run_server
+
+        settings = _settings(store, store_url)
+        if admin_token:
+            settings = settings.with_(admin_token=admin_token)
+        return run_server(settings, demo=demo, host=host, port=port)
+
+    _run(body)
+
+
+@export_app.command("dump")
+def export_dump(
+    fmt: Annotated[DumpFormat, typer.Option("--format", help="RDF syntax.")] = DumpFormat.nq,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")] = None,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """Every graph of the store, as stored (nq/trig); the current view for triple syntaxes."""
+
+    def body() -> int:
+        from pvkg.bootstrap import open_ready_store
+
+        with open_ready_store(_settings(store, store_url)) as opened:
+            data = (
+                opened.dump(fmt.value)
+                if fmt.value in ("nq", "trig")
+                else opened.serialize_graph(None, fmt.value)
+            )
+        _write_output(data, output)
+        return EXIT_OK
+
+    _run(body)
+
+
+def _write_output(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

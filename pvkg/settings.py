@@ -1,0 +1,109 @@
+"""One settings object, read from the environment once and passed down.
+
+No other module reads ``os.environ``. Every field has a line in the README's settings table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pvkg.errors import InputError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"setting {name}: {raw!r} is not a number") from None
+    if value <= 0:
+        raise InputError(f"setting {name}: must be positive, got {raw!r}")
+    return value
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"setting {name}: {raw!r} is not a whole number") from None
+    if value <= 0:
+        raise InputError(f"setting {name}: must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable in pvkg. Build it with :meth:`from_env`, tweak with :meth:`with_`.
+
+    >>> Settings().store_path.name
+    'pvkg-data'
+    """
+
+    store_path: Path = Path("pvkg-data")
+    store_url: str | None = None
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    reference_dir: Path = PROJECT_ROOT / "reference"
+    query_timeout_s: float = 30.0
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_rows: int = 100_000
+    max_cell_chars: int = 10_000
+    max_result_rows: int = 100_000
+    admin_token: str | None = None
+    tokens_file: Path | None = None
+    service_allowlist: tuple[str, ...] = field(default_factory=tuple)
+    base_url: str = "http://127.0.0.1:8000"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read ``PVKG_*`` variables; fail fast on bad values.
+
+        Raises:
+            InputError: a variable holds a value of the wrong type or range.
+        """
+        env = dict(os.environ if env is None else env)
+        base = cls()
+        values: dict[str, object] = {}
+        if "PVKG_STORE" in env:
+            values["store_path"] = Path(env["PVKG_STORE"])
+        if env.get("PVKG_STORE_URL"):
+            values["store_url"] = env["PVKG_STORE_URL"]
+        for key, name in [
+            ("PVKG_ONTOLOGY_DIR", "ontology_dir"),
+            ("PVKG_SHAPES_DIR", "shapes_dir"),
+            ("PVKG_QUERIES_DIR", "queries_dir"),
+            ("PVKG_REFERENCE_DIR", "reference_dir"),
+        ]:
+            if key in env:
+                values[name] = Path(env[key])
+        if "PVKG_QUERY_TIMEOUT" in env:
+            values["query_timeout_s"] = _positive_float(
+                "PVKG_QUERY_TIMEOUT", env["PVKG_QUERY_TIMEOUT"]
+            )
+        for key, name in [
+            ("PVKG_MAX_UPLOAD_BYTES", "max_upload_bytes"),
+            ("PVKG_MAX_ROWS", "max_rows"),
+            ("PVKG_MAX_CELL_CHARS", "max_cell_chars"),
+            ("PVKG_MAX_RESULT_ROWS", "max_result_rows"),
+        ]:
+            if key in env:
+                values[name] = _positive_int(key, env[key])
+        if env.get("PVKG_ADMIN_TOKEN"):
+            values["admin_token"] = env["PVKG_ADMIN_TOKEN"]
+        if env.get("PVKG_TOKENS_FILE"):
+            values["tokens_file"] = Path(env["PVKG_TOKENS_FILE"])
+        if env.get("PVKG_SERVICE_ALLOWLIST"):
+            values["service_allowlist"] = tuple(
+                url.strip() for url in env["PVKG_SERVICE_ALLOWLIST"].split(",") if url.strip()
+            )
+        if env.get("PVKG_BASE_URL"):
+            values["base_url"] = env["PVKG_BASE_URL"].rstrip("/")
+        return replace(base, **values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (CLI options override the environment)."""
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,201 @@
+"""The embedded store: pyoxigraph on disk (or in memory for tests)."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, StoreError, StoreLocked
+from pvkg.namespaces import PREFIXES
+from pvkg.store._bindings import bind_values
+from pvkg.store._base import QueryAnswer, SelectResult, Store
+from pvkg.store._formats import rdf_format
+from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
+
+
+def _open(path: Path | None) -> ox.Store:
+    if path is None:
+        return ox.Store()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as err:
+        text = str(err)
+        if "lock" in text.lower():
+            raise StoreLocked(
+                f"store directory {path} is already open in another process; only one process "
+                "may open an on-disk store: stop it, or reach it over HTTP with --store-url"
+            ) from None
+        raise StoreError(f"cannot open store directory {path}: {text}") from None
+
+
+class LocalStore(Store):
+    """A pyoxigraph store. ``path=None`` gives a temporary in-memory store.
+
+    >>> store = LocalStore(None)
+    >>> store.load_data(b"<urn:a> <urn:p> 1 .", "nt", graph="urn:g")
+    >>> store.count("urn:g")
+    1
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.location = str(path) if path is not None else ":memory:"
+        self._path = path
+        self._store = _open(path)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryAnswer:
+        kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            sparql = bind_values(sparql, bindings)
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        try:
+            answer = self._store.query(sparql, **kwargs)
+            return _materialise(answer, deadline, timeout_s)
+        except SyntaxError as err:
+            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+        except OSError as err:
+            raise StoreError(f"query failed: {err}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as err:
+            raise QuerySyntaxError(f"SPARQL update syntax error: {err}") from None
+        except OSError as err:
+            raise StoreError(f"update failed, nothing written: {err}") from None
+
+    # -- graph operations ----------------------------------------------------------------------
+
+    def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        self._atomic_replace(graph, list(to_quads(triples, graph)))
+
+    def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        try:
+            self._store.extend(to_quads(triples, graph))
+        except OSError as err:
+            raise StoreError(f"write failed, nothing written: {err}") from None
+
+    def load_data(
+        self, data: bytes, fmt: str, *, graph: str | None = None, replace: bool = False
+    ) -> None:
+        info = rdf_format(fmt)
+        try:
+            parsed = list(ox.parse(data, format=info.oxigraph))
+        except SyntaxError as err:
+            raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
+        if not info.quads:
+            target = graph_node(graph)
+            parsed = [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
+        if replace:
+            self._atomic_replace(graph, parsed)
+            return
+        try:
+            self._store.extend(parsed)
+        except OSError as err:
+            raise StoreError(f"write failed, nothing written: {err}") from None
+
+    def _atomic_replace(self, graph: str | None, quads: list[ox.Quad]) -> None:
+        """CLEAR then INSERT DATA in one update request, which pyoxigraph runs as one transaction."""
+        text = io.StringIO()
+        text.write("CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>")
+        text.write(" ;\nINSERT DATA {\n")
+        _write_quads(text, quads)
+        text.write("}")
+        try:
+            self._store.update(text.getvalue())
+        except OSError as err:
+            raise StoreError(f"write failed, nothing written: {err}") from None
+
+    def drop_graph(self, graph: str) -> None:
+        try:
+            self._store.remove_graph(ox.NamedNode(graph))
+        except OSError as err:
+            raise StoreError(f"cannot drop graph {graph}: {err}") from None
+
+    def graph_names(self) -> list[str]:
+        names = []
+        for name in self._store.named_graphs():
+            if isinstance(name, ox.NamedNode) and next(
+                iter(self._store.quads_for_pattern(None, None, None, name)), None
+            ):
+                names.append(name.value)
+        return sorted(names)
+
+    def triples(self, graph: str | None) -> Iterator[Triple]:
+        for quad in self._store.quads_for_pattern(None, None, None, graph_node(graph)):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def count(self, graph: str | None = None) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph_node(graph)))
+
+    def serialize_graph(self, graph: str | None, fmt: str) -> bytes:
+        info = rdf_format(fmt)
+        if info.quads:
+            raise StoreError(f"{info.name} is a dataset syntax; use dump() for the whole store")
+        return self._store.dump(
+            format=info.oxigraph, from_graph=graph_node(graph), prefixes=PREFIXES
+        ) or b""
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        info = rdf_format(fmt)
+        if not info.quads:
+            raise StoreError(f"{info.name} holds one graph only; a store dump needs nq or trig")
+        return self._store.dump(format=info.oxigraph) or b""
+
+    def close(self) -> None:
+        if self._path is not None:
+            self._store.flush()
+        del self._store
+
+
+def _write_quads(out: io.StringIO, quads: Iterable[ox.Quad]) -> None:
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            out.write(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+        else:
+            out.write(f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n")
+
+
+def _materialise(answer: object, deadline: float | None, timeout_s: float | None) -> QueryAnswer:
+    """Pull a lazy pyoxigraph answer into plain rdflib terms, checking the deadline per row."""
+
+    def check() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout(f"query exceeded its {timeout_s:g} s time limit")
+
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = []
+        for solution in answer:
+            check()
+            rows.append(
+                tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in variables)
+            )
+        return SelectResult(variables, rows)
+    graph = Graph()
+    for triple in answer:  # QueryTriples
+        check()
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph

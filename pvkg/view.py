@@ -1,0 +1,85 @@
+"""The current view: the store's default graph as the union of every *published* graph.
+
+Analysts query the default graph and expect "what is true now": the ontology, the reference
+data, the registry and each institution's **current** portfolio version, but not superseded
+versions. Querying a list of graphs makes every triple lookup visit each graph (1,000
+institutions = 1,000 lookups), so instead the default graph holds a materialised copy of the
+published graphs, maintained in the same atomic update that changes what is published.
+Which graphs are published is recorded in the registry graph (``<g> pv:inView true``).
+
+Every function here builds one SPARQL Update request, so it works the same on the embedded
+store and on a remote SPARQL 1.1 server, and the whole change is one transaction.
+"""
+
+from __future__ import annotations
+
+from pvkg.namespaces import PV, REGISTRY_GRAPH
+from pvkg.store import SelectResult, Store
+
+_IN_VIEW = f"<{PV['inView']}>"
+_REGISTRY = f"<{REGISTRY_GRAPH}>"
+
+
+def unpublish_update(graph: str) -> str:
+    """Update text removing ``graph`` from the view, keeping triples other published graphs hold."""
+    return f"""
+DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{
+    GRAPH ?other {{ ?s ?p ?o }}
+    GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }}
+    FILTER (?other != <{graph}>)
+  }}
+}} ;
+DELETE DATA {{ GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }} }}"""
+
+
+def publish_update(graph: str) -> str:
+    """Update text copying ``graph`` into the view and marking it published."""
+    return f"""
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ;
+INSERT DATA {{ GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }} }}"""
+
+
+def swap_update(new: str | None, old: str | None, extra: str = "") -> str:
+    """One update request: unpublish ``old``, publish ``new``, then run ``extra`` (if any)."""
+    parts = []
+    if old is not None and old != new:
+        parts.append(unpublish_update(old))
+    if new is not None:
+        parts.append(publish_update(new))
+    if extra.strip():
+        parts.append(extra)
+    return " ;\n".join(parts)
+
+
+def publish(store: Store, graph: str, *, replacing: str | None = None, extra: str = "") -> None:
+    """Atomically put ``graph`` into the view (taking ``replacing`` out) and run ``extra``.
+
+    Raises:
+        StoreError: the update failed; the view and registry are unchanged.
+    """
+    store.update(swap_update(graph, replacing, extra))
+
+
+def unpublish(store: Store, graph: str, *, extra: str = "") -> None:
+    """Atomically take ``graph`` out of the view."""
+    store.update(swap_update(None, graph, extra))
+
+
+def published_graphs(store: Store) -> list[str]:
+    """The graphs currently mirrored into the default graph."""
+    result = store.query(
+        f"SELECT ?g WHERE {{ GRAPH {_REGISTRY} {{ ?g {_IN_VIEW} true }} }} ORDER BY ?g"
+    )
+    assert isinstance(result, SelectResult)
+    return [str(g) for g in result.column("g")]
+
+
+def rebuild(store: Store) -> None:
+    """Recompute the default graph from the published graphs (after manual edits)."""
+    graphs = published_graphs(store)
+    inserts = " ;\n".join(
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in graphs
+    )
+    store.update("CLEAR SILENT DEFAULT" + (" ;\n" + inserts if inserts else ""))
