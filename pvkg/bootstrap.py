@@ -55,7 +55,7 @@ def load_graph_files(store: Store, graph: URIRef, files: list[Path]) -> bool:
     digest = _digest(files)
     if _recorded_hash(store, graph) == digest and store.has_graph(str(graph)):
         return False
-    staging = f"{graph}/staging"
+    staging = view.staging_graph(str(graph))
     store.drop_graph(staging)
     for path in files:
         try:
@@ -71,16 +71,10 @@ def load_graph_files(store: Store, graph: URIRef, files: list[Path]) -> bool:
     )
     extra = (
         f"{delete_hash}"
-        f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> <{_HASH}> {Literal(digest).n3()} }} }}"
+        f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> "
+        f"{{ <{graph}> <{_HASH}> {Literal(digest).n3()} }} }}"
     )
-    # Swap: unpublish the old content, move staging into place, publish, record the hash.
-    store.update(
-        view.unpublish_update(str(graph))
-        + f" ;\nMOVE SILENT GRAPH <{staging}> TO <{graph}> ;\n"
-        + view.publish_update(str(graph))
-        + " ;\n"
-        + extra
-    )
+    view.commit_staged(store, str(graph), extra=extra)
     return True
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -44,13 +44,13 @@ StoreUrlOption = Annotated[
 ]
 
 
-class Profile(str, Enum):
+class Profile(StrEnum):
     policy = "policy"
     cpsv_ap = "cpsv-ap"
     all = "all"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
@@ -59,13 +59,13 @@ class ReportFormat(str, Enum):
     html = "html"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class DumpFormat(str, Enum):
+class DumpFormat(StrEnum):
     turtle = "turtle"
     jsonld = "jsonld"
     rdfxml = "rdfxml"
@@ -108,7 +108,8 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version.")
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version."),
     ] = False,
 ) -> None:
     """Knowledge graph and compliance checks for Latvian public-service governance."""
@@ -131,7 +132,9 @@ def check() -> None:
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Portfolio files: .csv, .xlsx, .ttl, .jsonld, .rdf, .nt")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Portfolio files: .csv, .xlsx, .ttl, .jsonld, .rdf, .nt")
+    ],
     store: StoreDirOption = None,
     store_url: StoreUrlOption = None,
     submitter: Annotated[
@@ -157,9 +160,15 @@ def load(
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Portfolio files, validated together.")],
     profile: Annotated[Profile, typer.Option(help="Which rules to check.")] = Profile.policy,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force the text encoding of CSV files.")] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Report format.")
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report here.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Force the text encoding of CSV files.")
+    ] = None,
 ) -> None:
     """Validate portfolio files against the policy rules and/or CPSV-AP; stores nothing."""
 
@@ -167,7 +176,12 @@ def validate(
         from pvkg.validate_command import validate_files
 
         return validate_files(
-            _settings(), paths, profile=profile.value, fmt=fmt.value, output=output, encoding=encoding
+            _settings(),
+            paths,
+            profile=profile.value,
+            fmt=fmt.value,
+            output=output,
+            encoding=encoding,
         )
 
     _run(body)
@@ -179,7 +193,9 @@ def query(
     param: Annotated[
         list[str] | None, typer.Option("--param", help="KEY=VALUE, repeatable.")
     ] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.table,
     store: StoreDirOption = None,
     store_url: StoreUrlOption = None,
 ) -> None:
@@ -220,7 +236,9 @@ def serve(
 @export_app.command("dump")
 def export_dump(
     fmt: Annotated[DumpFormat, typer.Option("--format", help="RDF syntax.")] = DumpFormat.nq,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")
+    ] = None,
     store: StoreDirOption = None,
     store_url: StoreUrlOption = None,
 ) -> None:

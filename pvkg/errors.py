@@ -10,7 +10,7 @@
     │   ├── QuerySyntaxError       SPARQL that does not parse
     │   ├── UnknownQuery           a curated query name that does not exist (HTTP 404)
     │   ├── ParameterError         a curated-query parameter that is missing or of the wrong type
-    │   └── PayloadTooLarge        a body, file, row count or cell over a configured limit (HTTP 413)
+    │   └── PayloadTooLarge        a body, file, row count or cell over a limit (HTTP 413)
     ├── Forbidden                  writes without the right token, or disabled (HTTP 401/403)
     ├── QueryTimeout               a query that ran out of time (HTTP 503)
     ├── OntologyError              `pvkg check`: inconsistent ontology or undeclared terms

@@ -14,6 +14,8 @@ The data model these IRIs form is described in ``docs/MODEL.md``; read it before
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -73,6 +75,21 @@ ROLE_PORTFOLIO_MANAGER = "ROLE04"
 ROLE_SERVICE_MANAGER = "ROLE05"
 ROLE_RESOURCE_PORTFOLIO_MANAGER = "ROLE08"
 ROLE_RESOURCE_MANAGER = "ROLE09"
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug for IRIs: strip diacritics, lower case, non-alphanumeric runs to ``-``.
+
+    Only for IRI segments; labels keep their Latvian spelling.
+
+    >>> slugify("Digitālā aģentūra")
+    'digitala-agentura'
+    >>> slugify("Pēteris  Liepiņš")
+    'peteris-liepins'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def _segment(value: str) -> str:

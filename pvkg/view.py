@@ -67,6 +67,28 @@ def unpublish(store: Store, graph: str, *, extra: str = "") -> None:
     store.update(swap_update(None, graph, extra))
 
 
+def staging_graph(graph: str) -> str:
+    """Where new content for ``graph`` is written before :func:`commit_staged` swaps it in."""
+    return f"{graph}/staging"
+
+
+def commit_staged(store: Store, graph: str, *, extra: str = "") -> None:
+    """Atomically replace published ``graph`` with its staging graph and run ``extra``.
+
+    The staging graph is invisible (not published, not registered); if the process dies before
+    this call, the old content stays in place and the staging graph is simply rewritten next time.
+    """
+    staging = staging_graph(graph)
+    parts = [
+        unpublish_update(graph),
+        f"MOVE SILENT GRAPH <{staging}> TO <{graph}>",
+        publish_update(graph),
+    ]
+    if extra.strip():
+        parts.append(extra)
+    store.update(" ;\n".join(parts))
+
+
 def published_graphs(store: Store) -> list[str]:
     """The graphs currently mirrored into the default graph."""
     result = store.query(

@@ -59,7 +59,9 @@ def rdf_format(name_or_media_type: str) -> RdfFormatInfo:
     found = _BY_NAME.get(key) or _BY_MEDIA.get(key)
     if found is None:
         known = ", ".join(f.name for f in RDF_FORMATS)
-        raise UnsupportedFormat(f"unknown RDF format {name_or_media_type!r}; expected one of {known}")
+        raise UnsupportedFormat(
+            f"unknown RDF format {name_or_media_type!r}; expected one of {known}"
+        )
     return found
 
 

@@ -13,8 +13,8 @@ from rdflib.term import Node
 
 from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, StoreError, StoreLocked
 from pvkg.namespaces import PREFIXES
-from pvkg.store._bindings import bind_values
 from pvkg.store._base import QueryAnswer, SelectResult, Store
+from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
 from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
 
@@ -115,7 +115,7 @@ class LocalStore(Store):
             raise StoreError(f"write failed, nothing written: {err}") from None
 
     def _atomic_replace(self, graph: str | None, quads: list[ox.Quad]) -> None:
-        """CLEAR then INSERT DATA in one update request, which pyoxigraph runs as one transaction."""
+        """CLEAR then INSERT DATA in one update request: pyoxigraph runs it as one transaction."""
         text = io.StringIO()
         text.write("CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>")
         text.write(" ;\nINSERT DATA {\n")
@@ -152,9 +152,10 @@ class LocalStore(Store):
         info = rdf_format(fmt)
         if info.quads:
             raise StoreError(f"{info.name} is a dataset syntax; use dump() for the whole store")
-        return self._store.dump(
-            format=info.oxigraph, from_graph=graph_node(graph), prefixes=PREFIXES
-        ) or b""
+        return (
+            self._store.dump(format=info.oxigraph, from_graph=graph_node(graph), prefixes=PREFIXES)
+            or b""
+        )
 
     def dump(self, fmt: str = "nq") -> bytes:
         info = rdf_format(fmt)
@@ -173,7 +174,9 @@ def _write_quads(out: io.StringIO, quads: Iterable[ox.Quad]) -> None:
         if isinstance(quad.graph_name, ox.DefaultGraph):
             out.write(f"{quad.subject} {quad.predicate} {quad.object} .\n")
         else:
-            out.write(f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n")
+            out.write(
+                f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n"
+            )
 
 
 def _materialise(answer: object, deadline: float | None, timeout_s: float | None) -> QueryAnswer:
@@ -197,5 +200,7 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
     graph = Graph()
     for triple in answer:  # QueryTriples
         check()
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return graph
