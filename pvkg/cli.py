@@ -29,6 +29,10 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export the graph: DCAT-AP catalogue, CPSV-AP services, full dump.")
 app.add_typer(export_app, name="export")
+registry_app = typer.Typer(
+    help="The registry of institutions (reference data beyond the ministries)."
+)
+app.add_typer(registry_app, name="registry")
 
 T = TypeVar("T")
 
@@ -257,6 +261,40 @@ def export_dump(
         return EXIT_OK
 
     _run(body)
+
+
+@registry_app.command("load")
+def registry_load(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: name, kind, [name_en, parent, register_number, wikidata, abbreviation]"
+        ),
+    ],
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """Replace the loaded registry of institutions with this CSV (atomically)."""
+
+    def body() -> int:
+        from pvkg.bootstrap import open_ready_store
+        from pvkg.institution_registry import load_registry
+
+        data = _read_input(path)
+        with open_ready_store(_settings(store, store_url)) as opened:
+            count = load_registry(opened, data, path.name)
+        typer.echo(f"{path.name}: {count} institutions loaded")
+        return EXIT_OK
+
+    _run(body)
+
+
+def _read_input(path: Path) -> bytes:
+    """Read an input file, turning OS errors into an input error that names the file."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror}") from None
 
 
 def _write_output(data: bytes, output: Path | None) -> None:

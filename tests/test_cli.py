@@ -1,0 +1,75 @@
+"""The command line as a user runs it: a real process, a real on-disk store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).parent / "registry" / "data"
+
+
+def pvkg(*args: str, store: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PVKG_STORE": str(store)}
+    return subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    for command in (
+        [],
+        ["load"],
+        ["validate"],
+        ["query"],
+        ["serve"],
+        ["export", "dump"],
+        ["check"],
+        ["registry", "load"],
+    ):
+        proc = pvkg(*command, "--help", store=tmp_path / "s", cwd=tmp_path)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert "Usage" in proc.stdout
+
+
+def test_registry_load_then_dump(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    proc = pvkg("registry", "load", str(DATA / "institutions_ok.csv"), store=store, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 institutions loaded" in proc.stdout
+    dump = pvkg("export", "dump", "--format", "nq", store=store, cwd=tmp_path)
+    assert dump.returncode == 0, dump.stderr
+    assert "Valsts ieņēmumu dienests" in dump.stdout
+    assert "https://pvkg.lv/graph/institutions" in dump.stdout
+
+
+def test_bad_input_exits_2_with_location_and_no_traceback(tmp_path: Path) -> None:
+    proc = pvkg(
+        "registry", "load", str(DATA / "institutions_bad.csv"), store=tmp_path / "s", cwd=tmp_path
+    )
+    assert proc.returncode == 2
+    assert "institutions_bad.csv:4: column B" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    missing = pvkg(
+        "registry", "load", str(tmp_path / "nope.csv"), store=tmp_path / "s", cwd=tmp_path
+    )
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr
+
+
+def test_store_locked_exits_3_with_message(tmp_path: Path) -> None:
+    from pvkg.store import LocalStore
+
+    store_dir = tmp_path / "s"
+    holder = LocalStore(store_dir)
+    try:
+        proc = pvkg("export", "dump", store=store_dir, cwd=tmp_path)
+    finally:
+        holder.close()
+    assert proc.returncode == 3
+    assert "already open in another process" in proc.stderr
