@@ -154,3 +154,15 @@ def test_view_keeps_triples_shared_with_other_published_graphs(memory_store: Sto
     assert (URIRef("urn:test:s9"), P, Literal(9)) in default
     published = view.published_graphs(memory_store)
     assert "urn:test:a2" in published and "urn:test:a1" not in published
+
+
+def test_bindings_land_in_the_where_clause_after_comment_headers(memory_store: Store) -> None:
+    memory_store.replace_graph(G, triples(3))
+    query = (
+        "#+ summary: a header line that is long enough to shift offsets\n"
+        "#+ tags: [x]\n"
+        f"PREFIX ex: <urn:test:>\nSELECT ?s WHERE {{ GRAPH <{G}> {{ ?s ex:p ?o }} }}"
+    )
+    result = memory_store.query(query, bindings={"o": Literal(1)})
+    assert isinstance(result, SelectResult)
+    assert result.column("s") == [URIRef("urn:test:s1")]

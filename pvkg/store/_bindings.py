@@ -50,7 +50,10 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     for name in bindings:
         if not _VARIABLE.match(name):
             raise ParameterError(f"not a valid SPARQL variable name: {name!r}")
-    body_lines = [line if not line.lstrip().startswith("#") else "" for line in sparql.split("\n")]
+    # Blank out comment lines (same length, so offsets still match the original text).
+    body_lines = [
+        " " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n")
+    ]
     match = _WHERE.search("\n".join(body_lines))
     if match is None:
         raise ParameterError("a parameterised query needs an explicit WHERE { … } clause")

@@ -1,0 +1,211 @@
+"""Curated queries: ``queries/*.rq`` files with a grlc-style ``#+`` YAML header.
+
+Header keys: ``summary`` (required), ``description``, ``tags`` (required), ``params`` (a list
+of ``{name, type, default, description}``). Parameter types:
+
+=====================  ==============================================================
+``string``             a plain literal
+``integer``/``decimal``/``boolean``/``date``   typed literals, checked
+``iri``                an absolute IRI
+``institution``        a pvkg institution id (``finansu-ministrija``) or its IRI
+``concept:<scheme>``   a code of that scheme (``ROLE05``) or the concept IRI
+=====================  ==============================================================
+
+A parameter left out takes its default; without a default the variable stays unbound, which the
+query treats as "no filter". Values are bound as RDF terms by the store (``VALUES``), never
+pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from pvkg.errors import InputError, ParameterError, UnknownQuery
+from pvkg.namespaces import ID, concept, institution_iri
+from pvkg.store import SelectResult, Store
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_SIMPLE_TYPES = ("string", "integer", "decimal", "boolean", "date", "iri", "institution")
+
+
+@dataclass(frozen=True)
+class QueryParameter:
+    """One declared parameter of a curated query."""
+
+    name: str
+    type: str = "string"
+    default: str | None = None
+    description: str = ""
+
+    def to_term(self, raw: str) -> Node:
+        """Turn a user-given text into the RDF term the query expects.
+
+        Raises:
+            ParameterError: the text is not a value of the declared type.
+        """
+        kind = self.type
+        try:
+            if kind == "string":
+                return Literal(raw)
+            if kind == "integer":
+                return Literal(int(raw), datatype=XSD.integer)
+            if kind == "decimal":
+                return Literal(Decimal(raw), datatype=XSD.decimal)
+            if kind == "boolean":
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError(raw)
+                return Literal(raw.lower() == "true", datatype=XSD.boolean)
+            if kind == "date":
+                return Literal(date.fromisoformat(raw), datatype=XSD.date)
+        except (ValueError, InvalidOperation):
+            raise ParameterError(f"parameter {self.name}: {raw!r} is not a valid {kind}") from None
+        if kind == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", raw):
+                raise ParameterError(f"parameter {self.name}: {raw!r} is not an absolute IRI")
+            return URIRef(raw)
+        if kind == "institution":
+            if raw.startswith(str(ID)):
+                return URIRef(raw)
+            if not re.match(r"^[a-z0-9][a-z0-9-]*$", raw):
+                raise ParameterError(
+                    f"parameter {self.name}: {raw!r} is not an institution id such as "
+                    "finansu-ministrija"
+                )
+            return institution_iri(raw)
+        scheme = kind.removeprefix("concept:")
+        if raw.startswith(str(ID)):
+            return URIRef(raw)
+        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", raw):
+            raise ParameterError(f"parameter {self.name}: {raw!r} is not a {scheme} code")
+        return concept(scheme, raw)
+
+
+@dataclass(frozen=True)
+class CuratedQuery:
+    """A parsed ``.rq`` file."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[QueryParameter, ...]
+    sparql: str = field(repr=False)
+
+    def bindings(self, given: dict[str, str]) -> dict[str, Node]:
+        """Typed bindings for the given parameters plus defaults.
+
+        Raises:
+            ParameterError: an unknown parameter or a value of the wrong type.
+        """
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise ParameterError(
+                f"query {self.name} has no parameter {', '.join(unknown)}; parameters: {known}"
+            )
+        result: dict[str, Node] = {}
+        for param in self.params:
+            raw = given.get(param.name, param.default)
+            if raw is not None and raw != "":
+                result[param.name] = param.to_term(str(raw))
+        return result
+
+    def describe(self) -> dict[str, Any]:
+        """The query's metadata as JSON-ready data (for ``GET /queries``)."""
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                for p in self.params
+            ],
+        }
+
+
+def parse_query_file(path: Path) -> CuratedQuery:
+    """Read one ``.rq`` file and its ``#+`` header.
+
+    Raises:
+        InputError: the header is missing required keys or is not valid YAML.
+    """
+    text = path.read_text(encoding="utf-8")
+    header_lines = [
+        line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")
+    ]
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as err:
+        raise InputError(f"{path}: the #+ header is not valid YAML: {err}") from None
+    if not isinstance(header, dict) or "summary" not in header or "tags" not in header:
+        raise InputError(f"{path}: the #+ header needs at least 'summary' and 'tags'")
+    params = []
+    for item in header.get("params") or []:
+        kind = str(item.get("type", "string"))
+        if kind not in _SIMPLE_TYPES and not kind.startswith("concept:"):
+            raise InputError(f"{path}: parameter {item.get('name')!r} has unknown type {kind!r}")
+        default = item.get("default")
+        params.append(
+            QueryParameter(
+                name=str(item["name"]),
+                type=kind,
+                default=None if default is None else str(default),
+                description=str(item.get("description", "")),
+            )
+        )
+    return CuratedQuery(
+        name=path.stem,
+        path=path,
+        summary=str(header["summary"]),
+        description=str(header.get("description", "")).strip(),
+        tags=tuple(str(t) for t in header.get("tags") or ()),
+        params=tuple(params),
+        sparql=text,
+    )
+
+
+def list_queries(queries_dir: Path) -> list[CuratedQuery]:
+    """Every curated query, sorted by name."""
+    return [parse_query_file(p) for p in sorted(queries_dir.glob("*.rq"))]
+
+
+def find_query(queries_dir: Path, name: str) -> CuratedQuery:
+    """The curated query called ``name``.
+
+    Raises:
+        UnknownQuery: there is no such query (the message lists the known ones).
+    """
+    if _NAME.match(name):
+        path = queries_dir / f"{name}.rq"
+        if path.is_file():
+            return parse_query_file(path)
+    known = ", ".join(q.name for q in list_queries(queries_dir))
+    raise UnknownQuery(f"no curated query named {name!r}; known queries: {known}")
+
+
+def run_curated(
+    store: Store, query: CuratedQuery, params: dict[str, str], *, timeout_s: float | None = None
+) -> SelectResult:
+    """Run a curated SELECT query with typed, safely bound parameters.
+
+    Raises:
+        ParameterError: bad parameters.
+        InputError: the query is not a SELECT query.
+    """
+    answer = store.query(query.sparql, bindings=query.bindings(params), timeout_s=timeout_s)
+    if not isinstance(answer, SelectResult):
+        raise InputError(f"curated query {query.name} must be a SELECT query")
+    return answer

@@ -1,0 +1,57 @@
+"""``pvkg query``: run a curated query by name, or a SPARQL file, and print the rows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from pvkg.bootstrap import open_ready_store
+from pvkg.curated import CuratedQuery, find_query, parse_query_file, run_curated
+from pvkg.errors import InputError, ParameterError
+from pvkg.results import to_csv, to_json_bytes, to_table
+from pvkg.settings import Settings
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``["a=1", "b=x=y"]`` → ``{"a": "1", "b": "x=y"}``.
+
+    Raises:
+        ParameterError: an item without ``=``.
+    """
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param {pair!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def resolve_query(settings: Settings, name_or_file: str) -> CuratedQuery:
+    """A curated query by name, or any ``.rq`` file (its ``#+`` header is optional)."""
+    path = Path(name_or_file)
+    if name_or_file.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"{name_or_file}: no such query file")
+        if any(line.startswith("#+") for line in path.read_text(encoding="utf-8").splitlines()):
+            return parse_query_file(path)
+        return CuratedQuery(path.stem, path, "", "", (), (), path.read_text(encoding="utf-8"))
+    return find_query(settings.queries_dir, name_or_file)
+
+
+def run_query(settings: Settings, name_or_file: str, pairs: list[str], fmt: str) -> int:
+    """Run the query against the configured store and print it as table, CSV or JSON."""
+    query = resolve_query(settings, name_or_file)
+    params = parse_params(pairs)
+    with open_ready_store(settings) as store:
+        result = run_curated(store, query, params, timeout_s=settings.query_timeout_s)
+    if fmt == "json":
+        sys.stdout.buffer.write(to_json_bytes(result) + b"\n")
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(result))
+    else:
+        typer.echo(to_table(result))
+    sys.stdout.flush()
+    return 0
