@@ -1,0 +1,198 @@
+"""Portfolio files to RDF: CSV, Excel and CPSV-AP RDF (INTERFACES.md §2, docs/MODEL.md §3-5).
+
+>>> text = "inst_service_id,institution\\nDA-1,Digitālā aģentūra\\n"
+>>> loaded = read_portfolio(text.encode(), "da.csv")
+>>> loaded.institution_id, loaded.service_count, loaded.fmt
+('digitala-agentura', 1, 'csv')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph
+
+from loaders.mapping import PortfolioRecord, build_graphs
+from pvkg.errors import Location, PayloadTooLarge, SourceSyntaxError, UnsupportedFormat
+from pvkg.settings import Settings
+
+if TYPE_CHECKING:
+    from pvkg.store import Store
+
+InstitutionResolver = Callable[[str], str | None]
+
+__all__ = [
+    "InstitutionResolver",
+    "LoadedPortfolio",
+    "detect_format",
+    "institution_resolver",
+    "read_portfolio",
+    "read_portfolio_file",
+]
+
+RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt": "nt"}
+FORMATS = ("csv", "xlsx", *RDF_EXTENSIONS.values())
+
+
+@dataclass
+class LoadedPortfolio:
+    """One portfolio file read into RDF, ready to validate and store."""
+
+    institution_id: str
+    institution_name: str
+    graph: Graph
+    sources: Graph
+    filename: str
+    sha256: str
+    fmt: str
+    warnings: list[str] = field(default_factory=list)
+    service_count: int = 0
+    person_count: int = 0
+
+
+def detect_format(filename: str) -> str:
+    """The input format a file name's extension says.
+
+    Raises:
+        UnsupportedFormat: not .csv, .xlsx, .ttl, .jsonld, .rdf or .nt.
+
+    >>> detect_format("Portfelis.XLSX")
+    'xlsx'
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        return suffix[1:]
+    if suffix in RDF_EXTENSIONS:
+        return RDF_EXTENSIONS[suffix]
+    raise UnsupportedFormat(
+        f"unsupported file type {suffix or '(none)'!r}; expected .csv, .xlsx, .ttl, .jsonld, "
+        ".rdf or .nt",
+        location=Location(file=filename),
+    )
+
+
+def read_portfolio(
+    data: bytes,
+    filename: str,
+    *,
+    encoding: str | None = None,
+    resolve_institution: InstitutionResolver | None = None,
+    settings: Settings | None = None,
+) -> LoadedPortfolio:
+    """Read one portfolio file (format by extension) into the pvkg data model.
+
+    Args:
+        data: the file's bytes.
+        filename: its name (the extension picks the reader; the name goes into messages).
+        encoding: force the text encoding of a CSV file.
+        resolve_institution: maps a Latvian institution name to an existing institution id.
+        settings: limits (``max_upload_bytes``, ``max_rows``, ``max_cell_chars``).
+
+    Raises:
+        UnsupportedFormat: unknown extension.
+        PayloadTooLarge: the file, its rows or its cells are over the limits.
+        SourceSyntaxError: unreadable file (encoding, not a workbook, RDF syntax): file and line.
+        RowError: readable, but without a service-id column or with rows that are not services.
+    """
+    settings = settings or Settings()
+    fmt = detect_format(filename)
+    name = Path(filename).name
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(
+            f"file is {len(data)} bytes; at most {settings.max_upload_bytes} are allowed "
+            "(PVKG_MAX_UPLOAD_BYTES)",
+            location=Location(file=name),
+        )
+    record = _read_record(data, name, fmt, encoding, resolve_institution, settings)
+    built = build_graphs(record)
+    return LoadedPortfolio(
+        institution_id=record.institution_id,
+        institution_name=record.institution_name,
+        graph=built.graph,
+        sources=built.sources,
+        filename=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        fmt=fmt,
+        warnings=list(record.warnings),
+        service_count=len(record.services),
+        person_count=built.person_count,
+    )
+
+
+def _read_record(
+    data: bytes,
+    name: str,
+    fmt: str,
+    encoding: str | None,
+    resolve_institution: InstitutionResolver | None,
+    settings: Settings,
+) -> PortfolioRecord:
+    if fmt == "csv":
+        from loaders.csv_portfolio import read_csv
+
+        return read_csv(
+            data,
+            name,
+            settings=settings,
+            encoding=encoding,
+            resolve_institution=resolve_institution,
+        )
+    if fmt == "xlsx":
+        from loaders.xlsx_portfolio import read_xlsx
+
+        return read_xlsx(data, name, settings=settings, resolve_institution=resolve_institution)
+    from loaders.rdf_portfolio import read_rdf
+
+    return read_rdf(data, name, fmt, settings=settings, resolve_institution=resolve_institution)
+
+
+def read_portfolio_file(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    resolve_institution: InstitutionResolver | None = None,
+    settings: Settings | None = None,
+) -> LoadedPortfolio:
+    """:func:`read_portfolio` for a file on disk.
+
+    Raises:
+        SourceSyntaxError: the file cannot be opened; and everything read_portfolio raises.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise SourceSyntaxError(
+            f"cannot read the file: {err.strerror or err}", location=Location(file=path.name)
+        ) from None
+    return read_portfolio(
+        data,
+        path.name,
+        encoding=encoding,
+        resolve_institution=resolve_institution,
+        settings=settings,
+    )
+
+
+def institution_resolver(store: Store) -> InstitutionResolver:
+    """A resolver matching names against the institutions in the store's default graph.
+
+    Matches ``skos:prefLabel`` / ``skos:altLabel`` of ``pv:Institution`` or
+    ``cv:PublicOrganisation`` case-insensitively; returns the institution id (the last segment
+    of a ``pvid:institution/<id>`` IRI, else its ``dct:identifier``).
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    from loaders.institutions import label_index
+
+    index = label_index(store)
+
+    def resolve(name: str) -> str | None:
+        return index.get(name.strip().casefold())
+
+    return resolve

@@ -1,0 +1,68 @@
+"""CSV portfolios: ``,`` or ``;`` separated, UTF-8 (BOM or not), UTF-16 with BOM, Windows-1257.
+
+Rows are numbered by the line where each record starts, as a text editor shows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from loaders.encoding import decode_text
+from loaders.mapping import PortfolioRecord
+from loaders.tabular import Resolver, read_rows
+from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
+from pvkg.settings import Settings
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;`` when the first non-empty line has more semicolons than commas, else ``,``.
+
+    >>> sniff_delimiter("a;b;c\\n1,5;2;3"), sniff_delimiter("a,b;c,d")
+    (';', ',')
+    """
+    for line in text.splitlines()[:20]:
+        if line.strip():
+            head = _outside_quotes(line)
+            return ";" if head.count(";") > head.count(",") else ","
+    return ","
+
+
+def _outside_quotes(line: str) -> str:
+    return "".join(part for index, part in enumerate(line.split('"')) if index % 2 == 0)
+
+
+def _records(text: str, filename: str, delimiter: str) -> Iterator[tuple[int, list[object]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for record in reader:
+            yield start, list(record)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise SourceSyntaxError(
+            f"not readable as CSV: {err}", location=Location(file=filename, line=reader.line_num)
+        ) from None
+
+
+def read_csv(
+    data: bytes,
+    filename: str,
+    *,
+    settings: Settings,
+    encoding: str | None = None,
+    resolve_institution: Resolver | None = None,
+) -> PortfolioRecord:
+    """Read a CSV portfolio.
+
+    Raises:
+        SourceSyntaxError: broken encoding or CSV quoting (file and line).
+        RowError: no service-id column, or rows without a service id (file, row, column).
+        PayloadTooLarge: too many rows or too long cells.
+    """
+    text = decode_text(data, filename, encoding)
+    if not text.strip():
+        raise RowError([RowProblem(Location(file=filename, row=1), "the file is empty")])
+    delimiter = sniff_delimiter(text)
+    return read_rows(_records(text, filename, delimiter), filename, settings, resolve_institution)

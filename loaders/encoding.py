@@ -1,0 +1,98 @@
+"""Text decoding of CSV files (INTERFACES.md §2).
+
+UTF-8 (with or without BOM) first, UTF-16 when the file starts with a UTF-16 BOM, then
+Windows-1257 as Latvian Excel saves it, but only when the whole file decodes strictly and holds
+no control characters. A file that is mostly UTF-8 with a stray byte is rejected with the line
+of the first undecodable byte. ``encoding=`` overrides the detection.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from pvkg.errors import Location, SourceSyntaxError
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _has_controls(text: str) -> bool:
+    return any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
+def _looks_like_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
+    """Whether the bytes before the failure hold real multi-byte UTF-8 (a mixed-encoding file)."""
+    return any(b >= 0x80 for b in data[: error.start])
+
+
+def decode_text(data: bytes, filename: str, encoding: str | None = None) -> str:
+    """Decode a CSV file's bytes to text.
+
+    Raises:
+        SourceSyntaxError: the bytes are not valid in the forced encoding, mix encodings, or are
+            not text at all; names the file and the line of the first bad byte.
+
+    >>> decode_text("Iestāde".encode("cp1257"), "a.csv")
+    'Iestāde'
+    """
+    if encoding:
+        return _decode_forced(data, filename, encoding)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_forced(data, filename, "utf-16")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        if _looks_like_utf8(data, err):
+            raise SourceSyntaxError(
+                f"byte 0x{data[err.start]:02x} is not valid UTF-8, but earlier lines are UTF-8: "
+                "the file mixes encodings; save it again as UTF-8",
+                location=Location(file=filename, line=_line_of(data, err.start)),
+            ) from None
+        return _decode_cp1257(data, filename, err)
+    if "\x00" in text or _has_controls(text):
+        raise SourceSyntaxError(
+            "the file holds control characters: not a text (CSV) file",
+            location=Location(file=filename, line=_first_control_line(text)),
+        )
+    return text
+
+
+def _decode_cp1257(data: bytes, filename: str, utf8_error: UnicodeDecodeError) -> str:
+    try:
+        text = data.decode("cp1257")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _has_controls(text) or "\x00" in text:
+        raise SourceSyntaxError(
+            f"byte 0x{data[utf8_error.start]:02x} is neither UTF-8 nor Windows-1257 text; "
+            "not a readable CSV file (use --encoding to force one)",
+            location=Location(file=filename, line=_line_of(data, utf8_error.start)),
+        )
+    return text
+
+
+def _decode_forced(data: bytes, filename: str, encoding: str) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceSyntaxError(
+            f"unknown encoding {encoding!r}", location=Location(file=filename)
+        ) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise SourceSyntaxError(
+            f"byte 0x{data[err.start]:02x} is not valid {encoding}",
+            location=Location(file=filename, line=_line_of(data, err.start)),
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _first_control_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _has_controls(line) or "\x00" in line:
+            return number
+    return 1

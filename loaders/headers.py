@@ -1,0 +1,127 @@
+"""Column headers: the English names of ``portfolio_example.csv`` and the Latvian template texts.
+
+Matching is case-insensitive and tolerant of dash and space variants (``–``, ``-``, ``—``,
+spaces around them), a trailing colon, and of the template's two-level group header (a type
+column may be headed just "Individuāla labuma pakalpojums" under "Publiskais pakalpojums").
+
+>>> match_header("Publiskais pakalpojums - individuāla labuma pakalpojums")
+'type_public_individual_benefit'
+>>> match_header("INST_SERVICE_ID")
+'inst_service_id'
+>>> match_header("Piezīmes") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# field -> accepted header texts (the first Latvian text is the template's).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "institution": ("institution", "Iestāde", "Iestādes nosaukums"),
+    "portfolio_manager": (
+        "portfolio_manager",
+        "Pakalpojumu kopuma vadītājs",
+        "Pakalpojumu portfeļa vadītājs",
+    ),
+    "inst_service_id": (
+        "inst_service_id",
+        "Iestādes pakalpojuma identifikators",
+        "Iestādes pakalpojuma ID",
+    ),
+    "register_service_id": (
+        "register_service_id",
+        "Vienotā reģistra pakalpojuma identifikators",
+        "Vienotā reģistra pakalpojuma ID",
+    ),
+    "service_name_lv": ("service_name_lv", "Pakalpojuma nosaukums"),
+    "need_lv": (
+        "need_lv",
+        "Vajadzība, ko pakalpojums apmierina",
+        "Vajadzība ko pakalpojums apmierina",
+        "Vajadzība",
+    ),
+    "type_public_individual_benefit": (
+        "type_public_individual_benefit",
+        "Publiskais pakalpojums – Individuāla labuma pakalpojums",
+        "Individuāla labuma pakalpojums",
+    ),
+    "type_public_general_benefit": (
+        "type_public_general_benefit",
+        "Publiskais pakalpojums – Vispārēja labuma pakalpojums",
+        "Vispārēja labuma pakalpojums",
+    ),
+    "type_interagency_individual_use": (
+        "type_interagency_individual_use",
+        "Starpiestāžu pakalpojums – Individuālas lietošanas pakalpojums",
+        "Individuālas lietošanas pakalpojums",
+    ),
+    "type_interagency_shared_use": (
+        "type_interagency_shared_use",
+        "Starpiestāžu pakalpojums – Koplietošanas pakalpojums",
+        "Koplietošanas pakalpojums",
+    ),
+    "priority": ("priority", "Prioritāte"),
+    "status": ("status", "Statuss"),
+    "service_manager": ("service_manager", "Pakalpojuma vadītājs"),
+}
+
+# Service-type columns -> concept codes (DOMAIN.md §3).
+TYPE_FIELDS: dict[str, str] = {
+    "type_public_individual_benefit": "ST-PUB-IND",
+    "type_public_general_benefit": "ST-PUB-GEN",
+    "type_interagency_individual_use": "ST-IA-IND",
+    "type_interagency_shared_use": "ST-IA-SHR",
+}
+
+# Group headers of the template's two-level header; rows made only of these are skipped.
+GROUP_HEADERS = frozenset(
+    {
+        "pakalpojuma apraksts",
+        "pakalpojuma veids",
+        "publiskais pakalpojums",
+        "starpiestāžu pakalpojums",
+    }
+)
+
+HEADER_BLOCK_FIELDS = ("institution", "portfolio_manager")
+
+_DASHES = re.compile(r"\s*[-‐‑‒–—―−]\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, NFC, one ASCII dash with single spaces, collapsed whitespace, no end colon."""
+    text = unicodedata.normalize("NFC", text).strip().rstrip(":").strip().lower()
+    text = _DASHES.sub(" - ", text)
+    return _SPACES.sub(" ", text)
+
+
+_LOOKUP: dict[str, str] = {
+    normalise_header(text): field for field, texts in FIELDS.items() for text in texts
+}
+
+
+def match_header(text: str) -> str | None:
+    """The field a header text names, or None for an unknown (institution-defined) column."""
+    return _LOOKUP.get(normalise_header(text)) if text else None
+
+
+def is_group_header(text: str) -> bool:
+    """Whether a cell is one of the template's group headers (above the column headers)."""
+    return normalise_header(text) in GROUP_HEADERS
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index.
+
+    >>> column_letter(0), column_letter(12), column_letter(26)
+    ('A', 'M', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,90 @@
+"""Deterministic, readable IRIs for the things a portfolio describes (docs/MODEL.md §3).
+
+>>> slugify("Digitālā aģentūra")
+'digitala-agentura'
+>>> str(service_iri("digitala-agentura", "DA-001"))
+'https://pvkg.lv/id/institution/digitala-agentura/service/DA-001'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from pvkg.namespaces import portfolio_iri, scoped_iri
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+NEED_SLUG_MAX = 60
+
+
+def slugify(text: str) -> str:
+    """NFKD, strip diacritics, lower case, runs of non-alphanumerics become ``-``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")
+
+
+def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:
+    """A slug for long text (needs): cut at ``limit`` with a short hash so it stays unique."""
+    slug = slugify(text) or "x"
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[:limit].rstrip('-')}-{digest}"
+
+
+def person_slug(name: str) -> str:
+    """The slug identifying a person within an institution (same slug = same person)."""
+    return slugify(name) or "x"
+
+
+def service_iri(institution_id: str, service_id: str) -> URIRef:
+    """``pvid:institution/<inst>/service/<service-id>``."""
+    return scoped_iri(institution_id, "service", service_id)
+
+
+def person_iri(institution_id: str, name: str) -> URIRef:
+    """``pvid:institution/<inst>/person/<name-slug>``."""
+    return scoped_iri(institution_id, "person", person_slug(name))
+
+
+def post_iri(institution_id: str, role: str, name: str) -> URIRef:
+    """``pvid:institution/<inst>/post/<ROLE>/<name-slug>``."""
+    return URIRef(f"{scoped_iri(institution_id, 'post', role)}/{person_slug(name)}")
+
+
+def participation_iri(service: URIRef, role: str, name: str) -> URIRef:
+    """``<service>/participation/<ROLE>/<name-slug>``."""
+    return URIRef(f"{service}/participation/{role}/{person_slug(name)}")
+
+
+def attribution_iri(institution_id: str, role: str, name: str) -> URIRef:
+    """``<portfolio>/attribution/<ROLE>/<name-slug>``."""
+    return URIRef(f"{portfolio_iri(institution_id)}/attribution/{role}/{person_slug(name)}")
+
+
+def need_iri(institution_id: str, text: str) -> URIRef:
+    """``pvid:institution/<inst>/need/<text-slug>``."""
+    return scoped_iri(institution_id, "need", text_slug(text))
+
+
+def genid_iri(institution_id: str, label: str) -> URIRef:
+    """A skolem IRI for a blank node of RDF input, stable for the same input."""
+    return URIRef(f"{portfolio_iri(institution_id)}/.well-known/genid/{label}")
+
+
+def unique_ids(ids: list[str]) -> list[str]:
+    """Local ids for services: a repeated id gets ``<id>~2``, ``<id>~3``, …
+
+    >>> unique_ids(["A", "B", "A", "A"])
+    ['A', 'B', 'A~2', 'A~3']
+    """
+    seen: dict[str, int] = {}
+    result = []
+    for value in ids:
+        seen[value] = seen.get(value, 0) + 1
+        result.append(value if seen[value] == 1 else f"{value}~{seen[value]}")
+    return result

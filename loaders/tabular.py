@@ -1,0 +1,362 @@
+"""Rows of cells (from CSV or Excel) to a :class:`~loaders.mapping.PortfolioRecord`.
+
+Understands the template's layout (``portfolio_template.md``): an optional header block
+(``Iestāde | Digitālā aģentūra``, ``Pakalpojumu kopuma vadītājs | Pēteris Liepiņš``), optional
+group-header rows, the column-header row (English or Latvian), then one row per service.
+Institution-defined columns are kept on the service as ``rdfs:comment "<header>: <value>"``,
+with one warning per such column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from loaders.headers import (
+    FIELDS,
+    HEADER_BLOCK_FIELDS,
+    TYPE_FIELDS,
+    column_letter,
+    is_group_header,
+    match_header,
+)
+from loaders.identity import slugify, unique_ids
+from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
+from loaders.normalise import (
+    clean,
+    is_type_mark,
+    normalise_priority,
+    normalise_status,
+    split_multi,
+)
+from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem
+from pvkg.namespaces import ADMS, CV, PV, SERVICE_TYPE, concept, institution_iri
+from pvkg.settings import Settings
+
+HEADER_SEARCH_ROWS = 50
+FIELD_PROPERTIES: dict[str, URIRef] = {
+    "institution": CV.hasCompetentAuthority,
+    "portfolio_manager": PV.portfolioManager,
+    "inst_service_id": DCTERMS.identifier,
+    "register_service_id": PV.registerServiceId,
+    "service_name_lv": DCTERMS.title,
+    "need_lv": PV.satisfiesNeed,
+    "priority": ADMS.status,
+    "status": ADMS.status,
+    "service_manager": PV.serviceManager,
+    **dict.fromkeys(TYPE_FIELDS, CV.isClassifiedBy),
+}
+FIELD_PROPERTIES["priority"] = PV.priority
+
+Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
+Resolver = Callable[[str], str | None]
+
+
+@dataclass
+class _Layout:
+    header_row: int
+    fields: dict[str, int]  # field -> column index
+    extra: dict[int, str]  # column index -> header text of institution-defined columns
+    headers: dict[int, str]
+    block: dict[str, tuple[str, int, int]]  # field -> (value, row, column index)
+
+
+def read_rows(
+    raw_rows: Iterable[tuple[int, list[object]]],
+    filename: str,
+    settings: Settings,
+    resolve_institution: Resolver | None = None,
+    sheet: str | None = None,
+) -> PortfolioRecord:
+    """Read a table of rows into a portfolio record.
+
+    Raises:
+        RowError: no service-id column, or rows that cannot be services (all listed at once).
+        PayloadTooLarge: more rows or longer cells than the settings allow.
+    """
+    rows = _clean_rows(raw_rows, filename, settings, sheet)
+    layout, data_start = _find_layout(rows, filename, sheet)
+    problems: list[RowProblem] = []
+    warnings: list[str] = []
+    data = rows[data_start:]
+    if data and _is_count_row(data[0][1], layout):
+        warnings.append(f"row {data[0][0]}: looks like a count-of-filled-cells row; skipped")
+        data = data[1:]
+    if len(data) > settings.max_rows:
+        raise PayloadTooLarge(
+            f"{len(data)} data rows; at most {settings.max_rows} are allowed (PVKG_MAX_ROWS)",
+            location=Location(file=filename, sheet=sheet, row=data[settings.max_rows][0]),
+        )
+    services, inst_names, managers = _read_services(
+        data, layout, filename, sheet, problems, warnings
+    )
+    if problems:
+        raise RowError(problems)
+    for index, header in sorted(layout.extra.items()):
+        warnings.append(
+            f"column {column_letter(index)} ({header!r}) is not a template column; "
+            "kept as rdfs:comment on each service"
+        )
+    return _record(
+        layout, services, inst_names, managers, filename, sheet, warnings, resolve_institution
+    )
+
+
+def _clean_rows(
+    raw_rows: Iterable[tuple[int, list[object]]],
+    filename: str,
+    settings: Settings,
+    sheet: str | None,
+) -> list[Row]:
+    rows: list[Row] = []
+    limit = settings.max_rows + HEADER_SEARCH_ROWS + 1
+    for number, raw in raw_rows:
+        cells = [clean(value) for value in raw]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        for index, cell in enumerate(cells):
+            if len(cell) > settings.max_cell_chars:
+                raise PayloadTooLarge(
+                    f"cell holds {len(cell)} characters; at most {settings.max_cell_chars} "
+                    "are allowed (PVKG_MAX_CELL_CHARS)",
+                    location=Location(
+                        file=filename, sheet=sheet, row=number, column=column_letter(index)
+                    ),
+                )
+        rows.append((number, cells))
+        if len(rows) > limit:
+            raise PayloadTooLarge(
+                f"more than {settings.max_rows} data rows (PVKG_MAX_ROWS)",
+                location=Location(file=filename, sheet=sheet, row=number),
+            )
+    return rows
+
+
+def _find_layout(rows: list[Row], filename: str, sheet: str | None) -> tuple[_Layout, int]:
+    block: dict[str, tuple[str, int, int]] = {}
+    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched = {index: match_header(cell) for index, cell in enumerate(cells)}
+        if "inst_service_id" in matched.values():
+            return _column_layout(rows, position, block), _skip_subheaders(rows, position)
+        _read_block_row(number, cells, matched, block)
+    first = rows[0][0] if rows else 1
+    expected = " or ".join(repr(t) for t in FIELDS["inst_service_id"][:2])
+    raise RowError(
+        [
+            RowProblem(
+                Location(file=filename, sheet=sheet, row=first),
+                f"no service-id column: expected a header row with {expected}"
+                + ("" if rows else " (the file is empty)"),
+            )
+        ]
+    )
+
+
+def _read_block_row(
+    number: int, cells: list[str], matched: dict[int, str | None], block: dict
+) -> None:
+    for index, field in matched.items():
+        if field in HEADER_BLOCK_FIELDS and field not in block:
+            value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), None)
+            if value_index is not None:
+                block[field] = (cells[value_index], number, value_index)
+            return
+
+
+def _subheader_rows(rows: list[Row], position: int) -> list[Row]:
+    """Rows right under the header row that carry only headers (two-level template header)."""
+    found = []
+    for number, cells in rows[position + 1 : position + 3]:
+        texts = [c for c in cells if c]
+        if texts and all(match_header(c) or is_group_header(c) for c in texts):
+            found.append((number, cells))
+        else:
+            break
+    return found
+
+
+def _skip_subheaders(rows: list[Row], position: int) -> int:
+    return position + 1 + len(_subheader_rows(rows, position))
+
+
+def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
+    number, cells = rows[position]
+    headers = dict(enumerate(cells))
+    for _, sub in _subheader_rows(rows, position):
+        for index, text in enumerate(sub):
+            above = headers.get(index, "")
+            fills_gap = not above or is_group_header(above)
+            if text and (fills_gap or (match_header(text) and not match_header(above))):
+                headers[index] = text
+    fields: dict[str, int] = {}
+    extra: dict[int, str] = {}
+    for index, text in sorted(headers.items()):
+        if not text or is_group_header(text):
+            continue
+        field = match_header(text)
+        if field is None:
+            extra[index] = text
+        elif field not in fields:
+            fields[field] = index
+    return _Layout(number, fields, extra, headers, block)
+
+
+def _is_count_row(cells: list[str], layout: _Layout) -> bool:
+    """The template's "9 - 9 - 0 - …" row of filled-cell counts under the headers."""
+    values = [c for c in cells if c]
+    return (
+        len(values) >= 3
+        and all(c.isdigit() for c in values)
+        and "status" in layout.fields
+        and (
+            cells[layout.fields["status"]] if layout.fields["status"] < len(cells) else ""
+        ).isdigit()
+    )
+
+
+def _cell(cells: list[str], layout: _Layout, field: str) -> str:
+    index = layout.fields.get(field)
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _read_services(
+    data: list[Row],
+    layout: _Layout,
+    filename: str,
+    sheet: str | None,
+    problems: list[RowProblem],
+    warnings: list[str],
+) -> tuple[list[ServiceRecord], list[tuple[str, int]], list[tuple[str, int]]]:
+    services: list[ServiceRecord] = []
+    institutions: list[tuple[str, int]] = []
+    managers: list[tuple[str, int]] = []
+    id_col = column_letter(layout.fields["inst_service_id"])
+    for number, cells in data:
+        service_id = _cell(cells, layout, "inst_service_id")
+        if inst := _cell(cells, layout, "institution"):
+            institutions.append((inst, number))
+        for name in split_multi(_cell(cells, layout, "portfolio_manager")):
+            managers.append((name, number))
+        if not service_id:
+            problems.append(
+                RowProblem(
+                    Location(file=filename, sheet=sheet, row=number, column=id_col),
+                    f"column {id_col} (service identifier) is empty; every service row needs one",
+                )
+            )
+            continue
+        services.append(_service(number, cells, layout, warnings))
+    for svc, local in zip(services, unique_ids([s.service_id for s in services]), strict=True):
+        svc.local_id = local
+    return services, institutions, managers
+
+
+def _service(
+    number: int,
+    cells: list[str],
+    layout: _Layout,
+    warnings: list[str],
+) -> ServiceRecord:
+    svc = ServiceRecord(_cell(cells, layout, "inst_service_id"), row=number)
+    if reg := _cell(cells, layout, "register_service_id"):
+        svc.register_ids.append(reg)
+    if name := _cell(cells, layout, "service_name_lv"):
+        svc.titles.append(Literal(name, lang="lv"))
+    if need := _cell(cells, layout, "need_lv"):
+        svc.needs.append(need)
+    for field, code in TYPE_FIELDS.items():
+        value = _cell(cells, layout, field)
+        mark = is_type_mark(value)
+        if mark:
+            svc.types.append(concept(SERVICE_TYPE, code))
+        elif mark is None:
+            col = column_letter(layout.fields[field])
+            warnings.append(
+                f"row {number}, column {col}: type mark {value!r} is not understood "
+                "(expected X, x, ✓, 1, jā or empty); read as no mark"
+            )
+    svc.statuses = [normalise_status(v) for v in split_multi(_cell(cells, layout, "status"))]
+    svc.priorities = [normalise_priority(v) for v in split_multi(_cell(cells, layout, "priority"))]
+    svc.managers = split_multi(_cell(cells, layout, "service_manager"))
+    for index, header in layout.extra.items():
+        if index < len(cells) and cells[index]:
+            svc.comments.append(Literal(f"{header}: {cells[index]}"))
+    return svc
+
+
+def _record(
+    layout: _Layout,
+    services: list[ServiceRecord],
+    institutions: list[tuple[str, int]],
+    managers: list[tuple[str, int]],
+    filename: str,
+    sheet: str | None,
+    warnings: list[str],
+    resolve_institution: Resolver | None,
+) -> PortfolioRecord:
+    cells: list[SourceCell] = []
+    name, name_row, name_col = "", None, None
+    if "institution" in layout.block:
+        name, name_row, index = layout.block["institution"]
+        name_col = column_letter(index)
+    elif institutions:
+        name, name_row = institutions[0]
+        name_col = column_letter(layout.fields["institution"])
+        others = sorted({n for n, _ in institutions if n.casefold() != name.casefold()})
+        if others:
+            warnings.append(
+                f"rows name other institutions too ({', '.join(others)}); one file is one "
+                f"institution's portfolio: all services are stored under {name!r}"
+            )
+    inst_id = _institution_id(name, filename, resolve_institution, warnings)
+    inst = institution_iri(inst_id)
+    if name:
+        cells.append(SourceCell(inst, SKOS.prefLabel, name_row, name_col))
+    manager_names: list[str] = []
+    if "portfolio_manager" in layout.block:
+        value, row, index = layout.block["portfolio_manager"]
+        manager_names = split_multi(value)
+        cells.append(SourceCell(inst, PV.portfolioManager, row, column_letter(index)))
+    elif managers:
+        manager_names = list(dict.fromkeys(n for n, _ in managers))
+        column = column_letter(layout.fields["portfolio_manager"])
+        cells.append(SourceCell(inst, PV.portfolioManager, managers[0][1], column))
+    columns = [
+        (FIELD_PROPERTIES[field], column_letter(index), layout.headers[index])
+        for field, index in sorted(layout.fields.items(), key=lambda item: item[1])
+    ]
+    columns += [(RDFS.comment, column_letter(i), h) for i, h in sorted(layout.extra.items())]
+    return PortfolioRecord(
+        institution_id=inst_id,
+        institution_name=name,
+        filename=filename,
+        managers=manager_names,
+        services=services,
+        sheet=sheet,
+        columns=columns,
+        cells=cells,
+        warnings=warnings,
+    )
+
+
+def _institution_id(
+    name: str, filename: str, resolve_institution: Resolver | None, warnings: list[str]
+) -> str:
+    if name and resolve_institution is not None:
+        found = resolve_institution(name)
+        if found:
+            return str(found)
+    if name:
+        return slugify(name) or "institution"
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    inst_id = slugify(stem) or "institution"
+    warnings.append(
+        f"the file names no institution (no 'Iestāde' header row or 'institution' column); "
+        f"stored under the id {inst_id!r} taken from the file name"
+    )
+    return inst_id

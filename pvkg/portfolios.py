@@ -1,0 +1,322 @@
+"""Portfolio versions in the store: atomic storage, version history and diffs (docs/MODEL.md §6).
+
+A new version is stored in two steps. (1) The version graph ``<v>``, its source map
+``<v>/source`` and any extra graphs (``<v>/validation``) are written; nobody sees them yet, and a
+crash here leaves orphans that :func:`pvkg.bootstrap.remove_orphans` drops on the next open.
+(2) One SPARQL Update adds the registry entry (to the registry graph and the default graph),
+moves ``pv:currentVersion`` and swaps the current view (:func:`pvkg.view.swap_update`). Either
+all of (2) happens or none of it, so readers see the old version or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+from rdflib.term import Node
+
+from pvkg import view
+from pvkg.namespaces import (
+    PV,
+    REGISTRY_GRAPH,
+    institution_iri,
+    portfolio_iri,
+    portfolio_version_iri,
+    source_map_graph,
+)
+from pvkg.store import SelectResult, Store
+
+if TYPE_CHECKING:
+    from loaders import LoadedPortfolio
+
+VERSION_PLACEHOLDER = URIRef("urn:pvkg:version")
+_REG = f"<{REGISTRY_GRAPH}>"
+_PREFIXES = f"""PREFIX pv: <{PV}>
+PREFIX prov: <{PROV}>
+PREFIX rdf: <{RDF}>
+"""
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What :func:`store_portfolio` did: ``created`` is False when the file was already current."""
+
+    institution_id: str
+    number: int
+    iri: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One registered portfolio version."""
+
+    number: int
+    iri: str
+    created: datetime | None
+    filename: str | None
+    sha256: str | None
+    submitter: str | None
+    current: bool
+    service_count: int | None
+    fmt: str | None = None
+
+
+@dataclass
+class ServiceChange:
+    """A service present in both versions whose triples differ."""
+
+    service_id: str
+    properties: list[str]  # predicate IRIs whose values differ
+
+
+@dataclass
+class VersionDiff:
+    """Services added, removed and changed from version ``a`` to version ``b``."""
+
+    institution_id: str
+    a: int
+    b: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[ServiceChange] = field(default_factory=list)
+
+    @property
+    def changed_ids(self) -> list[str]:
+        return [c.service_id for c in self.changed]
+
+
+def _select(store: Store, sparql: str) -> SelectResult:
+    result = store.query(_PREFIXES + sparql)
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def _current(store: Store, portfolio: URIRef) -> tuple[URIRef, str | None] | None:
+    rows = _select(
+        store,
+        f"""SELECT ?v ?sha WHERE {{ GRAPH {_REG} {{
+            <{portfolio}> pv:currentVersion ?v . OPTIONAL {{ ?v pv:sha256 ?sha }} }} }}""",
+    ).rows
+    if not rows:
+        return None
+    version, sha = rows[0]
+    return URIRef(str(version)), None if sha is None else str(sha)
+
+
+def _last_number(store: Store, portfolio: URIRef) -> int:
+    rows = _select(
+        store,
+        f"""SELECT (MAX(?n) AS ?max) WHERE {{ GRAPH {_REG} {{
+            ?v pv:versionOf <{portfolio}> ; pv:versionNumber ?n }} }}""",
+    ).rows
+    value = rows[0][0] if rows else None
+    return int(value) if value is not None else 0
+
+
+def _number_of(iri: str) -> int:
+    return int(iri.rsplit("/v/", 1)[1])
+
+
+def _registry_triples(
+    loaded: LoadedPortfolio,
+    version: URIRef,
+    number: int,
+    old: URIRef | None,
+    submitter: str | None,
+    extra_registry: Graph | None,
+) -> list[tuple[Node, Node, Node]]:
+    inst_id = loaded.institution_id
+    now = datetime.now(UTC).replace(microsecond=0)
+    triples: list[tuple[Node, Node, Node]] = [
+        (version, RDF.type, PV.PortfolioVersion),
+        (version, RDF.type, PROV.Entity),
+        (version, PV.versionOf, portfolio_iri(inst_id)),
+        (version, PV.institution, institution_iri(inst_id)),
+        (version, PV.versionNumber, Literal(number, datatype=XSD.integer)),
+        (version, PROV.generatedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)),
+        (version, PV.sourceFileName, Literal(loaded.filename)),
+        (version, PV.sha256, Literal(loaded.sha256)),
+        (version, PV.sourceFormat, Literal(loaded.fmt)),
+        (version, PV.serviceCount, Literal(loaded.service_count, datatype=XSD.integer)),
+        (version, PV.tripleCount, Literal(len(loaded.graph), datatype=XSD.integer)),
+    ]
+    if submitter:
+        triples.append((version, PROV.wasAttributedTo, Literal(submitter)))
+    if old is not None:
+        triples.append((version, PROV.wasRevisionOf, old))
+    for s, p, o in extra_registry or ():
+        triples.append(
+            (
+                version if s == VERSION_PLACEHOLDER else s,
+                p,
+                version if o == VERSION_PLACEHOLDER else o,
+            )
+        )
+    return triples
+
+
+def _data_block(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    out = io.StringIO()
+    for s, p, o in triples:
+        out.write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+    return out.getvalue()
+
+
+def commit_update(
+    portfolio: URIRef, version: URIRef, old: URIRef | None, registry: list[tuple[Node, Node, Node]]
+) -> str:
+    """The one SPARQL Update that makes ``version`` current (step 2 of the protocol)."""
+    data = _data_block(registry)
+    current = f"<{portfolio}> <{PV.currentVersion}>"
+    parts = []
+    if old is not None:
+        parts.append(
+            f"DELETE DATA {{ GRAPH {_REG} {{ {current} <{old}> }} }} ;\n"
+            f"DELETE DATA {{ {current} <{old}> }}"
+        )
+    parts.append(
+        f"INSERT DATA {{ GRAPH {_REG} {{\n{data}{current} <{version}> .\n}} }} ;\n"
+        f"INSERT DATA {{\n{data}{current} <{version}> .\n}}"
+    )
+    return view.swap_update(str(version), None if old is None else str(old), " ;\n".join(parts))
+
+
+def store_portfolio(
+    store: Store,
+    loaded: LoadedPortfolio,
+    *,
+    submitter: str | None = None,
+    extra_graphs: Mapping[str, Graph] | None = None,
+    extra_registry: Graph | None = None,
+) -> StoredVersion:
+    """Store a loaded portfolio as its institution's new current version, atomically.
+
+    Args:
+        store: the store.
+        loaded: the portfolio read by :func:`loaders.read_portfolio`.
+        submitter: who submitted it (``prov:wasAttributedTo``).
+        extra_graphs: more graphs written with the version, by name; ``{version}`` in a name is
+            replaced by the version IRI (``{"{version}/validation": report}``). Use only the
+            ``/source`` and ``/validation`` suffixes: other names are not cleaned up after a crash.
+        extra_registry: triples added to the registry (and the default graph) in the commit;
+            ``URIRef("urn:pvkg:version")`` stands for the new version's IRI.
+
+    Returns:
+        The version; ``created`` is False (and nothing is written) when the file's sha256 equals
+        the current version's.
+
+    Raises:
+        StoreError: the store failed; the previous version stays current.
+    """
+    inst_id = loaded.institution_id
+    portfolio = portfolio_iri(inst_id)
+    current = _current(store, portfolio)
+    if current is not None and current[1] == loaded.sha256:
+        return StoredVersion(inst_id, _number_of(str(current[0])), str(current[0]), False)
+    old = current[0] if current else None
+    number = _last_number(store, portfolio) + 1
+    version = portfolio_version_iri(inst_id, number)
+    graphs: dict[str, Graph] = {str(version): loaded.graph}
+    graphs[str(source_map_graph(version))] = loaded.sources
+    for name, graph in (extra_graphs or {}).items():
+        graphs[name.replace("{version}", str(version))] = graph
+    for name, graph in graphs.items():  # step 1: invisible until registered
+        store.drop_graph(name)
+        store.add_triples(name, graph)
+    registry = _registry_triples(loaded, version, number, old, submitter, extra_registry)
+    store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
+    return StoredVersion(inst_id, number, str(version), True)
+
+
+def list_versions(store: Store, institution_id: str) -> list[VersionInfo]:
+    """Every registered version of an institution's portfolio, oldest first.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    portfolio = portfolio_iri(institution_id)
+    result = _select(
+        store,
+        f"""SELECT ?v ?n ?t ?file ?sha ?who ?count ?fmt ?cur WHERE {{ GRAPH {_REG} {{
+            ?v pv:versionOf <{portfolio}> ; pv:versionNumber ?n .
+            OPTIONAL {{ ?v prov:generatedAtTime ?t }}
+            OPTIONAL {{ ?v pv:sourceFileName ?file }}
+            OPTIONAL {{ ?v pv:sha256 ?sha }}
+            OPTIONAL {{ ?v prov:wasAttributedTo ?who }}
+            OPTIONAL {{ ?v pv:serviceCount ?count }}
+            OPTIONAL {{ ?v pv:sourceFormat ?fmt }}
+            BIND (EXISTS {{ <{portfolio}> pv:currentVersion ?v }} AS ?cur)
+        }} }} ORDER BY ?n""",
+    )
+    versions = []
+    for v, n, t, file, sha, who, count, fmt, cur in result.rows:
+        created = t.toPython() if isinstance(t, Literal) else None
+        versions.append(
+            VersionInfo(
+                number=int(n),  # type: ignore[arg-type]
+                iri=str(v),
+                created=created if isinstance(created, datetime) else None,
+                filename=None if file is None else str(file),
+                sha256=None if sha is None else str(sha),
+                submitter=None if who is None else str(who),
+                current=bool(cur is not None and cur.toPython()),  # type: ignore[union-attr]
+                service_count=None if count is None else int(count),  # type: ignore[arg-type]
+                fmt=None if fmt is None else str(fmt),
+            )
+        )
+    return versions
+
+
+def current_version(store: Store, institution_id: str) -> VersionInfo | None:
+    """The institution's current version, or None when it has none."""
+    return next((v for v in list_versions(store, institution_id) if v.current), None)
+
+
+def _services(store: Store, version: str) -> dict[str, dict[Node, set[Node]]]:
+    graph = Graph()
+    for triple in store.triples(version):
+        graph.add(triple)
+    marker = "/service/"
+    services: dict[str, dict[Node, set[Node]]] = {}
+    for service in graph.subjects(RDF.type, PV.Service):
+        key = unquote(str(service).rsplit(marker, 1)[-1])
+        props: dict[Node, set[Node]] = {}
+        for _, p, o in graph.triples((service, None, None)):
+            props.setdefault(p, set()).add(o)
+        services[key] = props
+    return services
+
+
+def diff_versions(store: Store, institution_id: str, a: int, b: int) -> VersionDiff:
+    """Which services were added, removed or changed from version ``a`` to version ``b``.
+
+    Services are matched by their identifier (``<id>~<n>`` for repeated ids); a change lists
+    the properties whose values differ.
+
+    Raises:
+        KeyError: one of the versions is not registered.
+    """
+    known = {v.number: v.iri for v in list_versions(store, institution_id)}
+    for number in (a, b):
+        if number not in known:
+            raise KeyError(f"{institution_id} has no portfolio version {number}")
+    old, new = _services(store, known[a]), _services(store, known[b])
+    diff = VersionDiff(institution_id, a, b)
+    diff.added = sorted(set(new) - set(old))
+    diff.removed = sorted(set(old) - set(new))
+    for key in sorted(set(old) & set(new)):
+        props = {
+            str(p)
+            for p in set(old[key]) | set(new[key])
+            if old[key].get(p, set()) != new[key].get(p, set())
+        }
+        if props:
+            diff.changed.append(ServiceChange(key, sorted(props)))
+    return diff
