@@ -1,0 +1,90 @@
+"""Point a validation result at the cell (or line) of the submitted file it came from.
+
+The source map is described in docs/MODEL.md §5. For a result about ``focus`` and ``path``:
+
+1. a ``pv:sourceCell`` of the focus for that property -> its row and column;
+2. else the focus's ``pv:sourceRow`` with the column mapped to that property;
+3. else the row alone (a missing value: the row of the service);
+4. else the focus's ``pv:sourceLine`` (RDF input);
+5. else ``None``.
+
+The file (and sheet) come from the portfolio the focus belongs to: the portfolio
+``pvid:institution/<inst>/portfolio`` whose institution IRI prefixes the focus IRI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from pvkg.namespaces import PV
+
+
+class SourceResolver:
+    """Resolves (focus, path) to ``{"file", "sheet", "row", "column"}`` or ``{"file", "line"}``.
+
+    >>> from rdflib import Graph
+    >>> SourceResolver(Graph()).resolve(URIRef("urn:x"), None) is None
+    True
+    """
+
+    def __init__(self, sources: Graph) -> None:
+        self.sources = sources
+        self.files: dict[str, tuple[str, str | None, dict[Node, str]]] = {}
+        for portfolio, name in sources.subject_objects(PV.sourceFile):
+            sheet = sources.value(portfolio, PV.sourceSheet)
+            columns: dict[Node, str] = {}
+            for spec in sources.objects(portfolio, PV.columnOf):
+                prop = sources.value(spec, PV.property)
+                column = sources.value(spec, PV.column)
+                if prop is not None and column is not None:
+                    columns[prop] = str(column)
+            prefix = str(portfolio)
+            if prefix.endswith("/portfolio"):
+                prefix = prefix[: -len("/portfolio")]
+            self.files[prefix] = (str(name), None if sheet is None else str(sheet), columns)
+
+    def _file_of(self, focus: Node) -> tuple[str, str | None, dict[Node, str]] | None:
+        text = str(focus)
+        best = None
+        for prefix, info in self.files.items():
+            if (text == prefix or text.startswith(prefix + "/")) and (
+                best is None or len(prefix) > len(best[0])
+            ):
+                best = (prefix, info)
+        if best is not None:
+            return best[1]
+        if len(self.files) == 1:
+            return next(iter(self.files.values()))
+        return None
+
+    def resolve(self, focus: Node | None, path: Node | None) -> dict[str, Any] | None:
+        """The location of the fact (focus, path), or None when it cannot be known."""
+        if focus is None:
+            return None
+        info = self._file_of(focus)
+        if info is None:
+            return None
+        name, sheet, columns = info
+        s = self.sources
+        if isinstance(path, URIRef):
+            for cell in s.objects(focus, PV.sourceCell):
+                if s.value(cell, PV.property) == path:
+                    row = s.value(cell, PV.row)
+                    column = s.value(cell, PV.column)
+                    return {
+                        "file": name,
+                        "sheet": sheet,
+                        "row": None if row is None else int(row),
+                        "column": None if column is None else str(column),
+                    }
+        row = s.value(focus, PV.sourceRow)
+        if row is not None:
+            column = columns.get(path) if isinstance(path, URIRef) else None
+            return {"file": name, "sheet": sheet, "row": int(row), "column": column}
+        line = s.value(focus, PV.sourceLine)
+        if line is not None:
+            return {"file": name, "line": int(line)}
+        return None

@@ -1,0 +1,858 @@
+"""SHACL validation: data + shapes + reference context -> :class:`Report`.
+
+Two engines give the same results:
+
+* ``"fast"`` (default) compiles the shapes to plain SPARQL SELECT queries and runs them on a
+  pyoxigraph store (an in-memory :class:`pvkg.store.LocalStore` holding the data, or the store
+  itself for :func:`validate_store`). It supports exactly the SHACL constructs our shapes and the
+  CPSV-AP 3.2.0 shapes use (see ``shapes/policy-shapes.ttl``); any other construct is refused
+  when the shapes are compiled, never silently skipped.
+* ``"pyshacl"`` is the reference engine (pySHACL, SHACL-AF on for ``sh:SPARQLTarget``, no
+  inference). Tests assert that both engines report the same (rule, focus, component, severity).
+
+Reference data a profile needs (the typings of concepts and institutions the data refers to,
+the ``pv:`` class hierarchy) is added explicitly to a copy of the data; inference is never on.
+
+Specs: SHACL https://www.w3.org/TR/shacl/ (§2.1 targets, §4 core components, §5 SPARQL-based
+constraints), SHACL-AF https://www.w3.org/TR/shacl-af/#SPARQLTarget.
+
+>>> from pvkg.settings import Settings
+>>> from rdflib import Graph
+>>> report = validate_graph(Graph(), settings=Settings())
+>>> report.conforms, report.counts
+(True, {'violation': 0, 'warning': 0, 'info': 0})
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from pvkg.errors import PvkgError
+from pvkg.namespaces import CV, PV, SH
+from pvkg.settings import Settings
+from pvkg.store import LocalStore, SelectResult, Store
+
+if TYPE_CHECKING:  # the loaders package depends on pvkg, never the other way round
+    from loaders import LoadedPortfolio  # type: ignore[import-not-found]
+
+PROFILES = ("policy", "cpsv-ap", "all")
+ENGINES = ("fast", "pyshacl")
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+CPSV_AP_SHAPES = "external/cpsv-ap-SHACL.ttl"
+
+__all__ = [
+    "ENGINES",
+    "PROFILES",
+    "Report",
+    "Result",
+    "ShapesError",
+    "load_shapes",
+    "reference_context",
+    "report_registry_triples",
+    "validate_graph",
+    "validate_portfolios",
+    "validate_store",
+]
+
+
+class ShapesError(PvkgError):
+    """A shapes file uses a construct the fast engine cannot compile, or does not parse."""
+
+    code = "SHAPES"
+
+
+# ------------------------------------------------------------------------------------------
+# Results and reports
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """One validation result, in the terms of the JSON report (INTERFACES.md §4)."""
+
+    rule: str | None
+    severity: str
+    focus: str
+    focus_id: str | None
+    path: str | None
+    value: str | None
+    component: str
+    shape: str
+    message: dict[str, str]
+    source: dict[str, Any] | None = None
+    clause: str | None = field(default=None, compare=False)  # the policy source of the rule
+    # the RDF terms, for the W3C report graph
+    focus_node: Node | None = field(default=None, repr=False, compare=False)
+    path_node: Node | None = field(default=None, repr=False, compare=False)
+    value_node: Node | None = field(default=None, repr=False, compare=False)
+    shape_node: Node | None = field(default=None, repr=False, compare=False)
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What the two engines must agree on: (rule, focus, component, severity)."""
+        return (self.rule or "", self.focus, self.component, self.severity)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "focus": self.focus,
+            "focus_id": self.focus_id,
+            "path": self.path,
+            "value": self.value,
+            "component": self.component,
+            "shape": self.shape,
+            "message": dict(self.message),
+            "source": self.source,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of one validation run. Non-conformance is a result, not an exception."""
+
+    conforms: bool
+    profile: str
+    results: list[Result]
+    graph: Graph
+    engine: str = "fast"
+    generated: str = field(
+        default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"violation": 0, "warning": 0, "info": 0}
+        for result in self.results:
+            counts[result.severity.lower()] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        """The report object of INTERFACES.md §4, exactly."""
+        return {
+            "conforms": self.conforms,
+            "profile": self.profile,
+            "counts": self.counts,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+# ------------------------------------------------------------------------------------------
+# Shapes and reference context
+# ------------------------------------------------------------------------------------------
+
+
+def _shape_files(shapes_dir: Path, profile: str) -> list[Path]:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
+    policy = sorted(p for p in shapes_dir.glob("*.ttl") if "shapes" in p.name)
+    external = [shapes_dir / CPSV_AP_SHAPES]
+    return {"policy": policy, "cpsv-ap": external, "all": policy + external}[profile]
+
+
+@lru_cache(maxsize=16)
+def _load_shapes_cached(files: tuple[tuple[str, float], ...]) -> Graph:
+    graph = Graph()
+    for name, _mtime in files:
+        try:
+            graph.parse(name, format="turtle")
+        except Exception as err:  # rdflib raises many types for bad Turtle
+            raise ShapesError(f"{name}: cannot parse shapes: {err}") from None
+    return graph
+
+
+def load_shapes(settings: Settings, profile: str = "policy") -> Graph:
+    """The shapes graph of a profile (cached until a file changes).
+
+    Raises:
+        ValueError: unknown profile.
+        ShapesError: a shapes file is missing or does not parse.
+    """
+    files = _shape_files(Path(settings.shapes_dir), profile)
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise ShapesError(f"shapes file(s) missing: {', '.join(missing)}")
+    return _load_shapes_cached(tuple((str(f), f.stat().st_mtime) for f in files))
+
+
+@lru_cache(maxsize=4)
+def _reference_cached(files: tuple[tuple[str, float], ...]) -> Graph:
+    graph = Graph()
+    for name, _mtime in files:
+        graph.parse(name, format="turtle")
+    return graph
+
+
+def reference_context(settings: Settings) -> Graph:
+    """The ontology and reference Turtle files as one graph (cached until a file changes)."""
+    files: list[Path] = []
+    for directory in (Path(settings.ontology_dir), Path(settings.reference_dir)):
+        if directory.is_dir():
+            files.extend(sorted(directory.glob("*.ttl")))
+    return _reference_cached(tuple((str(f), f.stat().st_mtime) for f in files))
+
+
+def _context_for(data: Graph, reference: Graph) -> Graph:
+    """What the shapes need besides the data: typings of referenced IRIs, the pv: hierarchy.
+
+    Only ``rdf:type`` triples of IRIs that occur in the data, and ``rdfs:subClassOf`` axioms
+    of our own (``pv:``) classes, so that the CPSV-AP shapes see our concepts as
+    ``skos:Concept`` and institutions as ministries, and nothing else changes.
+    """
+    context = Graph()
+    mentioned: set[Node] = set()
+    for s, _p, o in data:
+        mentioned.add(s)
+        if isinstance(o, URIRef):
+            mentioned.add(o)
+    for node in mentioned:
+        for cls in reference.objects(node, RDF.type):
+            context.add((node, RDF.type, cls))
+    pv_prefix = str(PV)
+    for sub, sup in reference.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and str(sub).startswith(pv_prefix):
+            context.add((sub, RDFS.subClassOf, sup))
+    return context
+
+
+# ------------------------------------------------------------------------------------------
+# Shape metadata
+# ------------------------------------------------------------------------------------------
+
+_COMPONENT_TEXT: dict[str, tuple[str, str]] = {
+    "MinCountConstraintComponent": ("Trūkst obligātas vērtības", "A required value is missing"),
+    "MaxCountConstraintComponent": ("Pārāk daudz vērtību", "Too many values"),
+    "ClassConstraintComponent": ("Vērtība nav vajadzīgās klases", "The value is not of the required class"),
+    "DatatypeConstraintComponent": ("Vērtībai nepareizs datu tips", "The value has the wrong datatype"),
+    "InConstraintComponent": ("Vērtība nav atļauto vērtību sarakstā", "The value is not one of the allowed values"),
+    "HasValueConstraintComponent": ("Trūkst prasītās vērtības", "The required value is missing"),
+    "QualifiedMinCountConstraintComponent": ("Trūkst atbilstošas vērtības", "No value of the required kind"),
+    "SPARQLConstraintComponent": ("Neatbilst noteikumam", "Breaks a rule"),
+}
+
+
+@dataclass(frozen=True)
+class ShapeInfo:
+    rule: str | None
+    severity: str
+    message: dict[str, str]
+    clause: str | None
+
+
+def _shape_info(shapes: Graph, shape: Node) -> ShapeInfo:
+    rule = shapes.value(shape, PV.ruleCode)
+    severity = SEVERITIES.get(shapes.value(shape, SH.severity), "Violation")  # type: ignore[arg-type]
+    message: dict[str, str] = {}
+    for msg in shapes.objects(shape, SH.message):
+        if isinstance(msg, Literal) and msg.language in ("lv", "en"):
+            message[msg.language] = str(msg)
+    clause = shapes.value(shape, DCTERMS.source)
+    return ShapeInfo(
+        str(rule) if rule is not None else None,
+        severity,
+        message,
+        None if clause is None else str(clause),
+    )
+
+
+def _default_message(component: str, path: str | None) -> dict[str, str]:
+    local = component.rsplit("#", 1)[-1]
+    lv, en = _COMPONENT_TEXT.get(local, ("Neatbilst formai", "Does not conform to the shape"))
+    if path:
+        name = path.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return {"lv": f"{lv}: {name}.", "en": f"{en}: {name}."}
+    return {"lv": f"{lv}.", "en": f"{en}."}
+
+
+def _path_text(shapes: Graph, path: Node | None) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return str(path)
+    inverse = shapes.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return f"^{inverse}"
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# The fast engine: SHACL -> SPARQL
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Check:
+    """One compiled constraint: a query whose rows are (?this [, ?v]) offenders."""
+
+    shape: Node
+    component: URIRef
+    query: str
+    path: Node | None
+    fixed_value: Node | None = None
+    target_query: str | None = None  # for SPARQL constraints: restrict ?this to the targets
+    datatype: URIRef | None = None  # for datatype: also check well-formedness in Python
+
+
+def _term(node: Node) -> str:
+    return node.n3()
+
+
+def _sparql_path(shapes: Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return _term(path)
+    inverse = shapes.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return f"^{_term(inverse)}"
+    raise ShapesError(f"fast engine: unsupported property path {path!r}")
+
+
+class _Compiler:
+    """Turns the shapes graph into :class:`_Check` queries against one store."""
+
+    def __init__(self, shapes: Graph, subclasses: dict[URIRef, set[URIRef]]) -> None:
+        self.shapes = shapes
+        self.subclasses = subclasses
+
+    def classes(self, cls: URIRef) -> str:
+        """A VALUES body with ``cls`` and every class below it (data + shapes hierarchy)."""
+        return " ".join(_term(c) for c in sorted({cls} | self.subclasses.get(cls, set())))
+
+    def target(self, shape: Node) -> str | None:
+        s = self.shapes
+        parts: list[str] = []
+        for cls in s.objects(shape, SH.targetClass):
+            parts.append(f"?this a ?_tc . VALUES ?_tc {{ {self.classes(cls)} }}")  # type: ignore[arg-type]
+        for node in s.objects(shape, SH.targetNode):
+            parts.append(f"VALUES ?this {{ {_term(node)} }}")
+        for prop in s.objects(shape, SH.targetSubjectsOf):
+            parts.append(f"?this {_term(prop)} ?_to .")
+        for prop in s.objects(shape, SH.targetObjectsOf):
+            parts.append(f"?_ts {_term(prop)} ?this .")
+        for target in s.objects(shape, SH.target):
+            select = s.value(target, SH.select)
+            if select is None or s.value(target, SH.prefixes) is not None:
+                raise ShapesError(f"fast engine: unsupported target on {shape}")
+            parts.append(f"{{ {select} }}")
+        if not parts:
+            return None
+        union = " UNION ".join(f"{{ {p} }}" for p in parts)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    def compile(self) -> list[_Check]:
+        checks: list[_Check] = []
+        s = self.shapes
+        shapes = set(s.subjects(RDF.type, SH.NodeShape)) | set(s.subjects(RDF.type, SH.PropertyShape))
+        for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+            shapes |= set(s.subjects(pred, None))
+        for shape in sorted(shapes, key=str):
+            if s.value(shape, SH.deactivated) == Literal(True):
+                continue
+            target = self.target(shape)
+            if target is None:
+                continue
+            if s.value(shape, SH.path) is not None:
+                checks.extend(self.property_checks(shape, target))
+                continue
+            checks.extend(self.node_checks(shape, target))
+            for prop in s.objects(shape, SH.property):
+                if s.value(prop, SH.deactivated) != Literal(True):
+                    checks.extend(self.property_checks(prop, target))
+        return checks
+
+    def node_checks(self, shape: Node, target: str) -> list[_Check]:
+        s = self.shapes
+        checks = []
+        for cls in s.objects(shape, SH["class"]):
+            q = (
+                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS "
+                f"{{ ?this a ?_c . VALUES ?_c {{ {self.classes(cls)} }} }} }}"  # type: ignore[arg-type]
+            )
+            checks.append(_Check(shape, SH.ClassConstraintComponent, q, None))
+        for sparql in s.objects(shape, SH.sparql):
+            checks.append(self.sparql_check(shape, sparql, target, None))
+        self._refuse(shape, {SH.datatype, SH.minCount, SH.maxCount, SH["in"], SH.hasValue, SH["or"],
+                             SH["and"], SH["not"], SH.xone, SH.node, SH.closed, SH.pattern,
+                             SH.nodeKind})
+        return checks
+
+    def _refuse(self, shape: Node, predicates: set[URIRef]) -> None:
+        for pred in predicates:
+            if pred == SH.closed and self.shapes.value(shape, SH.closed) != Literal(True):
+                continue
+            if (shape, pred, None) in self.shapes:
+                raise ShapesError(f"fast engine: unsupported {pred} on shape {shape}")
+
+    def property_checks(self, shape: Node, target: str) -> list[_Check]:
+        s = self.shapes
+        path_node = s.value(shape, SH.path)
+        path = _sparql_path(s, path_node)
+        checks: list[_Check] = []
+        for n in s.objects(shape, SH.minCount):
+            q = (
+                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?v }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(n)})"
+            )
+            checks.append(_Check(shape, SH.MinCountConstraintComponent, q, path_node))
+        for n in s.objects(shape, SH.maxCount):
+            q = (
+                f"SELECT ?this WHERE {{ {target} ?this {path} ?v }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)})"
+            )
+            checks.append(_Check(shape, SH.MaxCountConstraintComponent, q, path_node))
+        for lst in s.objects(shape, SH["in"]):
+            allowed = self._in_filter(lst, "?v")
+            q = f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v FILTER (!({allowed})) }}"
+            checks.append(_Check(shape, SH.InConstraintComponent, q, path_node))
+        for cls in s.objects(shape, SH["class"]):
+            q = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v FILTER NOT EXISTS "
+                f"{{ ?v a ?_c . VALUES ?_c {{ {self.classes(cls)} }} }} }}"  # type: ignore[arg-type]
+            )
+            checks.append(_Check(shape, SH.ClassConstraintComponent, q, path_node))
+        for value in s.objects(shape, SH.hasValue):
+            q = (
+                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS "
+                f"{{ ?this {path} {_term(value)} }} }}"
+            )
+            checks.append(_Check(shape, SH.HasValueConstraintComponent, q, path_node, value))
+        for dt in s.objects(shape, SH.datatype):
+            q = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v "
+                f"FILTER (!isLiteral(?v) || DATATYPE(?v) != {_term(dt)}) }}"
+            )
+            checks.append(_Check(shape, SH.DatatypeConstraintComponent, q, path_node))
+            if dt not in (XSD.string, RDF.langString):
+                q2 = (
+                    f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v "
+                    f"FILTER (isLiteral(?v) && DATATYPE(?v) = {_term(dt)}) }}"
+                )
+                checks.append(
+                    _Check(shape, SH.DatatypeConstraintComponent, q2, path_node, datatype=dt)  # type: ignore[arg-type]
+                )
+        for qshape in s.objects(shape, SH.qualifiedValueShape):
+            checks.extend(self._qualified(shape, qshape, target, path, path_node))
+        for sparql in s.objects(shape, SH.sparql):
+            checks.append(self.sparql_check(shape, sparql, target, path))
+        self._refuse(shape, {SH["or"], SH["and"], SH["not"], SH.xone, SH.node, SH.pattern,
+                             SH.nodeKind, SH.uniqueLang, SH.equals, SH.disjoint, SH.lessThan,
+                             SH.minInclusive, SH.maxInclusive, SH.minLength, SH.maxLength})
+        return checks
+
+    def _in_filter(self, lst: Node, var: str) -> str:
+        items = list(Collection(self.shapes, lst))  # type: ignore[arg-type]
+        return " || ".join(f"sameTerm({var}, {_term(i)})" for i in items) or "false"
+
+    def _qualified(
+        self, shape: Node, qshape: Node, target: str, path: str, path_node: Node
+    ) -> list[_Check]:
+        s = self.shapes
+        lst = s.value(qshape, SH["in"])
+        extra = {p for p in s.predicates(qshape, None) if p not in (SH["in"], RDF.type)}
+        if lst is None or extra or s.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            raise ShapesError(f"fast engine: only sh:in qualified value shapes ({shape})")
+        cond = self._in_filter(lst, "?v")
+        checks = []
+        for n in s.objects(shape, SH.qualifiedMinCount):
+            q = (
+                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?v FILTER ({cond}) }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(n)})"
+            )
+            checks.append(_Check(shape, SH.QualifiedMinCountConstraintComponent, q, path_node))
+        for n in s.objects(shape, SH.qualifiedMaxCount):
+            q = (
+                f"SELECT ?this WHERE {{ {target} ?this {path} ?v FILTER ({cond}) }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)})"
+            )
+            checks.append(_Check(shape, SH.QualifiedMaxCountConstraintComponent, q, path_node))
+        return checks
+
+    def sparql_check(self, shape: Node, sparql: Node, target: str, path: str | None) -> _Check:
+        s = self.shapes
+        select = s.value(sparql, SH.select)
+        if select is None or s.value(sparql, SH.prefixes) is not None:
+            raise ShapesError(f"fast engine: SPARQL constraint of {shape} needs a prefix-free sh:select")
+        text = str(select).replace("$this", "?this")
+        if path is not None:
+            text = text.replace("$PATH", path)
+        target_query = f"SELECT ?this WHERE {{ {target} }}"
+        return _Check(shape, SH.SPARQLConstraintComponent, text, s.value(shape, SH.path),
+                      target_query=target_query)
+
+
+def _subclasses(store: Store, shapes: Graph) -> dict[URIRef, set[URIRef]]:
+    """Every class named by sh:targetClass / sh:class, with its subclasses in the data."""
+    named = {o for o in shapes.objects(None, SH.targetClass)} | {
+        o for o in shapes.objects(None, SH["class"])
+    }
+    answer = store.query("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }")
+    assert isinstance(answer, SelectResult)
+    parents: dict[Node, set[Node]] = {}
+    for sub, sup in answer.rows:
+        parents.setdefault(sup, set()).add(sub)  # type: ignore[arg-type]
+    out: dict[URIRef, set[URIRef]] = {}
+    for cls in named:
+        seen: set[URIRef] = set()
+        todo = [cls]
+        while todo:
+            for child in parents.get(todo.pop(), ()):
+                if isinstance(child, URIRef) and child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        out[cls] = seen  # type: ignore[index]
+    return out
+
+
+def _run_fast(store: Store, shapes: Graph, timeout_s: float | None) -> list[tuple[_Check, Node, Node | None]]:
+    checks = _Compiler(shapes, _subclasses(store, shapes)).compile()
+    found: list[tuple[_Check, Node, Node | None]] = []
+    for check in checks:
+        answer = store.query(check.query, timeout_s=timeout_s)
+        assert isinstance(answer, SelectResult)
+        rows = answer.dicts()
+        if check.target_query is not None:
+            targets = store.query(check.target_query, timeout_s=timeout_s)
+            assert isinstance(targets, SelectResult)
+            allowed = set(targets.column("this"))
+            rows = [r for r in rows if r.get("this") in allowed]
+        seen: set[tuple[Node, Node | None]] = set()
+        for row in rows:
+            this = row.get("this")
+            if this is None:
+                continue
+            value = row.get("v", row.get("value"))
+            if check.datatype is not None:
+                lit = value
+                if not isinstance(lit, Literal) or not lit.ill_typed:
+                    continue
+            if check.fixed_value is not None and check.component == SH.HasValueConstraintComponent:
+                value = None
+            if (this, value) in seen:
+                continue
+            seen.add((this, value))
+            found.append((check, this, value))
+    return found
+
+
+# ------------------------------------------------------------------------------------------
+# The reference engine: pySHACL
+# ------------------------------------------------------------------------------------------
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> list[tuple[Node, URIRef, Node, Node | None, Node | None]]:
+    import pyshacl
+
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_infos=True,
+        allow_warnings=True,
+    )
+    rows = []
+    for res in report_graph.subjects(RDF.type, SH.ValidationResult):
+        rows.append(
+            (
+                report_graph.value(res, SH.sourceShape),
+                report_graph.value(res, SH.sourceConstraintComponent),
+                report_graph.value(res, SH.focusNode),
+                report_graph.value(res, SH.value),
+                report_graph.value(res, SH.resultPath),
+            )
+        )
+    return rows  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------
+# Building the report
+# ------------------------------------------------------------------------------------------
+
+
+def _identifiers(lookup: Any, nodes: Iterable[Node]) -> dict[Node, str]:
+    """dct:identifier of the given nodes, from a Graph or a Store."""
+    ids: dict[Node, str] = {}
+    wanted = [n for n in set(nodes) if isinstance(n, URIRef)]
+    if isinstance(lookup, Graph):
+        for node in wanted:
+            value = lookup.value(node, DCTERMS.identifier)
+            if value is not None:
+                ids[node] = str(value)
+        return ids
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        values = " ".join(n.n3() for n in chunk)
+        answer = lookup.query(
+            f"SELECT ?s (SAMPLE(?id) AS ?i) WHERE {{ VALUES ?s {{ {values} }} ?s dct:identifier ?id }} GROUP BY ?s"
+        )
+        assert isinstance(answer, SelectResult)
+        for s, i in answer.rows:
+            if s is not None and i is not None:
+                ids[s] = str(i)
+    return ids
+
+
+def _make_results(
+    raw: Sequence[tuple[Node, URIRef, Node, Node | None, Node | None]],
+    shapes: Graph,
+    id_lookup: Any,
+) -> list[Result]:
+    ids = _identifiers(id_lookup, [r[2] for r in raw])
+    infos: dict[Node, ShapeInfo] = {}
+    results = []
+    for shape, component, focus, value, path_node in raw:
+        info = infos.get(shape) or infos.setdefault(shape, _shape_info(shapes, shape))
+        if path_node is None:
+            path_node = shapes.value(shape, SH.path)
+        path = _path_text(shapes, path_node)
+        results.append(
+            Result(
+                rule=info.rule,
+                severity=info.severity,
+                focus=str(focus),
+                focus_id=ids.get(focus),
+                path=path,
+                value=None if value is None else str(value),
+                component=str(component),
+                shape=str(shape),
+                message=info.message or _default_message(str(component), path),
+                clause=info.clause,
+                focus_node=focus,
+                path_node=path_node,
+                value_node=value,
+                shape_node=shape,
+            )
+        )
+    results.sort(key=lambda r: (r.rule or "~", r.focus, r.path or "", r.value or "", r.component))
+    return results
+
+
+def _report_graph(results: Sequence[Result], shapes: Graph) -> Graph:
+    """The W3C ``sh:ValidationReport`` graph (SHACL §3.6) for the results."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    graph.bind("pv", PV)
+    report = BNode()
+    conforms = not any(r.severity == "Violation" for r in results)
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    severity_iri = {v: k for k, v in SEVERITIES.items()}
+    for r in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, r.focus_node or URIRef(r.focus)))
+        graph.add((node, SH.resultSeverity, severity_iri[r.severity]))
+        graph.add((node, SH.sourceConstraintComponent, URIRef(r.component)))
+        if isinstance(r.shape_node, URIRef):
+            graph.add((node, SH.sourceShape, r.shape_node))
+        else:
+            graph.add((node, SH.sourceShape, BNode()))
+        if isinstance(r.path_node, URIRef):
+            graph.add((node, SH.resultPath, r.path_node))
+        elif r.path_node is not None:
+            inverse = shapes.value(r.path_node, SH.inversePath)
+            if inverse is not None:
+                path = BNode()
+                graph.add((node, SH.resultPath, path))
+                graph.add((path, SH.inversePath, inverse))
+        if r.value_node is not None:
+            graph.add((node, SH.value, r.value_node))
+        for lang, text in r.message.items():
+            graph.add((node, SH.resultMessage, Literal(text, lang=lang)))
+        if r.rule:
+            graph.add((node, PV.ruleCode, Literal(r.rule)))
+    return graph
+
+
+def _finish(results: list[Result], shapes: Graph, profile: str, engine: str) -> Report:
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms, profile, results, _report_graph(results, shapes), engine)
+
+
+# ------------------------------------------------------------------------------------------
+# Public API
+# ------------------------------------------------------------------------------------------
+
+
+def _with_context(data: Graph, settings: Settings) -> Graph:
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in _context_for(data, reference_context(settings)):
+        merged.add(triple)
+    return merged
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    profile: str = "policy",
+    sources: Graph | None = None,
+    settings: Settings,
+    engine: str = "fast",
+) -> Report:
+    """Validate one data set (an rdflib Graph, MODEL.md §4) against a profile's shapes.
+
+    Args:
+        data: the portfolio graph(s); not modified.
+        profile: ``policy``, ``cpsv-ap`` or ``all``.
+        sources: the source map (MODEL.md §5) to point results at file cells; optional.
+        settings: where the shapes, ontology and reference files are.
+        engine: ``fast`` (SPARQL on pyoxigraph) or ``pyshacl`` (the reference engine).
+
+    Returns:
+        The report; ``conforms`` is False iff some result is a Violation.
+
+    Raises:
+        ValueError: unknown profile or engine.
+        ShapesError: the shapes cannot be read or compiled.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    shapes = load_shapes(settings, profile)
+    merged = _with_context(data, settings)
+    if engine == "pyshacl":
+        raw = _run_pyshacl(merged, shapes)
+        results = _make_results(raw, shapes, merged)
+    else:
+        store = LocalStore(None)
+        try:
+            store.add_triples(None, merged)
+            found = _run_fast(store, shapes, settings.query_timeout_s * 10)
+        finally:
+            store.close()
+        raw = [(c.shape, c.component, this, value, c.path) for c, this, value in found]
+        results = _make_results(raw, shapes, merged)
+    if sources is not None:
+        _attach_sources(results, sources, data)
+    return _finish(results, shapes, profile, engine)
+
+
+def _attach_sources(results: list[Result], sources: Graph, data: Graph) -> None:
+    from pvkg.reports.sources import SourceResolver
+
+    resolver = SourceResolver(sources)
+    for result in results:
+        result.source = resolver.resolve(result.focus_node, result.path_node)
+
+
+def _incremental_context(store: Store, data: Graph) -> Graph:
+    """From the store's current view: what the cross-portfolio rules need, and nothing else.
+
+    C22 needs other institutions' services that share a submitted unified-register id: their
+    ``pv:registerServiceId`` and ``dct:identifier`` only (untyped, so no other rule sees them).
+    The submitted institutions' own stored services are left out: the submission replaces them.
+    """
+    context = Graph()
+    register_ids = {o for o in data.objects(None, PV.registerServiceId)}
+    institutions = {o for o in data.objects(None, CV.hasCompetentAuthority)} | {
+        o for o in data.objects(None, DCTERMS.publisher)
+    }
+    if not register_ids:
+        return context
+    own = " ".join(i.n3() for i in institutions if isinstance(i, URIRef)) or "<urn:pvkg:none>"
+    ids = list(register_ids)
+    for start in range(0, len(ids), 500):
+        values = " ".join(i.n3() for i in ids[start : start + 500])
+        answer = store.query(
+            f"""SELECT ?s ?r ?id WHERE {{
+                VALUES ?r {{ {values} }}
+                ?s <{PV.registerServiceId}> ?r .
+                OPTIONAL {{ ?s dct:identifier ?id }}
+                FILTER NOT EXISTS {{ ?s <{CV.hasCompetentAuthority}> ?inst . VALUES ?inst {{ {own} }} }}
+            }}"""
+        )
+        assert isinstance(answer, SelectResult)
+        for s, r, ident in answer.rows:
+            context.add((s, PV.registerServiceId, r))  # type: ignore[arg-type]
+            if ident is not None:
+                context.add((s, DCTERMS.identifier, ident))  # type: ignore[arg-type]
+    return context
+
+
+def validate_portfolios(
+    portfolios: Sequence[LoadedPortfolio],
+    *,
+    profile: str = "policy",
+    store: Store | None = None,
+    settings: Settings,
+    engine: str = "fast",
+) -> Report:
+    """Validate loaded portfolios together as one data set (cross-portfolio C22 included).
+
+    With a ``store``, the validation is incremental: the submitted portfolios plus only what
+    cross-portfolio rules need from the store's current view (see :func:`_incremental_context`).
+
+    Raises:
+        ValueError: unknown profile.
+        ShapesError: the shapes cannot be read or compiled.
+    """
+    data = Graph()
+    sources = Graph()
+    for portfolio in portfolios:
+        for triple in portfolio.graph:
+            data.add(triple)
+        if portfolio.sources is not None:
+            for triple in portfolio.sources:
+                sources.add(triple)
+    if store is not None:
+        for triple in _incremental_context(store, data):
+            data.add(triple)
+    return validate_graph(data, profile=profile, sources=sources, settings=settings, engine=engine)
+
+
+def validate_store(store: Store, *, profile: str = "policy", settings: Settings) -> Report:
+    """Validate the store's whole current view (the default graph) with the fast engine.
+
+    The queries run in the store itself (embedded or remote); nothing is copied out. Results
+    carry no ``source`` (stored versions keep their own source maps).
+
+    Raises:
+        ShapesError: the shapes cannot be read or compiled.
+        StoreError, QueryTimeout: the store failed.
+    """
+    shapes = load_shapes(settings, profile)
+    found = _run_fast(store, shapes, None)
+    raw = [(c.shape, c.component, this, value, c.path) for c, this, value in found]
+    results = _make_results(raw, shapes, store)
+    return _finish(results, shapes, profile, "fast")
+
+
+def report_registry_triples(
+    report: Report, version_placeholder: URIRef = URIRef("urn:pvkg:version")
+) -> Graph:
+    """A ``pv:ValidationRun`` summary of a report, to store in the registry with the version.
+
+    The loader replaces ``version_placeholder`` with the version IRI it stores.
+
+    >>> from rdflib import Graph
+    >>> r = Report(True, "policy", [], Graph())
+    >>> g = report_registry_triples(r)
+    >>> (None, PV.checked, URIRef("urn:pvkg:version")) in g
+    True
+    """
+    graph = Graph()
+    run = URIRef(f"{version_placeholder}/validation-run")
+    counts = report.counts
+    graph.add((run, RDF.type, PV.ValidationRun))
+    graph.add((run, RDF.type, PROV.Activity))
+    graph.add((run, PV.checked, version_placeholder))
+    graph.add((run, PROV.used, version_placeholder))
+    graph.add((run, PV.profile, Literal(report.profile)))
+    graph.add((run, PV.engine, Literal(report.engine)))
+    graph.add((run, PV.conforms, Literal(report.conforms)))
+    graph.add((run, PV.violationCount, Literal(counts["violation"])))
+    graph.add((run, PV.warningCount, Literal(counts["warning"])))
+    graph.add((run, PV.infoCount, Literal(counts["info"])))
+    graph.add((run, PROV.endedAtTime, Literal(report.generated, datatype=XSD.dateTime)))
+    graph.add((run, PV.report, URIRef(f"{version_placeholder}/validation")))
+    return graph
