@@ -72,8 +72,9 @@ def need_iri(institution_id: str, text: str) -> URIRef:
 
 
 def genid_iri(institution_id: str, label: str) -> URIRef:
-    """A skolem IRI for a blank node of RDF input, stable for the same input."""
-    return URIRef(f"{portfolio_iri(institution_id)}/.well-known/genid/{label}")
+    """A skolem IRI for a blank node of RDF input (``label``: its canonical label)."""
+    short = hashlib.sha1(label.encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{portfolio_iri(institution_id)}/.well-known/genid/{short}")
 
 
 def unique_ids(ids: list[str]) -> list[str]:

@@ -80,6 +80,7 @@ class PortfolioRecord:
     institution_id: str
     institution_name: str  # '' when the file names no institution (C12 reports it)
     filename: str
+    name_language: str = "lv"
     managers: list[str] = field(default_factory=list)
     services: list[ServiceRecord] = field(default_factory=list)
     sheet: str | None = None
@@ -146,7 +147,7 @@ class _Builder:
         rec, inst, add = self.rec, self.inst, self.add
         named = bool(rec.institution_name)
         if named:
-            name = Literal(rec.institution_name, lang="lv")
+            name = Literal(rec.institution_name, lang=rec.name_language or None)
             for cls in (PV.Institution, CV.PublicOrganisation, ORG.FormalOrganization, FOAF.Agent):
                 add(inst, RDF.type, cls)
             add(inst, DCTERMS.identifier, Literal(self.inst_id))

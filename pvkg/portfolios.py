@@ -152,14 +152,19 @@ def _registry_triples(
     if old is not None:
         triples.append((version, PROV.wasRevisionOf, old))
     for s, p, o in extra_registry or ():
-        triples.append(
-            (
-                version if s == VERSION_PLACEHOLDER else s,
-                p,
-                version if o == VERSION_PLACEHOLDER else o,
-            )
-        )
+        triples.append((_placed(s, version), p, _placed(o, version)))
     return triples
+
+
+def _placed(term: Node, version: URIRef) -> Node:
+    """``urn:pvkg:version`` (or ``urn:pvkg:version/…``, ``#…``) with the real version IRI."""
+    if not isinstance(term, URIRef):
+        return term
+    text, placeholder = str(term), str(VERSION_PLACEHOLDER)
+    rest = text.removeprefix(placeholder)
+    if text.startswith(placeholder) and (not rest or rest[0] in "/#"):
+        return URIRef(f"{version}{rest}")
+    return term
 
 
 def _data_block(triples: Iterable[tuple[Node, Node, Node]]) -> str:

@@ -1,0 +1,516 @@
+"""CPSV-AP 3.2.0 RDF portfolios (.ttl, .jsonld, .rdf, .nt) mapped onto the pvkg model.
+
+A portfolio is a ``dcat:Dataset`` with ``dct:hasPart`` services (STANDARDS.md §2). Status, service
+type and role concepts are recognised by our IRI, by ``skos:notation`` (the DOMAIN.md code) or by
+their Latvian ``skos:prefLabel``. Managers follow the ORG post pattern: ``cv:hasParticipation``
+(role ROLE05) → ``cv:hasParticipant`` post → ``org:heldBy`` person, and
+``prov:qualifiedAttribution`` (role ROLE04) on the dataset. Services, the dataset and the
+institution get our IRIs; everything else in the file is kept, with blank nodes skolemised.
+
+A file with CPSV-AP services but no ``dcat:Dataset`` (such as the official CPSV-AP example) is
+read as the portfolio of the services' competent authority, with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, SKOS
+from rdflib.term import Node
+
+from loaders.headers import TYPE_FIELDS
+from loaders.identity import genid_iri, service_iri, slugify, unique_ids
+from loaders.mapping import PortfolioRecord, ServiceRecord
+from loaders.normalise import normalise_priority, normalise_status
+from loaders.tabular import Resolver
+from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
+from pvkg.namespaces import (
+    ADMS,
+    CPSV,
+    CV,
+    ID,
+    PRIORITY,
+    PV,
+    ROLE,
+    ROLE_PORTFOLIO_MANAGER,
+    ROLE_SERVICE_MANAGER,
+    SERVICE_TYPE,
+    STATUS,
+    concept,
+    institution_iri,
+    portfolio_iri,
+)
+from pvkg.settings import Settings
+
+RDFLIB_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+RDF_LANGSTRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+TYPE_LABELS = {
+    "publisks pakalpojums": "ST-PUB",
+    "publiskais pakalpojums": "ST-PUB",
+    "individuāla labuma pakalpojums": "ST-PUB-IND",
+    "vispārēja labuma pakalpojums": "ST-PUB-GEN",
+    "starpiestāžu pakalpojums": "ST-IA",
+    "individuālas lietošanas pakalpojums": "ST-IA-IND",
+    "koplietošanas pakalpojums": "ST-IA-SHR",
+    "publiskās pārvaldes pakalpojumi": "ST-ALL",
+}
+TYPE_CODES = {"ST-ALL", "ST-PUB", "ST-IA", *TYPE_FIELDS.values()}
+ROLE_LABELS = {
+    "iestādes pakalpojumu kopuma saimnieks": ROLE_PORTFOLIO_MANAGER,
+    "pakalpojumu kopuma vadītājs": ROLE_PORTFOLIO_MANAGER,
+    "pakalpojumu portfeļa pārvaldnieks": ROLE_PORTFOLIO_MANAGER,
+    "pakalpojuma saimnieks": ROLE_SERVICE_MANAGER,
+    "pakalpojuma vadītājs": ROLE_SERVICE_MANAGER,
+    "pakalpojuma pārvaldnieks": ROLE_SERVICE_MANAGER,
+}
+
+SERVICE_MAPPED = {
+    DCTERMS.identifier,
+    PV.registerServiceId,
+    DCTERMS.title,
+    DCTERMS.isPartOf,
+    ADMS.status,
+    PV.priority,
+    PV.satisfiesNeed,
+    PV.serviceManager,
+}
+DATASET_MAPPED = {RDF.type, DCTERMS.publisher, DCTERMS.hasPart}
+INSTITUTION_MAPPED = {DCTERMS.identifier, PV.portfolioManager}
+OUR_TYPES = {
+    "service": {PV.Service, CPSV.PublicService},
+    "dataset": {PV.Portfolio, DCAT.Dataset},
+}
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def _parse(data: bytes, filename: str, fmt: str) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(data=data, format=RDFLIB_FORMATS[fmt])
+    except Exception as err:  # rdflib's parsers raise many types; all mean "bad syntax"
+        line = _error_line(err, data, fmt)
+        message = getattr(err, "_why", None) or getattr(err, "msg", None) or str(err)
+        raise SourceSyntaxError(
+            f"{fmt} syntax error: {message}", location=Location(file=filename, line=line)
+        ) from None
+    return graph
+
+
+def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
+    if isinstance(getattr(err, "lines", None), int):
+        return int(err.lines) + 1  # type: ignore[attr-defined]
+    if isinstance(getattr(err, "lineno", None), int):
+        return int(err.lineno)  # type: ignore[attr-defined]
+    if hasattr(err, "getLineNumber"):
+        return int(err.getLineNumber())  # type: ignore[attr-defined]
+    if fmt == "nt":
+        for number, line in enumerate(data.splitlines(), start=1):
+            try:
+                Graph().parse(data=line, format="nt")
+            except Exception:
+                return number
+    return None
+
+
+# -- where subjects are described ------------------------------------------------------------
+
+_TURTLE_TOKEN = re.compile(r'<([^<>"{}|^`\\\s]*)>|((?:[A-Za-z][\w.-]*)?:[\w.-]*[\w-])|("|\'|#)')
+_JSON_ID = re.compile(r'"@id"\s*:\s*"([^"]+)"')
+_XML_ID = re.compile(r'rdf:(?:about|resource)\s*=\s*"([^"]+)"')
+
+
+def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
+    """``term text -> first line`` where it starts a statement (NT exact, others best effort)."""
+    found: dict[str, int] = {}
+    prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()}
+    if fmt in ("jsonld", "rdfxml"):
+        pattern = _JSON_ID if fmt == "jsonld" else _XML_ID
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in pattern.finditer(line):
+                found.setdefault(_expand(match.group(1), prefixes), number)
+        return found
+    statement_start = True
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith(("@prefix", "@base", "PREFIX", "BASE", "prefix")):
+            statement_start = True
+            continue
+        match = _TURTLE_TOKEN.match(stripped)
+        if statement_start and match and (match.group(1) is not None or match.group(2)):
+            term = match.group(1) if match.group(1) is not None else match.group(2)
+            found.setdefault(_expand(term, prefixes), number)
+        statement_start = fmt == "nt" or _ends_statement(stripped)
+    return found
+
+
+def _ends_statement(line: str) -> bool:
+    code = line.split(" #", 1)[0].rstrip()
+    return code.endswith(".")
+
+
+def _expand(term: str, prefixes: dict[str, str]) -> str:
+    if ":" in term and not term.startswith(("http:", "https:", "urn:", "_:")):
+        prefix, local = term.split(":", 1)
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return term
+
+
+def _literal_line(text: str, literal: Literal, after: int | None) -> int | None:
+    needle = json.dumps(str(literal), ensure_ascii=False)
+    lines = text.splitlines()
+    for number in range((after or 1), len(lines) + 1):
+        if needle in lines[number - 1] or str(literal) in lines[number - 1]:
+            return number
+    return after
+
+
+# -- the mapping -----------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, graph: Graph, text: str, filename: str, fmt: str) -> None:
+        self.g = graph
+        self.text = text
+        self.filename = filename
+        self.lines = _first_lines(text, fmt, graph)
+        self.problems: list[RowProblem] = []
+        self.warnings: list[str] = []
+        self.consumed: set[Node] = set()  # nodes whose triples are regenerated, not copied
+
+    def line(self, node: Node) -> int | None:
+        return self.lines.get(str(node)) if isinstance(node, URIRef) else None
+
+    def problem(self, node: Node | None, message: str, line: int | None = None) -> None:
+        line = line if line is not None else (self.line(node) if node is not None else None)
+        self.problems.append(RowProblem(Location(file=self.filename, line=line), message))
+
+    def label_texts(self, node: Node) -> list[str]:
+        texts = [str(o) for o in self.g.objects(node, SKOS.notation)]
+        for prop in (SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, FOAF.name):
+            texts += [str(o) for o in self.g.objects(node, prop)]
+        return texts
+
+    def coded(
+        self, node: Node, scheme: str, codes: Iterable[str], labels: dict[str, str]
+    ) -> str | None:
+        prefix = f"{ID}{scheme}/"
+        if isinstance(node, URIRef) and str(node).startswith(prefix):
+            code = str(node)[len(prefix) :]
+            return code if code in codes else None
+        for text in self.label_texts(node):
+            key = text.strip()
+            if key in codes:
+                return key
+            if key.casefold() in labels:
+                return labels[key.casefold()]
+        return None
+
+    def role(self, node: Node) -> str | None:
+        return self.coded(node, ROLE, {ROLE_PORTFOLIO_MANAGER, ROLE_SERVICE_MANAGER}, ROLE_LABELS)
+
+    def lifecycle(self, node: Node, scheme: str, normalise) -> Node:  # type: ignore[no-untyped-def]
+        if isinstance(node, Literal):
+            return normalise(str(node))
+        prefix = f"{ID}{scheme}/"
+        if str(node).startswith(prefix):
+            return node
+        for text in self.label_texts(node):
+            mapped = normalise(text)
+            if isinstance(mapped, URIRef):
+                return mapped
+        return node
+
+    def person_name(self, agent: Node) -> str | None:
+        """The name behind an agent: a post's holder, or the agent's own name."""
+        self.consumed.add(agent)
+        for person in self.g.objects(agent, ORG.heldBy):
+            self.consumed.add(person)
+            for name in self.g.objects(person, FOAF.name):
+                return str(name)
+        for prop in (FOAF.name, SKOS.prefLabel, DCTERMS.title):
+            for name in self.g.objects(agent, prop):
+                return str(name)
+        return None
+
+    def find_portfolio(self) -> tuple[Node | None, list[Node]]:
+        datasets = {
+            s
+            for cls in (DCAT.Dataset, PV.Portfolio)
+            for s in self.g.subjects(RDF.type, cls)
+            if (s, DCTERMS.hasPart, None) in self.g
+        }
+        datasets |= {
+            o
+            for o in self.g.objects(None, DCTERMS.isPartOf)
+            if (o, RDF.type, DCAT.Dataset) in self.g
+        }
+        if len(datasets) > 1:
+            names = ", ".join(sorted(str(d) for d in datasets))
+            raise SourceSyntaxError(
+                f"the file holds {len(datasets)} portfolios ({names}); one file is one "
+                "institution's portfolio",
+                location=Location(file=self.filename),
+            )
+        if datasets:
+            dataset = next(iter(datasets))
+            services = set(self.g.objects(dataset, DCTERMS.hasPart))
+            services |= set(self.g.subjects(DCTERMS.isPartOf, dataset))
+            return dataset, self.sort(services)
+        services = set(self.g.subjects(RDF.type, CPSV.PublicService)) | set(
+            self.g.subjects(RDF.type, PV.Service)
+        )
+        if not services:
+            raise SourceSyntaxError(
+                "not a portfolio: no dcat:Dataset with dct:hasPart services and no "
+                "cpsv:PublicService (expected CPSV-AP 3.2.0, STANDARDS.md §2)",
+                location=Location(file=self.filename),
+            )
+        self.warnings.append(
+            f"no dcat:Dataset portfolio in the file; its {len(services)} cpsv:PublicService "
+            "resource(s) are read as the portfolio of their competent authority"
+        )
+        return None, self.sort(services)
+
+    def sort(self, nodes: Iterable[Node]) -> list[Node]:
+        return sorted(nodes, key=lambda n: (self.line(n) or 10**9, str(n)))
+
+    def find_institution(self, dataset: Node | None, services: list[Node]) -> Node | None:
+        if dataset is not None:
+            for publisher in self.g.objects(dataset, DCTERMS.publisher):
+                return publisher
+        counts = Counter(o for s in services for o in self.g.objects(s, CV.hasCompetentAuthority))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def institution_name(self, node: Node | None) -> tuple[str, str]:
+        """The institution's name and its language: Latvian first, then English, then any."""
+        if node is None:
+            return "", ""
+        for lang in ("lv", "en", None):
+            for prop in (SKOS.prefLabel, DCTERMS.title, FOAF.name):
+                for value in sorted(self.g.objects(node, prop), key=str):
+                    if isinstance(value, Literal) and (lang is None or value.language == lang):
+                        return str(value), value.language or ""
+        return "", ""
+
+
+def _institution_id(reader: _Reader, node: Node | None, name: str, resolve: Resolver | None) -> str:
+    prefix = f"{ID}institution/"
+    if (
+        isinstance(node, URIRef)
+        and str(node).startswith(prefix)
+        and "/" not in str(node)[len(prefix) :]
+    ):
+        return str(node)[len(prefix) :]
+    if name and resolve is not None and (found := resolve(name)):
+        return found
+    if name:
+        return slugify(name) or "institution"
+    inst_id = slugify(reader.filename.rsplit(".", 1)[0]) or "institution"
+    reader.warnings.append(
+        "the file names no institution (no dct:publisher or cv:hasCompetentAuthority with a "
+        f"label); stored under the id {inst_id!r} taken from the file name"
+    )
+    return inst_id
+
+
+def _service(
+    reader: _Reader, node: Node, inst: Node | None, dataset: Node | None
+) -> ServiceRecord | None:
+    g = reader.g
+    ids = sorted(str(o) for o in g.objects(node, DCTERMS.identifier))
+    line = reader.line(node)
+    if not ids:
+        reader.problem(node, f"service {node} has no dct:identifier; every service needs one")
+        return None
+    svc = ServiceRecord(ids[0], line=line)
+    if len(ids) > 1:
+        reader.warnings.append(
+            f"service {node} has {len(ids)} dct:identifier values; using {ids[0]!r}"
+        )
+    svc.register_ids = sorted(str(o) for o in g.objects(node, PV.registerServiceId))
+    for title in sorted(g.objects(node, DCTERMS.title), key=str):
+        if not isinstance(title, Literal) or not title.language:
+            where = _literal_line(reader.text, title, line) if isinstance(title, Literal) else line
+            reader.problem(
+                node,
+                f"dct:title {str(title)!r} of service {ids[0]!r} has no language tag; CPSV-AP "
+                'names are language-tagged strings, for example "…"@lv',
+                line=where,
+            )
+            continue
+        svc.titles.append(title)
+    for status in g.objects(node, ADMS.status):
+        svc.statuses.append(reader.lifecycle(status, STATUS, normalise_status))
+    for priority in g.objects(node, PV.priority):
+        svc.priorities.append(reader.lifecycle(priority, PRIORITY, normalise_priority))
+    for need in g.objects(node, PV.satisfiesNeed):
+        if isinstance(need, Literal):
+            svc.needs.append(str(need))
+            continue
+        labels = sorted(g.objects(need, SKOS.prefLabel), key=lambda x: (x.language != "lv", str(x)))
+        if labels:
+            reader.consumed.add(need)
+            svc.needs.append(str(labels[0]))
+        else:
+            svc.extra.append((PV.satisfiesNeed, need))
+    for person in g.objects(node, PV.serviceManager):
+        if name := reader.person_name(person):
+            svc.managers.append(name)
+    for part in g.objects(node, CV.hasParticipation):
+        roles = [reader.role(r) for r in g.objects(part, CV.role)]
+        if ROLE_SERVICE_MANAGER not in roles:
+            svc.extra.append((CV.hasParticipation, part))
+            continue
+        reader.consumed.add(part)
+        for agent in g.objects(part, CV.hasParticipant):
+            if name := reader.person_name(agent):
+                svc.managers.append(name)
+    svc.managers = list(dict.fromkeys(svc.managers))
+    for type_node in g.objects(node, CV.isClassifiedBy):
+        code = reader.coded(type_node, SERVICE_TYPE, TYPE_CODES, TYPE_LABELS)
+        svc.types.append(concept(SERVICE_TYPE, code) if code else type_node)  # type: ignore[arg-type]
+    for p, o in g.predicate_objects(node):
+        if p in SERVICE_MAPPED or p in (CV.isClassifiedBy, CV.hasParticipation):
+            continue
+        if p == RDF.type and o in OUR_TYPES["service"]:
+            continue
+        if p == CV.hasCompetentAuthority and o == inst:
+            continue
+        svc.extra.append((p, o))  # type: ignore[arg-type]
+    return svc
+
+
+def read_rdf(
+    data: bytes,
+    filename: str,
+    fmt: str,
+    *,
+    settings: Settings,
+    resolve_institution: Resolver | None = None,
+) -> PortfolioRecord:
+    """Read a CPSV-AP portfolio file.
+
+    Raises:
+        SourceSyntaxError: the file does not parse (file and line), or holds no portfolio.
+        RowError: services without an identifier or with untagged titles (file and line each).
+    """
+    del settings  # size limits are checked on the bytes before parsing
+    text = data.decode("utf-8", errors="replace")
+    graph = _parse(data, filename, fmt)
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        canonical = Graph()
+        for triple in to_canonical_graph(graph):
+            canonical.add(triple)
+        for prefix, ns in graph.namespace_manager.namespaces():
+            canonical.bind(prefix, ns, override=False)
+        graph = canonical
+    reader = _Reader(graph, text, filename, fmt)
+    dataset, service_nodes = reader.find_portfolio()
+    inst = reader.find_institution(dataset, service_nodes)
+    name, language = reader.institution_name(inst)
+    inst_id = _institution_id(reader, inst, name, resolve_institution)
+    record = PortfolioRecord(
+        institution_id=inst_id, institution_name=name, filename=filename, name_language=language
+    )
+    services: list[tuple[Node, ServiceRecord]] = []
+    for node in service_nodes:
+        svc = _service(reader, node, inst, dataset)
+        if svc is not None:
+            services.append((node, svc))
+    if reader.problems:
+        raise RowError(reader.problems)
+    for (_, svc), local in zip(
+        services, unique_ids([s.service_id for _, s in services]), strict=True
+    ):
+        svc.local_id = local
+    rename: dict[Node, URIRef] = {
+        node: service_iri(inst_id, svc.local_id) for node, svc in services
+    }
+    if dataset is not None:
+        rename[dataset] = portfolio_iri(inst_id)
+        record.portfolio_extra = _dataset_extra(reader, dataset)
+        record.managers = _portfolio_managers(reader, dataset)
+    if inst is not None and name:
+        rename[inst] = institution_iri(inst_id)
+        record.institution_extra = [
+            (p, o)
+            for p, o in graph.predicate_objects(inst)
+            if p not in INSTITUTION_MAPPED  # type: ignore[misc]
+        ]
+        for person in graph.objects(inst, PV.portfolioManager):
+            if manager := reader.person_name(person):
+                record.managers = list(dict.fromkeys([*record.managers, manager]))
+    consumed = set(rename) | reader.consumed
+    record.services = [svc for _, svc in services]
+    _finish(record, reader, rename, consumed, inst_id)
+    return record
+
+
+def _dataset_extra(reader: _Reader, dataset: Node) -> list[tuple[URIRef, Node]]:
+    extra = []
+    for p, o in reader.g.predicate_objects(dataset):
+        if p in DATASET_MAPPED or (p == PROV.qualifiedAttribution and o in reader.consumed):
+            continue
+        extra.append((p, o))
+    return extra  # type: ignore[return-value]
+
+
+def _portfolio_managers(reader: _Reader, dataset: Node) -> list[str]:
+    names = []
+    for attribution in list(reader.g.objects(dataset, PROV.qualifiedAttribution)):
+        roles = [reader.role(r) for r in reader.g.objects(attribution, DCAT.hadRole)]
+        if ROLE_PORTFOLIO_MANAGER not in roles:
+            continue
+        reader.consumed.add(attribution)
+        for agent in reader.g.objects(attribution, PROV.agent):
+            if name := reader.person_name(agent):
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _finish(
+    record: PortfolioRecord,
+    reader: _Reader,
+    rename: dict[Node, URIRef],
+    consumed: set[Node],
+    inst_id: str,
+) -> None:
+    def term(node: Node) -> Node:
+        if node in rename:
+            return rename[node]
+        if isinstance(node, BNode):
+            return genid_iri(inst_id, str(node))
+        return node
+
+    for svc in record.services:
+        svc.extra = [(p, term(o)) for p, o in svc.extra]  # type: ignore[misc]
+        svc.types = [term(t) for t in svc.types]  # type: ignore[misc]
+    record.portfolio_extra = [
+        (p, term(o))
+        for p, o in record.portfolio_extra
+        if p != PROV.qualifiedAttribution or o not in consumed
+    ]  # type: ignore[misc]
+    record.institution_extra = [
+        (p, term(o))
+        for p, o in record.institution_extra
+        if not (p == ORG.hasPost and o in consumed)
+    ]  # type: ignore[misc]
+    for s, p, o in reader.g:
+        if s in consumed:
+            continue
+        record.extra_triples.append((term(s), p, term(o)))
+    for node, line in ((n, reader.line(n)) for n in set(reader.g.subjects())):
+        if line is not None and not (node in consumed and node not in rename):
+            record.lines[term(node)] = line  # type: ignore[index]
+    record.warnings.extend(reader.warnings)
