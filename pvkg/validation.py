@@ -231,11 +231,23 @@ def _context_for(data: Graph, reference: Graph) -> Graph:
 _COMPONENT_TEXT: dict[str, tuple[str, str]] = {
     "MinCountConstraintComponent": ("Trūkst obligātas vērtības", "A required value is missing"),
     "MaxCountConstraintComponent": ("Pārāk daudz vērtību", "Too many values"),
-    "ClassConstraintComponent": ("Vērtība nav vajadzīgās klases", "The value is not of the required class"),
-    "DatatypeConstraintComponent": ("Vērtībai nepareizs datu tips", "The value has the wrong datatype"),
-    "InConstraintComponent": ("Vērtība nav atļauto vērtību sarakstā", "The value is not one of the allowed values"),
+    "ClassConstraintComponent": (
+        "Vērtība nav vajadzīgās klases",
+        "The value is not of the required class",
+    ),
+    "DatatypeConstraintComponent": (
+        "Vērtībai nepareizs datu tips",
+        "The value has the wrong datatype",
+    ),
+    "InConstraintComponent": (
+        "Vērtība nav atļauto vērtību sarakstā",
+        "The value is not one of the allowed values",
+    ),
     "HasValueConstraintComponent": ("Trūkst prasītās vērtības", "The required value is missing"),
-    "QualifiedMinCountConstraintComponent": ("Trūkst atbilstošas vērtības", "No value of the required kind"),
+    "QualifiedMinCountConstraintComponent": (
+        "Trūkst atbilstošas vērtības",
+        "No value of the required kind",
+    ),
     "SPARQLConstraintComponent": ("Neatbilst noteikumam", "Breaks a rule"),
 }
 
@@ -350,8 +362,16 @@ class _Compiler:
     def compile(self) -> list[_Check]:
         checks: list[_Check] = []
         s = self.shapes
-        shapes = set(s.subjects(RDF.type, SH.NodeShape)) | set(s.subjects(RDF.type, SH.PropertyShape))
-        for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+        shapes = set(s.subjects(RDF.type, SH.NodeShape))
+        shapes |= set(s.subjects(RDF.type, SH.PropertyShape))
+        targets = (
+            SH.targetClass,
+            SH.targetNode,
+            SH.targetSubjectsOf,
+            SH.targetObjectsOf,
+            SH.target,
+        )
+        for pred in targets:
             shapes |= set(s.subjects(pred, None))
         for shape in sorted(shapes, key=str):
             if s.value(shape, SH.deactivated) == Literal(True):
@@ -379,9 +399,24 @@ class _Compiler:
             checks.append(_Check(shape, SH.ClassConstraintComponent, q, None))
         for sparql in s.objects(shape, SH.sparql):
             checks.append(self.sparql_check(shape, sparql, target, None))
-        self._refuse(shape, {SH.datatype, SH.minCount, SH.maxCount, SH["in"], SH.hasValue, SH["or"],
-                             SH["and"], SH["not"], SH.xone, SH.node, SH.closed, SH.pattern,
-                             SH.nodeKind})
+        self._refuse(
+            shape,
+            {
+                SH.datatype,
+                SH.minCount,
+                SH.maxCount,
+                SH["in"],
+                SH.hasValue,
+                SH["or"],
+                SH["and"],
+                SH["not"],
+                SH.xone,
+                SH.node,
+                SH.closed,
+                SH.pattern,
+                SH.nodeKind,
+            },
+        )
         return checks
 
     def _refuse(self, shape: Node, predicates: set[URIRef]) -> None:
@@ -410,7 +445,10 @@ class _Compiler:
             checks.append(_Check(shape, SH.MaxCountConstraintComponent, q, path_node))
         for lst in s.objects(shape, SH["in"]):
             allowed = self._in_filter(lst, "?v")
-            q = f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v FILTER (!({allowed})) }}"
+            q = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {target} ?this {path} ?v "
+                f"FILTER (!({allowed})) }}"
+            )
             checks.append(_Check(shape, SH.InConstraintComponent, q, path_node))
         for cls in s.objects(shape, SH["class"]):
             q = (
@@ -442,9 +480,26 @@ class _Compiler:
             checks.extend(self._qualified(shape, qshape, target, path, path_node))
         for sparql in s.objects(shape, SH.sparql):
             checks.append(self.sparql_check(shape, sparql, target, path))
-        self._refuse(shape, {SH["or"], SH["and"], SH["not"], SH.xone, SH.node, SH.pattern,
-                             SH.nodeKind, SH.uniqueLang, SH.equals, SH.disjoint, SH.lessThan,
-                             SH.minInclusive, SH.maxInclusive, SH.minLength, SH.maxLength})
+        self._refuse(
+            shape,
+            {
+                SH["or"],
+                SH["and"],
+                SH["not"],
+                SH.xone,
+                SH.node,
+                SH.pattern,
+                SH.nodeKind,
+                SH.uniqueLang,
+                SH.equals,
+                SH.disjoint,
+                SH.lessThan,
+                SH.minInclusive,
+                SH.maxInclusive,
+                SH.minLength,
+                SH.maxLength,
+            },
+        )
         return checks
 
     def _in_filter(self, lst: Node, var: str) -> str:
@@ -479,13 +534,20 @@ class _Compiler:
         s = self.shapes
         select = s.value(sparql, SH.select)
         if select is None or s.value(sparql, SH.prefixes) is not None:
-            raise ShapesError(f"fast engine: SPARQL constraint of {shape} needs a prefix-free sh:select")
+            raise ShapesError(
+                f"fast engine: SPARQL constraint of {shape} needs a prefix-free sh:select"
+            )
         text = str(select).replace("$this", "?this")
         if path is not None:
             text = text.replace("$PATH", path)
         target_query = f"SELECT ?this WHERE {{ {target} }}"
-        return _Check(shape, SH.SPARQLConstraintComponent, text, s.value(shape, SH.path),
-                      target_query=target_query)
+        return _Check(
+            shape,
+            SH.SPARQLConstraintComponent,
+            text,
+            s.value(shape, SH.path),
+            target_query=target_query,
+        )
 
 
 def _subclasses(store: Store, shapes: Graph) -> dict[URIRef, set[URIRef]]:
@@ -511,7 +573,11 @@ def _subclasses(store: Store, shapes: Graph) -> dict[URIRef, set[URIRef]]:
     return out
 
 
-def _run_fast(store: Store, shapes: Graph, timeout_s: float | None) -> list[tuple[_Check, Node, Node | None]]:
+_Found = list[tuple[_Check, Node, Node | None]]
+_Raw = list[tuple[Node, URIRef, Node, Node | None, Node | None]]
+
+
+def _run_fast(store: Store, shapes: Graph, timeout_s: float | None) -> _Found:
     checks = _Compiler(shapes, _subclasses(store, shapes)).compile()
     found: list[tuple[_Check, Node, Node | None]] = []
     for check in checks:
@@ -547,7 +613,7 @@ def _run_fast(store: Store, shapes: Graph, timeout_s: float | None) -> list[tupl
 # ------------------------------------------------------------------------------------------
 
 
-def _run_pyshacl(data: Graph, shapes: Graph) -> list[tuple[Node, URIRef, Node, Node | None, Node | None]]:
+def _run_pyshacl(data: Graph, shapes: Graph) -> _Raw:
     import pyshacl
 
     _conforms, report_graph, _text = pyshacl.validate(
@@ -591,7 +657,8 @@ def _identifiers(lookup: Any, nodes: Iterable[Node]) -> dict[Node, str]:
         chunk = wanted[start : start + 500]
         values = " ".join(n.n3() for n in chunk)
         answer = lookup.query(
-            f"SELECT ?s (SAMPLE(?id) AS ?i) WHERE {{ VALUES ?s {{ {values} }} ?s dct:identifier ?id }} GROUP BY ?s"
+            f"SELECT ?s (SAMPLE(?id) AS ?i) WHERE {{ VALUES ?s {{ {values} }} "
+            "?s dct:identifier ?id } GROUP BY ?s"
         )
         assert isinstance(answer, SelectResult)
         for s, i in answer.rows:
@@ -768,7 +835,9 @@ def _incremental_context(store: Store, data: Graph) -> Graph:
                 VALUES ?r {{ {values} }}
                 ?s <{PV.registerServiceId}> ?r .
                 OPTIONAL {{ ?s dct:identifier ?id }}
-                FILTER NOT EXISTS {{ ?s <{CV.hasCompetentAuthority}> ?inst . VALUES ?inst {{ {own} }} }}
+                FILTER NOT EXISTS {{
+                    ?s <{CV.hasCompetentAuthority}> ?inst . VALUES ?inst {{ {own} }}
+                }}
             }}"""
         )
         assert isinstance(answer, SelectResult)
@@ -827,8 +896,11 @@ def validate_store(store: Store, *, profile: str = "policy", settings: Settings)
     return _finish(results, shapes, profile, "fast")
 
 
+VERSION_PLACEHOLDER = URIRef("urn:pvkg:version")
+
+
 def report_registry_triples(
-    report: Report, version_placeholder: URIRef = URIRef("urn:pvkg:version")
+    report: Report, version_placeholder: URIRef = VERSION_PLACEHOLDER
 ) -> Graph:
     """A ``pv:ValidationRun`` summary of a report, to store in the registry with the version.
 

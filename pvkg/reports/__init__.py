@@ -34,8 +34,21 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 CSV_COLUMNS = (
-    "rule", "severity", "focus", "focus_id", "path", "value", "component", "shape",
-    "message_lv", "message_en", "file", "sheet", "row", "column", "line",
+    "rule",
+    "severity",
+    "focus",
+    "focus_id",
+    "path",
+    "value",
+    "component",
+    "shape",
+    "message_lv",
+    "message_en",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "line",
 )
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "MEDIA_TYPES", "render"]
@@ -104,12 +117,21 @@ def _csv(report: Report) -> bytes:
         src = r.source or {}
         writer.writerow(
             [
-                r.rule or "", r.severity, r.focus, r.focus_id or "", r.path or "",
-                r.value if r.value is not None else "", r.component, r.shape,
-                r.message.get("lv", ""), r.message.get("en", ""),
-                src.get("file", ""), src.get("sheet") or "",
+                r.rule or "",
+                r.severity,
+                r.focus,
+                r.focus_id or "",
+                r.path or "",
+                r.value if r.value is not None else "",
+                r.component,
+                r.shape,
+                r.message.get("lv", ""),
+                r.message.get("en", ""),
+                src.get("file", ""),
+                src.get("sheet") or "",
                 src.get("row") if src.get("row") is not None else "",
-                src.get("column") or "", src.get("line") if src.get("line") is not None else "",
+                src.get("column") or "",
+                src.get("line") if src.get("line") is not None else "",
             ]
         )
     return out.getvalue().encode("utf-8")
@@ -136,7 +158,7 @@ def _html(report: Report) -> bytes:
         '<html lang="lv"><head><meta charset="utf-8">',
         f"<title>Pārbaudes ziņojums / Validation report ({e(report.profile)})</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>Pārbaudes ziņojums <span class=\"en\">/ Validation report</span></h1>",
+        '<h1>Pārbaudes ziņojums <span class="en">/ Validation report</span></h1>',
         f'<p class="{"ok" if report.conforms else "Violation"}">Portfelis {verdict_lv} '
         f'<span class="en">/ The portfolio {verdict_en}</span> '
         f"(profils / profile: {e(report.profile)})</p>",
@@ -157,7 +179,7 @@ def _html(report: Report) -> bytes:
             policy = e(r.clause or _short(r.shape))
             parts.append(
                 f'<tr class="{e(r.severity)}"><td>{rule}<br><small>{policy}</small></td>'
-                f'<td>{e(_SEVERITY_LV.get(r.severity, r.severity))} '
+                f"<td>{e(_SEVERITY_LV.get(r.severity, r.severity))} "
                 f'<span class="en">/ {e(r.severity)}</span></td>'
                 f"<td>{e(r.message.get('lv', ''))}</td>"
                 f'<td class="en">{e(r.message.get("en", ""))}</td>'

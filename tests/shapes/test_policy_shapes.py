@@ -1,0 +1,100 @@
+"""Every policy rule: the smallest portfolio breaking it, and tricky-but-valid ones.
+
+The cases live in ``cases/<RULE>/`` (see ``cases.py`` for the patch format). Both engines must
+find exactly the expected (rule, focus) pairs; the reference engine (pySHACL) and the fast
+engine must agree on (rule, focus, component, severity) for every case and profile.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pvkg.settings import Settings
+from pvkg.validation import validate_graph
+from tests.shapes.cases import Case, load_cases
+
+CASES = load_cases()
+RULES = (
+    "C01",
+    "C02",
+    "C03",
+    "C04",
+    "C05",
+    "C06",
+    "C07",
+    "C08",
+    "C09",
+    "C10",
+    "C12",
+    "C14",
+    "C16",
+    "C21",
+    "C22",
+)
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+def test_every_rule_has_a_valid_and_an_invalid_case() -> None:
+    for rule in RULES:
+        kinds = {c.valid for c in CASES if c.path.parent.name == rule}
+        assert kinds == {True, False}, f"{rule} lacks a valid or an invalid case"
+
+
+def test_invalid_cases_state_what_they_expect() -> None:
+    for case in CASES:
+        if not case.valid:
+            assert case.expected, f"{case.id}: an invalid case needs #expect lines"
+            assert {rule for rule, _ in case.expected} == {case.path.parent.name}, case.id
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_case(case: Case, engine: str, settings: Settings) -> None:
+    report = validate_graph(case.graph(), profile="policy", settings=settings, engine=engine)
+    found = {(r.rule, r.focus) for r in report.results if r.severity != "Info"}
+    assert found == set(case.expected)
+    if case.valid:
+        assert report.conforms
+    has_violation = any(r.severity == "Violation" for r in report.results)
+    assert report.conforms is not has_violation
+
+
+@pytest.mark.parametrize("profile", ["policy", "all"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_engines_agree(case: Case, profile: str, settings: Settings) -> None:
+    data = case.graph()
+    fast = validate_graph(data, profile=profile, settings=settings, engine="fast")
+    reference = validate_graph(data, profile=profile, settings=settings, engine="pyshacl")
+    assert sorted(r.key() for r in fast.results) == sorted(r.key() for r in reference.results)
+
+
+def test_severities_follow_interfaces(settings: Settings) -> None:
+    """INTERFACES.md §5: only C10 and C14 are warnings; C09 is a Violation."""
+    from pvkg.namespaces import PV, SH
+    from pvkg.validation import load_shapes
+
+    shapes = load_shapes(settings, "policy")
+    severities = {}
+    for shape, code in shapes.subject_objects(PV.ruleCode):
+        severities.setdefault(str(code), set()).add(shapes.value(shape, SH.severity))
+    for rule in RULES:
+        expected = SH.Warning if rule in ("C10", "C14") else SH.Violation
+        assert severities[rule] == {expected}, rule
+
+
+def test_every_shape_is_documented(settings: Settings) -> None:
+    from rdflib.namespace import DCTERMS
+
+    from pvkg.namespaces import PV, SH
+    from pvkg.validation import load_shapes
+
+    shapes = load_shapes(settings, "policy")
+    for shape in set(shapes.subjects(PV.ruleCode, None)):
+        langs = {m.language for m in shapes.objects(shape, SH.message)}
+        assert {"lv", "en"} <= langs, shape
+        assert shapes.value(shape, DCTERMS.source) is not None, shape
+        assert shapes.value(shape, SH.name) == shapes.value(shape, PV.ruleCode), shape
