@@ -1,0 +1,164 @@
+"""``pvkg load``: read, validate and store portfolio files, one atomic version each.
+
+Exit codes (INTERFACES.md §3): 0 every file stored and no Violation; 1 every file stored, some
+Violation; 2 at least one file could not be read (that file is not stored, the others are).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from pvkg.bootstrap import open_ready_store
+from pvkg.errors import InputError
+from pvkg.portfolios import StoredVersion, store_portfolio
+from pvkg.settings import Settings
+from pvkg.store import Store
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file."""
+
+    path: Path
+    stored: StoredVersion | None = None
+    error: InputError | None = None
+    violations: int = 0
+    warnings: int = 0
+    services: int = 0
+    people: int = 0
+
+
+def _validator() -> Any:
+    """``pvkg.validation`` when present (issue 5), else None (files are stored unchecked)."""
+    try:
+        from pvkg import validation
+    except ImportError:
+        return None
+    return validation
+
+
+@contextmanager
+def _progress(paths: Sequence[Path]) -> Iterator[Any]:
+    if len(paths) > 1 and sys.stderr.isatty():
+        with typer.progressbar(paths, label="Loading", file=sys.stderr) as bar:
+            yield bar
+    else:
+        yield paths
+
+
+def load_file(
+    store: Store,
+    path: Path,
+    settings: Settings,
+    *,
+    submitter: str | None = None,
+    encoding: str | None = None,
+    resolver: Any = None,
+) -> FileOutcome:
+    """Read, validate and store one file; an unreadable file is reported, not raised.
+
+    Raises:
+        StoreError: the store failed (the previous version stays current).
+    """
+    from loaders import read_portfolio_file
+
+    outcome = FileOutcome(path)
+    try:
+        loaded = read_portfolio_file(
+            path, encoding=encoding, resolve_institution=resolver, settings=settings
+        )
+    except InputError as err:
+        outcome.error = err
+        return outcome
+    extra_graphs = None
+    extra_registry = None
+    outcome.warnings = len(loaded.warnings)
+    validation = _validator()
+    if validation is not None:
+        report = validation.validate_portfolios(
+            [loaded], profile="policy", store=store, settings=settings
+        )
+        outcome.violations = int(report.counts.get("violation", 0))
+        outcome.warnings += int(report.counts.get("warning", 0))
+        extra_graphs = {"{version}/validation": report.graph}
+        if hasattr(validation, "report_registry_triples"):
+            extra_registry = validation.report_registry_triples(report)
+    outcome.stored = store_portfolio(
+        store,
+        loaded,
+        submitter=submitter,
+        extra_graphs=extra_graphs,
+        extra_registry=extra_registry,
+    )
+    for warning in loaded.warnings:
+        typer.echo(f"{path.name}: warning: {warning}", err=True)
+    outcome.services, outcome.people = loaded.service_count, loaded.person_count
+    return outcome
+
+
+def summary(outcome: FileOutcome) -> str:
+    """The one-line result of a file, e.g. ``DA.csv: stored as digitala-agentura v3 — …``."""
+    name = outcome.path.name
+    if outcome.error is not None:
+        return f"{name}: NOT stored: {outcome.error}"
+    stored = outcome.stored
+    assert stored is not None
+    verb = "stored as" if stored.created else "unchanged, already current:"
+    return (
+        f"{name}: {verb} {stored.institution_id} v{stored.number} — {outcome.services} services, "
+        f"{outcome.people} people, {outcome.warnings} warnings, {outcome.violations} violations"
+    )
+
+
+def load_files(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    submitter: str | None = None,
+    encoding: str | None = None,
+) -> int:
+    """Load portfolio files into the store, each as its institution's new current version.
+
+    Returns:
+        The exit code: 0 all stored and conforming, 1 all stored with Violations, 2 a file
+        could not be read.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    from loaders import institution_resolver
+
+    outcomes: list[FileOutcome] = []
+    with open_ready_store(settings) as store:
+        resolver = institution_resolver(store)
+        with _progress(list(paths)) as items:
+            for path in items:
+                outcome = load_file(
+                    store,
+                    Path(path),
+                    settings,
+                    submitter=submitter,
+                    encoding=encoding,
+                    resolver=resolver,
+                )
+                outcomes.append(outcome)
+                line = summary(outcome)
+                typer.echo(line, err=outcome.error is not None)
+    if _validator() is None:
+        typer.echo(
+            "note: pvkg.validation is not available; files were stored unvalidated", err=True
+        )
+    if any(o.error is not None for o in outcomes):
+        return EXIT_BAD_INPUT
+    if any(o.violations for o in outcomes):
+        return EXIT_VIOLATION
+    return EXIT_OK
