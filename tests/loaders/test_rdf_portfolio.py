@@ -1,0 +1,123 @@
+"""CPSV-AP RDF portfolios: mapping onto our model, round trips, source lines, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF
+
+from loaders import read_portfolio, read_portfolio_file
+from loaders.identity import service_iri
+from pvkg.errors import RowError, SourceSyntaxError
+from pvkg.namespaces import ADMS, CV, PV, concept, institution_iri, portfolio_iri
+from tests.loaders.conftest import assert_isomorphic
+
+VK = "valsts-kanceleja"
+
+
+def test_cpsv_ap_portfolio_maps_concepts_and_managers(data_dir: Path) -> None:
+    loaded = read_portfolio_file(data_dir / "portfolio_cpsv.ttl")
+    assert (loaded.institution_id, loaded.institution_name) == (VK, "Valsts kanceleja")
+    assert (loaded.fmt, loaded.service_count, loaded.person_count) == ("turtle", 2, 2)
+    g = loaded.graph
+    s1, s2 = service_iri(VK, "VK-1"), service_iri(VK, "VK-2")
+    assert set(g.objects(s1, CV.isClassifiedBy)) == {
+        concept("service-type", "ST-PUB-IND"),
+        concept("service-type", "ST-IA-SHR"),
+    }
+    assert g.value(s1, ADMS.status) == concept("status", "STATUS-PROVISION")  # by Latvian label
+    assert g.value(s2, ADMS.status) == concept("status", "STATUS-DEVELOPMENT")  # inflected literal
+    manager = g.value(s1, PV.serviceManager)
+    assert g.value(manager, FOAF.name) == Literal("Jānis Ozols")
+    inst = institution_iri(VK)
+    assert g.value(g.value(inst, PV.portfolioManager), FOAF.name) == Literal("Anna Bērziņa")
+    assert g.value(portfolio_iri(VK), DCTERMS.publisher) == inst
+    assert g.value(s1, DCTERMS.description) == Literal("Konsultācijas iedzīvotājiem", lang="lv")
+    originals = {URIRef("https://example.lv/id/s1"), URIRef("https://example.lv/id/s2")}
+    assert not any(t in originals for triple in g for t in triple)
+    assert not any(isinstance(t, BNode) for triple in g for t in triple)
+    lines = loaded.sources
+    assert lines.value(s1, PV.sourceLine) == Literal(26)
+    assert lines.value(s2, PV.sourceLine) == Literal(38)
+    assert lines.value(inst, PV.sourceLine) == Literal(17)
+
+
+def test_the_same_rdf_file_twice_gives_isomorphic_graphs(data_dir: Path) -> None:
+    one = read_portfolio_file(data_dir / "portfolio_cpsv.ttl")
+    two = read_portfolio_file(data_dir / "portfolio_cpsv.ttl")
+    assert_isomorphic(one.graph, two.graph)
+    assert set(one.graph) == set(two.graph)  # skolem IRIs are stable, not just isomorphic
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ext"), [("turtle", "ttl"), ("nt", "nt"), ("json-ld", "jsonld"), ("xml", "rdf")]
+)
+def test_round_trip_csv_to_rdf_and_back(data_dir: Path, fmt: str, ext: str) -> None:
+    from_csv = read_portfolio_file(data_dir / "portfolio_ok.csv")
+    data = from_csv.graph.serialize(format=fmt).encode("utf-8")
+    again = read_portfolio(data, f"portfelis.{ext}")
+    assert again.warnings == []
+    assert (again.service_count, again.person_count) == (9, 4)
+    assert_isomorphic(again.graph, from_csv.graph)
+
+
+def test_n_triples_lines_are_exact(data_dir: Path) -> None:
+    from_csv = read_portfolio_file(data_dir / "portfolio_ok.csv")
+    text = from_csv.graph.serialize(format="nt")
+    again = read_portfolio(text.encode(), "p.nt")
+    service = service_iri("digitala-agentura", "DA-005")
+    expected = next(
+        n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f"<{service}> ")
+    )
+    assert again.sources.value(service, PV.sourceLine) == Literal(expected)
+
+
+def test_official_cpsv_ap_example_loads_as_its_authoritys_portfolio(data_dir: Path) -> None:
+    loaded = read_portfolio_file(data_dir / "cpsv_ap_example.ttl")
+    assert loaded.service_count == 1
+    assert loaded.institution_name == "Federal Public Service FINANCE"
+    assert any("no dcat:Dataset" in w for w in loaded.warnings)
+    service = service_iri(loaded.institution_id, "Tax-on-web")
+    assert loaded.graph.value(service, CV.hasChannel) == URIRef("http://example.com/channel1")
+    assert loaded.graph.value(service, CV.hasCompetentAuthority) == institution_iri(
+        loaded.institution_id
+    )
+
+
+def test_plain_string_title_is_rejected_with_its_line(data_dir: Path) -> None:
+    with pytest.raises(RowError) as info:
+        read_portfolio_file(data_dir / "portfolio_plain_title.nt")
+    problem = info.value.problems[0]
+    assert (problem.location.file, problem.location.line) == ("portfolio_plain_title.nt", 4)
+    assert "language tag" in problem.message
+
+
+def test_json_ld_name_without_language_is_rejected() -> None:
+    doc = b"""{
+  "@context": {"dct": "http://purl.org/dc/terms/", "cpsv": "http://purl.org/vocab/cpsv#"},
+  "@id": "https://example.lv/s1", "@type": "cpsv:PublicService",
+  "dct:identifier": "S-1",
+  "dct:title": {"@value": "Bez valodas",
+                "@type": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+}"""
+    with pytest.raises(RowError) as info:
+        read_portfolio(doc, "p.jsonld")
+    assert info.value.problems[0].location.line == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "line"), [("portfolio_syntax_error.ttl", 4), ("portfolio_syntax_error.nt", 2)]
+)
+def test_syntax_errors_name_file_and_line(data_dir: Path, name: str, line: int) -> None:
+    with pytest.raises(SourceSyntaxError) as info:
+        read_portfolio_file(data_dir / name)
+    assert (info.value.location.file, info.value.location.line) == (name, line)
+    assert str(info.value).startswith(f"{name}:{line}")
+
+
+def test_rdf_without_services_is_not_a_portfolio() -> None:
+    data = b'<https://example.lv/x> <http://purl.org/dc/terms/title> "x"@lv .\n'
+    with pytest.raises(SourceSyntaxError, match="not a portfolio"):
+        read_portfolio(data, "x.nt")
