@@ -9,6 +9,7 @@ of the first undecodable byte. ``encoding=`` overrides the detection.
 from __future__ import annotations
 
 import codecs
+import re
 
 from pvkg.errors import Location, SourceSyntaxError
 
@@ -23,9 +24,12 @@ def _has_controls(text: str) -> bool:
     return any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or 0x7F <= ord(c) <= 0x9F for c in text)
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def _looks_like_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
-    """Whether the bytes before the failure hold real multi-byte UTF-8 (a mixed-encoding file)."""
-    return any(b >= 0x80 for b in data[: error.start])
+    """Whether the file also holds real multi-byte UTF-8 (a mixed-encoding file)."""
+    return any(b >= 0x80 for b in data[: error.start]) or bool(_UTF8_SEQUENCE.search(data))
 
 
 def decode_text(data: bytes, filename: str, encoding: str | None = None) -> str:
