@@ -15,7 +15,7 @@ from pvkg.store import LocalStore
 
 GOOD = "institution,inst_service_id,service_name_lv\nA,S-1,Viens\nA,S-2,Divi\nA,S-3,Trīs\n"
 MIXED = (
-    "institution,inst_service_id,service_name_lv\nA,S-1,Viens\n".encode()
+    b"institution,inst_service_id,service_name_lv\nA,S-1,Viens\n"
     + "A,S-2,Trīs\n".encode("cp1257")
     + "A,S-3,Četri\n".encode()
 )

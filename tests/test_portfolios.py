@@ -1,0 +1,164 @@
+"""Versioned portfolio storage: atomic commit, view swap, idempotent re-load, history, diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+
+from loaders import LoadedPortfolio, read_portfolio, read_portfolio_file
+from loaders.identity import service_iri
+from pvkg.bootstrap import remove_orphans
+from pvkg.namespaces import ADMS, PV, REGISTRY_GRAPH, portfolio_iri, portfolio_version_iri
+from pvkg.portfolios import (
+    VERSION_PLACEHOLDER,
+    current_version,
+    diff_versions,
+    list_versions,
+    store_portfolio,
+)
+from pvkg.store import Store
+
+DATA = Path(__file__).parent / "loaders" / "data"
+DA = "digitala-agentura"
+
+
+def example() -> LoadedPortfolio:
+    return read_portfolio_file(DATA / "portfolio_ok.csv")
+
+
+def edited() -> LoadedPortfolio:
+    """The example with DA-002 removed, DA-010 added and DA-003's status changed."""
+    lines = (DATA / "portfolio_ok.csv").read_text(encoding="utf-8").splitlines()
+    lines = [line for line in lines if ",DA-002," not in line]
+    lines = [
+        line.replace("vidēja,sniegšana,Jānis", "vidēja,likvidēšana,Jānis", 1)
+        if ",DA-003," in line
+        else line
+        for line in lines
+    ]
+    lines.append(
+        "Digitālā aģentūra,Pēteris Liepiņš,DA-010,00110,Jauns,Vajadzība,X,,,,zema,plānošana,Ilze Kalniņa"
+    )
+    return read_portfolio(("\n".join(lines) + "\n").encode(), "portfolio_v2.csv")
+
+
+def default_graph(store: Store) -> set:
+    return set(store.triples(None))
+
+
+def test_first_store_registers_publishes_and_keeps_sources(disk_store: Store) -> None:
+    loaded = example()
+    stored = store_portfolio(disk_store, loaded, submitter="analītiķe")
+    assert (stored.number, stored.created) == (1, True)
+    version = portfolio_version_iri(DA, 1)
+    assert stored.iri == str(version)
+    assert disk_store.count(str(version)) == len(loaded.graph)
+    assert disk_store.count(f"{version}/source") == len(loaded.sources)
+    view = default_graph(disk_store)
+    assert set(loaded.graph) <= view
+    registry = set(disk_store.triples(str(REGISTRY_GRAPH)))
+    for triple in [
+        (version, RDF.type, PV.PortfolioVersion),
+        (version, PV.sha256, Literal(loaded.sha256)),
+        (version, PV.sourceFileName, Literal("portfolio_ok.csv")),
+        (version, PROV.wasAttributedTo, Literal("analītiķe")),
+        (portfolio_iri(DA), PV.currentVersion, version),
+    ]:
+        assert triple in registry and triple in view
+    assert not any(p == PROV.wasRevisionOf for _, p, _ in registry)
+    assert any(p == PROV.generatedAtTime for s, p, _ in registry if s == version)
+
+
+def test_same_file_again_creates_no_version(disk_store: Store) -> None:
+    first = store_portfolio(disk_store, example())
+    dump = disk_store.dump()
+    again = store_portfolio(disk_store, example())
+    assert (again.number, again.created, again.iri) == (1, False, first.iri)
+    assert disk_store.dump() == dump
+
+
+def test_new_version_swaps_the_view_and_keeps_history(disk_store: Store) -> None:
+    store_portfolio(disk_store, example(), submitter="a")
+    second = edited()
+    stored = store_portfolio(disk_store, second, submitter="b")
+    assert (stored.number, stored.created) == (2, True)
+    v1, v2 = portfolio_version_iri(DA, 1), portfolio_version_iri(DA, 2)
+    assert disk_store.count(str(v1)) > 0  # every earlier version is kept
+    view = default_graph(disk_store)
+    assert set(second.graph) <= view
+    gone = service_iri(DA, "DA-002")
+    assert not any(s == gone for s, _, _ in view)
+    assert (
+        service_iri(DA, "DA-003"),
+        ADMS.status,
+        URIRef("https://pvkg.lv/id/status/STATUS-PROVISION"),
+    ) not in view
+    assert (portfolio_iri(DA), PV.currentVersion, v1) not in view
+    assert (portfolio_iri(DA), PV.currentVersion, v2) in view
+    assert (v2, PROV.wasRevisionOf, v1) in set(disk_store.triples(str(REGISTRY_GRAPH)))
+    versions = list_versions(disk_store, DA)
+    assert [(v.number, v.current, v.submitter, v.filename) for v in versions] == [
+        (1, False, "a", "portfolio_ok.csv"),
+        (2, True, "b", "portfolio_v2.csv"),
+    ]
+    assert versions[1].service_count == 9 and versions[1].created is not None
+    current = current_version(disk_store, DA)
+    assert current is not None and current.number == 2
+    assert current_version(disk_store, "nav-tadas") is None
+    # re-submitting the first file makes a third version, equal in content to the first
+    third = store_portfolio(disk_store, example())
+    assert (third.number, third.created) == (3, True)
+    assert set(example().graph) <= default_graph(disk_store)
+    assert not any(s == service_iri(DA, "DA-010") for s, _, _ in default_graph(disk_store))
+
+
+def test_diff_lists_added_removed_and_changed_services(disk_store: Store) -> None:
+    store_portfolio(disk_store, example())
+    store_portfolio(disk_store, edited())
+    diff = diff_versions(disk_store, DA, 1, 2)
+    assert diff.added == ["DA-010"]
+    assert diff.removed == ["DA-002"]
+    assert diff.changed_ids == ["DA-003"]
+    assert diff.changed[0].properties == [str(ADMS.status)]
+    assert diff_versions(disk_store, DA, 1, 1).changed == []
+    with pytest.raises(KeyError):
+        diff_versions(disk_store, DA, 1, 7)
+
+
+def test_extra_graphs_and_registry_use_the_version_placeholder(disk_store: Store) -> None:
+    report = Graph()
+    report.add((URIRef("urn:x:report"), RDFS.label, Literal("ok")))
+    extra = Graph()
+    run = URIRef(f"{VERSION_PLACEHOLDER}/validation-run")
+    extra.add((run, PV.checked, VERSION_PLACEHOLDER))
+    stored = store_portfolio(
+        disk_store, example(), extra_graphs={"{version}/validation": report}, extra_registry=extra
+    )
+    version = URIRef(stored.iri)
+    assert disk_store.count(f"{version}/validation") == 1
+    expected = (URIRef(f"{version}/validation-run"), PV.checked, version)
+    assert expected in set(disk_store.triples(str(REGISTRY_GRAPH)))
+    assert expected in default_graph(disk_store)
+    assert remove_orphans(disk_store) == []
+
+
+def test_an_unregistered_version_graph_is_an_orphan(disk_store: Store) -> None:
+    store_portfolio(disk_store, example())
+    orphan = portfolio_version_iri(DA, 2)
+    disk_store.add_triples(str(orphan), list(edited().graph)[:5])
+    disk_store.add_triples(f"{orphan}/source", list(edited().sources)[:5])
+    assert sorted(remove_orphans(disk_store)) == [str(orphan), f"{orphan}/source"]
+    assert store_portfolio(disk_store, edited()).number == 2
+
+
+def test_two_institutions_do_not_disturb_each_other(disk_store: Store) -> None:
+    store_portfolio(disk_store, example())
+    other = read_portfolio_file(DATA / "portfolio_cpsv.ttl")
+    store_portfolio(disk_store, other)
+    store_portfolio(disk_store, edited())
+    view = default_graph(disk_store)
+    assert set(other.graph) <= view
+    assert [v.number for v in list_versions(disk_store, other.institution_id)] == [1]
