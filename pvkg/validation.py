@@ -38,7 +38,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from pvkg.errors import PvkgError
-from pvkg.namespaces import CV, PV, SH
+from pvkg.namespaces import CV, ID, PV, SH
 from pvkg.settings import Settings
 from pvkg.store import LocalStore, SelectResult, Store
 
@@ -204,13 +204,19 @@ def reference_context(settings: Settings) -> Graph:
 def _context_for(data: Graph, reference: Graph) -> Graph:
     """What the shapes need besides the data: typings of referenced IRIs, the pv: hierarchy.
 
-    Only ``rdf:type`` triples of IRIs that occur in the data, and ``rdfs:subClassOf`` axioms
-    of our own (``pv:``) classes, so that the CPSV-AP shapes see our concepts as
-    ``skos:Concept`` and institutions as ministries, and nothing else changes.
+    Only ``rdf:type`` triples of IRIs that pvkg data (subjects under ``https://pvkg.lv/id/``,
+    i.e. loaded portfolios) mentions, and ``rdfs:subClassOf`` axioms of our own (``pv:``)
+    classes, so that the CPSV-AP shapes see our concepts as ``skos:Concept``, authority-table
+    IRIs as what they are, and institutions as ministries. Foreign data (for example the
+    official CPSV-AP example) is validated as the SEMIC validator would: without background
+    knowledge, so it gives exactly the 6 violations of STANDARDS.md §1.5.
     """
     context = Graph()
     mentioned: set[Node] = set()
+    ours = str(ID)
     for s, _p, o in data:
+        if not str(s).startswith(ours):
+            continue  # only pvkg data (loaded portfolios) gets our reference context
         mentioned.add(s)
         if isinstance(o, URIRef):
             mentioned.add(o)

@@ -98,3 +98,24 @@ def test_every_shape_is_documented(settings: Settings) -> None:
         assert {"lv", "en"} <= langs, shape
         assert shapes.value(shape, DCTERMS.source) is not None, shape
         assert shapes.value(shape, SH.name) == shapes.value(shape, PV.ruleCode), shape
+
+
+def test_severities_match_the_ontology_rule_concepts(settings: Settings) -> None:
+    """Each shape's pv:rule concept (ontology/rules.ttl) states the same severity."""
+    from rdflib import Graph
+
+    from pvkg.namespaces import PV, SH
+    from pvkg.validation import load_shapes
+
+    rules = Graph()
+    for path in sorted(settings.ontology_dir.glob("*.ttl")):
+        rules.parse(path, format="turtle")
+    shapes = load_shapes(settings, "policy")
+    checked = 0
+    for shape, concept in shapes.subject_objects(PV.rule):
+        stated = rules.value(concept, PV.severity)
+        if stated is None:
+            continue
+        assert stated == shapes.value(shape, SH.severity), (shape, concept)
+        checked += 1
+    assert checked >= len(RULES)
