@@ -9,11 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import write  # noqa: E402
+from generate import write
 
-from loaders import read_portfolio_file  # noqa: E402
-from pvkg.portfolios import store_portfolio  # noqa: E402
-from pvkg.store import LocalStore  # noqa: E402
+from loaders import read_portfolio_file
+from pvkg.portfolios import store_portfolio
+from pvkg.store import LocalStore
 
 
 def bench(count: int, suffix: str) -> None:
