@@ -1,0 +1,238 @@
+"""CPSV-AP 3.2.0 export of the current view: every current service, its authority and portfolio.
+
+What ``pvkg export cpsv`` writes (docs/MODEL.md §4 is the input, STANDARDS.md §1-§2 the target):
+
+* the **current version graph of every portfolio** (from the registry's ``pv:currentVersion``),
+  unchanged, so that a CPSV-AP reader gets back exactly the facts that were loaded (our ``pv:``
+  properties such as ``pv:priority`` stay: CPSV-AP shapes are open);
+* the **competent authorities** as ``cv:PublicOrganisation`` from the reference data and
+  registries: ``skos:prefLabel``, ``dct:title``, ``foaf:name``, ``dct:identifier``, ``dct:spatial``
+  (ATU), and the identifiers pvkg holds (never invented): ``rov:registration`` /
+  ``adms:identifier`` with ``adms:Identifier``, ``skos:notation`` and ``adms:schemeAgency``
+  (the CPOV pattern), ``owl:sameAs`` Wikidata links;
+* what CPSV-AP needs that a loaded portfolio does not carry:
+
+  - ``dct:description``\\@lv of a service: the input's own description when there is one, else
+    ``"Vajadzība: <need>"`` built from the need(s) it satisfies (``pv:satisfiesNeed``), else the
+    service title (docs/MODEL.md §4: the loader never invents one, the export fills it);
+  - ``dct:language`` ``…/language/LAV`` and ``dct:spatial`` ``…/atu/LVA`` on every service;
+  - ``dct:description``\\@lv of a portfolio without one: ``"<institution> publisko pakalpojumu
+    portfelis"``;
+  - the typings and labels of every concept the export refers to (statuses, service types,
+    roles, authority-table IRIs), so the CPSV-AP shapes' ``sh:class`` checks see them.
+
+>>> from pvkg.store import LocalStore
+>>> len(export_cpsv(LocalStore(None)))
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
+from rdflib.term import Node
+
+from pvkg.namespaces import ADMS, CPSV, CV, PREFIXES, PV, REGISTRY_GRAPH, ROV
+from pvkg.store import SelectResult, Store
+
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+LANGUAGE_LAV = URIRef(f"{AUTHORITY}language/LAV")
+ATU_LVA = URIRef(f"{AUTHORITY}atu/LVA")
+
+_INSTITUTION_PROPERTIES = (
+    RDF.type,
+    DCTERMS.identifier,
+    DCTERMS.title,
+    DCTERMS.spatial,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.notation,
+    FOAF.name,
+    FOAF.homepage,
+    ORG.classification,
+    ORG.subOrganizationOf,
+    OWL.sameAs,
+    SKOS.exactMatch,
+    ROV.registration,
+    ADMS.identifier,
+)
+_CONCEPT_PROPERTIES = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.notation,
+    SKOS.inScheme,
+    SKOS.broader,
+    DCTERMS.title,
+)
+_PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+__all__ = [
+    "ATU_LVA",
+    "LANGUAGE_LAV",
+    "current_versions",
+    "describe_resources",
+    "export_cpsv",
+    "institution_graph",
+]
+
+
+def _select(store: Store, sparql: str) -> SelectResult:
+    result = store.query(_PREFIX_TEXT + sparql)
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def _values(iris: Iterable[Node]) -> str:
+    return " ".join(f"<{iri}>" for iri in sorted({str(i) for i in iris if isinstance(i, URIRef)}))
+
+
+def current_versions(store: Store) -> list[tuple[URIRef, URIRef]]:
+    """(portfolio IRI, current version IRI) of every institution, from the registry graph.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    rows = _select(
+        store,
+        f"""SELECT ?p ?v WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?p pv:currentVersion ?v }} }}
+            ORDER BY ?p""",
+    ).rows
+    return [(URIRef(str(p)), URIRef(str(v))) for p, v in rows]
+
+
+def describe_resources(
+    store: Store, iris: Iterable[Node], properties: Iterable[URIRef] | None = None
+) -> Graph:
+    """The current view's triples about some IRIs (optionally only some properties).
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    values = _values(iris)
+    graph = Graph()
+    if not values:
+        return graph
+    props = list(properties) if properties is not None else None
+    filter_text = (
+        f"VALUES ?p {{ {' '.join(f'<{p}>' for p in props)} }}" if props is not None else ""
+    )
+    answer = store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} {filter_text} ?s ?p ?o }}"
+    )
+    assert isinstance(answer, Graph)
+    return answer
+
+
+def institution_graph(store: Store, institutions: Iterable[Node]) -> Graph:
+    """Institutions as CPOV public organisations, with the identifiers and links pvkg holds.
+
+    ``rov:registration`` is a sub-property of ``adms:identifier``; both are written so that
+    readers that only know CPOV's ``adms:identifier`` find the Register of Enterprises number.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    graph = describe_resources(store, institutions, _INSTITUTION_PROPERTIES)
+    for institution in {s for s in graph.subjects() if isinstance(s, URIRef)}:
+        graph.add((institution, RDF.type, CV.PublicOrganisation))
+        graph.add((institution, RDF.type, FOAF.Agent))
+        for registration in list(graph.objects(institution, ROV.registration)):
+            graph.add((institution, ADMS.identifier, registration))
+    identifiers = set(graph.objects(None, ADMS.identifier))
+    graph += describe_resources(store, identifiers)
+    return graph
+
+
+def _concepts(store: Store, graph: Graph) -> Graph:
+    """Typings and labels of the concepts and code-list IRIs ``graph`` points at."""
+    objects = {
+        o
+        for p in (
+            ADMS.status,
+            CV.isClassifiedBy,
+            CV.role,
+            ORG.role,
+            ORG.classification,
+            DCTERMS.language,
+            DCTERMS.spatial,
+            PV.priority,
+            URIRef("http://www.w3.org/ns/dcat#hadRole"),
+        )
+        for o in graph.objects(None, p)
+    }
+    concepts = describe_resources(store, objects, _CONCEPT_PROPERTIES)
+    schemes = set(concepts.objects(None, SKOS.inScheme))
+    concepts += describe_resources(store, schemes, (RDF.type, DCTERMS.title, SKOS.prefLabel))
+    return concepts
+
+
+def _need_labels(graph: Graph, service: Node) -> list[str]:
+    labels = []
+    for need in graph.objects(service, PV.satisfiesNeed):
+        label = next(
+            (str(lbl) for lbl in graph.objects(need, SKOS.prefLabel) if lbl.language == "lv"),  # type: ignore[attr-defined]
+            None,
+        )
+        if label is None and isinstance(need, Literal):
+            label = str(need)
+        if label:
+            labels.append(label)
+    return sorted(labels)
+
+
+def _fill_service(graph: Graph, service: Node) -> None:
+    if not any(True for _ in graph.objects(service, DCTERMS.description)):
+        needs = _need_labels(graph, service)
+        if needs:
+            text = "Vajadzība: " + "; ".join(needs)
+        else:
+            text = next((str(t) for t in graph.objects(service, DCTERMS.title)), "")
+        if text:
+            graph.add((service, DCTERMS.description, Literal(text, lang="lv")))
+    graph.add((service, DCTERMS.language, LANGUAGE_LAV))
+    graph.add((service, DCTERMS.spatial, ATU_LVA))
+
+
+def _fill_portfolio(graph: Graph, portfolio: Node) -> None:
+    if any(True for _ in graph.objects(portfolio, DCTERMS.description)):
+        return
+    publisher = next(graph.objects(portfolio, DCTERMS.publisher), None)
+    name = next(
+        (str(n) for n in graph.objects(publisher, SKOS.prefLabel) if n.language == "lv"),  # type: ignore[attr-defined]
+        None,
+    )
+    text = f"{name} publisko pakalpojumu portfelis" if name else "Publisko pakalpojumu portfelis"
+    graph.add((portfolio, DCTERMS.description, Literal(text, lang="lv")))
+
+
+def export_cpsv(store: Store) -> Graph:
+    """The current view as CPSV-AP 3.2.0: services, authorities, managers and portfolios.
+
+    Validates against ``shapes/external/cpsv-ap-SHACL.ttl`` (with or without ``cpsv-ap.ttl``
+    mixed in) when the loaded portfolios are complete; facts the policy shapes would report
+    (for example a status kept as a literal) are exported as they are, never dropped.
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for _portfolio, version in current_versions(store):
+        for triple in store.triples(str(version)):
+            graph.add(triple)
+    institutions = set(graph.objects(None, CV.hasCompetentAuthority)) | set(
+        graph.objects(None, DCTERMS.publisher)
+    )
+    graph += institution_graph(store, institutions)
+    for institution in institutions:
+        if not any(True for _ in graph.objects(institution, DCTERMS.spatial)):
+            graph.add((institution, DCTERMS.spatial, ATU_LVA))
+    for service in set(graph.subjects(RDF.type, CPSV.PublicService)):
+        _fill_service(graph, service)
+    for portfolio in set(graph.subjects(DCTERMS.hasPart, None)):
+        _fill_portfolio(graph, portfolio)
+    graph += _concepts(store, graph)
+    return graph
