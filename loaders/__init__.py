@@ -185,14 +185,13 @@ def institution_resolver(store: Store) -> InstitutionResolver:
     ``cv:PublicOrganisation`` case-insensitively; returns the institution id (the last segment
     of a ``pvid:institution/<id>`` IRI, else its ``dct:identifier``).
 
+    The returned callable also has ``label(institution_id)``: the store's Latvian name, which
+    the loaders use instead of the file's variant (``VARAM`` → the full name), so a resolved
+    institution never gains a second ``skos:prefLabel``@lv.
+
     Raises:
         StoreError: the store cannot be queried.
     """
-    from loaders.institutions import label_index
+    from loaders.institutions import store_resolver
 
-    index = label_index(store)
-
-    def resolve(name: str) -> str | None:
-        return index.get(name.strip().casefold())
-
-    return resolve
+    return store_resolver(store)

@@ -1,4 +1,4 @@
-"""Institution names in the store -> pvkg institution ids (for :func:`institution_resolver`)."""
+"""Institution names in the store -> pvkg institution ids (for ``institution_resolver``)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,43 @@ from pvkg.namespaces import ID
 from pvkg.store import SelectResult, Store
 
 _QUERY = """
-SELECT ?org ?label ?id WHERE {
+SELECT ?org ?label ?id ?pref WHERE {
   VALUES ?class { pv:Institution cv:PublicOrganisation }
   ?org a ?class .
   { ?org skos:prefLabel ?label } UNION { ?org skos:altLabel ?label }
   OPTIONAL { ?org dct:identifier ?id }
+  OPTIONAL { ?org skos:prefLabel ?pref FILTER (lang(?pref) = "lv") }
 }"""
 
 _PREFIX = f"{ID}institution/"
 
 
-def label_index(store: Store) -> dict[str, str]:
-    """``casefolded label -> institution id`` for every institution in the default graph."""
+class StoreResolver:
+    """Latvian name -> institution id, plus the canonical Latvian name of a resolved id."""
+
+    def __init__(self, index: dict[str, str], names: dict[str, str]) -> None:
+        self._index = index
+        self._names = names
+
+    def __call__(self, name: str) -> str | None:
+        return self._index.get(name.strip().casefold())
+
+    def label(self, institution_id: str) -> str | None:
+        """The institution's ``skos:prefLabel``@lv in the store (used instead of a variant)."""
+        return self._names.get(institution_id)
+
+
+def store_resolver(store: Store) -> StoreResolver:
+    """A resolver over the institutions in the store's default graph.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
     result = store.query(_QUERY)
     assert isinstance(result, SelectResult)
     index: dict[str, str] = {}
-    for org, label, ident in result.rows:
+    names: dict[str, str] = {}
+    for org, label, ident, pref in result.rows:
         org_text = str(org)
         tail = org_text.removeprefix(_PREFIX)
         if org_text.startswith(_PREFIX) and "/" not in tail:
@@ -33,4 +54,6 @@ def label_index(store: Store) -> dict[str, str]:
         else:
             continue
         index.setdefault(str(label).strip().casefold(), inst_id)
-    return index
+        if pref is not None:
+            names.setdefault(inst_id, str(pref))
+    return StoreResolver(index, names)

@@ -27,7 +27,7 @@ from loaders.headers import TYPE_FIELDS
 from loaders.identity import genid_iri, service_iri, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
-from loaders.tabular import Resolver
+from loaders.tabular import Resolver, canonical_name
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
 from pvkg.namespaces import (
     ADMS,
@@ -420,6 +420,8 @@ def read_rdf(
     inst = reader.find_institution(dataset, service_nodes)
     name, language = reader.institution_name(inst)
     inst_id = _institution_id(reader, inst, name, resolve_institution)
+    if (canonical := canonical_name(resolve_institution, inst_id, name)) != name:
+        name, language = canonical, "lv"
     record = PortfolioRecord(
         institution_id=inst_id, institution_name=name, filename=filename, name_language=language
     )

@@ -314,6 +314,7 @@ def _record(
                 f"institution's portfolio: all services are stored under {name!r}"
             )
     inst_id = _institution_id(name, filename, resolve_institution, warnings)
+    name = canonical_name(resolve_institution, inst_id, name)
     inst = institution_iri(inst_id)
     if name:
         cells.append(SourceCell(inst, SKOS.prefLabel, name_row, name_col))
@@ -342,6 +343,13 @@ def _record(
         cells=cells,
         warnings=warnings,
     )
+
+
+def canonical_name(resolve: Resolver | None, institution_id: str, name: str) -> str:
+    """The resolver's own name for a resolved institution (if it offers one), else ``name``."""
+    label = getattr(resolve, "label", None)
+    found = label(institution_id) if name and callable(label) else None
+    return str(found) if found else name
 
 
 def _institution_id(

@@ -39,9 +39,8 @@ def edited() -> LoadedPortfolio:
         else line
         for line in lines
     ]
-    lines.append(
-        "Digitālā aģentūra,Pēteris Liepiņš,DA-010,00110,Jauns,Vajadzība,X,,,,zema,plānošana,Ilze Kalniņa"
-    )
+    new = "DA-010,00110,Jauns,Vajadzība,X,,,,zema,plānošana,Ilze Kalniņa"
+    lines.append(f"Digitālā aģentūra,Pēteris Liepiņš,{new}")
     return read_portfolio(("\n".join(lines) + "\n").encode(), "portfolio_v2.csv")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from loaders import read_portfolio, read_portfolio_file
 from loaders.identity import service_iri
@@ -162,3 +162,22 @@ def test_same_file_twice_gives_the_same_graphs(data_dir: Path) -> None:
     assert_isomorphic(one.graph, two.graph)
     assert_isomorphic(one.sources, two.sources)
     assert one.sha256 == two.sha256
+
+
+def test_store_resolver_matches_reference_institutions(memory_store) -> None:
+    from loaders import institution_resolver
+
+    resolve = institution_resolver(memory_store)
+    varam = resolve("Viedās administrācijas un reģionālās attīstības ministrija")
+    if varam is None:
+        pytest.skip("no reference institutions in this checkout")
+    assert resolve("  viedās administrācijas UN reģionālās attīstības ministrija ") == varam
+    assert resolve("VARAM") == varam  # skos:altLabel
+    assert resolve("Digitālā aģentūra") is None
+    loaded = read_portfolio(
+        b"Iestade,x\ninstitution,inst_service_id\nVARAM,V-1\n", "v.csv", resolve_institution=resolve
+    )
+    assert loaded.institution_id == varam
+    assert set(loaded.graph.objects(institution_iri(varam), SKOS.prefLabel)) == {
+        Literal("Viedās administrācijas un reģionālās attīstības ministrija", lang="lv")
+    }

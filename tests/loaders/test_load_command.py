@@ -1,0 +1,75 @@
+"""``pvkg load`` end to end through the CLI: summaries, validation graphs and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pvkg.cli import app
+from pvkg.namespaces import PV, REGISTRY_GRAPH
+from pvkg.portfolios import list_versions
+from pvkg.store import LocalStore
+
+pytest.importorskip("pvkg.validation")
+
+VIOLATING = (
+    "institution,portfolio_manager,inst_service_id,service_name_lv,status,"
+    "type_public_individual_benefit,service_manager\n"
+    "Digitālā aģentūra,Pēteris Liepiņš,DA-001,Viens,sniegsana,X,\n"
+)
+
+
+def run(store: Path, *paths: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["load", "--store", str(store), *map(str, paths)])
+    return result.exit_code, result.output
+
+
+def versions(store_dir: Path, institution: str) -> list:
+    store = LocalStore(store_dir)
+    try:
+        return list_versions(store, institution)
+    finally:
+        store.close()
+
+
+def test_conforming_file_exits_0_and_reload_is_a_no_op(tmp_path: Path, data_dir: Path) -> None:
+    store = tmp_path / "store"
+    code, output = run(store, data_dir / "portfolio_ok.csv")
+    assert code == 0, output
+    assert "portfolio_ok.csv: stored as digitala-agentura v1 — 9 services, 4 people" in output
+    code, output = run(store, data_dir / "portfolio_ok.csv")
+    assert code == 0, output
+    assert "unchanged" in output
+    assert [v.number for v in versions(store, "digitala-agentura")] == [1]
+
+
+def test_violations_exit_1_but_are_stored_with_their_report(tmp_path: Path) -> None:
+    path = tmp_path / "DA.csv"
+    path.write_text(VIOLATING, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    code, output = run(store_dir, path)
+    assert code == 1, output
+    assert "DA.csv: stored as digitala-agentura v1" in output
+    assert "0 violations" not in output
+    store = LocalStore(store_dir)
+    try:
+        version = list_versions(store, "digitala-agentura")[0].iri
+        assert store.count(f"{version}/validation") > 0
+        runs = [s for s, p, o in store.triples(str(REGISTRY_GRAPH)) if p == PV.checked]
+        assert runs, "a validation-run summary is registered with the version"
+    finally:
+        store.close()
+
+
+def test_unreadable_file_exits_2_and_the_readable_ones_are_stored(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name;other\nx;y\n")
+    code, output = run(tmp_path / "store", bad, data_dir / "portfolio_cpsv.ttl")
+    assert code == 2, output
+    assert "bad.csv: NOT stored: " in output and "bad.csv:1" in output
+    assert [v.number for v in versions(tmp_path / "store", "valsts-kanceleja")] == [1]
+    assert "Traceback" not in output
