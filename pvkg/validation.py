@@ -201,6 +201,13 @@ def reference_context(settings: Settings) -> Graph:
     return _reference_cached(tuple((str(f), f.stat().st_mtime) for f in files))
 
 
+def _mentioned_by_ours(data: Graph, node: URIRef, ours: str) -> bool:
+    """Whether pvkg data (a subject under ``ours``) mentions ``node`` as subject or object."""
+    if str(node).startswith(ours) and next(data.triples((node, None, None)), None) is not None:
+        return True
+    return any(str(s).startswith(ours) for s in data.subjects(None, node))
+
+
 def _context_for(data: Graph, reference: Graph) -> Graph:
     """What the shapes need besides the data: typings of referenced IRIs, the pv: hierarchy.
 
@@ -212,15 +219,11 @@ def _context_for(data: Graph, reference: Graph) -> Graph:
     knowledge, so it gives exactly the 6 violations of STANDARDS.md §1.5.
     """
     context = Graph()
-    mentioned: set[Node] = set()
     ours = str(ID)
-    for s, _p, o in data:
-        if not str(s).startswith(ours):
-            continue  # only pvkg data (loaded portfolios) gets our reference context
-        mentioned.add(s)
-        if isinstance(o, URIRef):
-            mentioned.add(o)
-    for node in mentioned:
+    # Walk the (small) reference typings, not the (large) data: O(reference) index lookups.
+    for node in set(reference.subjects(RDF.type, None)):
+        if not isinstance(node, URIRef) or not _mentioned_by_ours(data, node, ours):
+            continue
         for cls in reference.objects(node, RDF.type):
             context.add((node, RDF.type, cls))
     pv_prefix = str(PV)
@@ -756,15 +759,6 @@ def _finish(results: list[Result], shapes: Graph, profile: str, engine: str) -> 
 # ------------------------------------------------------------------------------------------
 
 
-def _with_context(data: Graph, settings: Settings) -> Graph:
-    merged = Graph()
-    for triple in data:
-        merged.add(triple)
-    for triple in _context_for(data, reference_context(settings)):
-        merged.add(triple)
-    return merged
-
-
 def validate_graph(
     data: Graph,
     *,
@@ -792,19 +786,23 @@ def validate_graph(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = load_shapes(settings, profile)
-    merged = _with_context(data, settings)
+    context = _context_for(data, reference_context(settings))
     if engine == "pyshacl":
+        merged = Graph()
+        for graph in (data, context):
+            for triple in graph:
+                merged.add(triple)
         raw = _run_pyshacl(merged, shapes)
-        results = _make_results(raw, shapes, merged)
     else:
         store = LocalStore(None)
         try:
-            store.add_triples(None, merged)
-            found = _run_fast(store, shapes, settings.query_timeout_s * 10)
+            store.add_triples(None, data)
+            store.add_triples(None, context)
+            found = _run_fast(store, shapes, None)
         finally:
             store.close()
         raw = [(c.shape, c.component, this, value, c.path) for c, this, value in found]
-        results = _make_results(raw, shapes, merged)
+    results = _make_results(raw, shapes, data)
     if sources is not None:
         _attach_sources(results, sources, data)
     return _finish(results, shapes, profile, engine)
@@ -871,17 +869,18 @@ def validate_portfolios(
         ValueError: unknown profile.
         ShapesError: the shapes cannot be read or compiled.
     """
-    data = Graph()
-    sources = Graph()
-    for portfolio in portfolios:
-        for triple in portfolio.graph:
-            data.add(triple)
-        if portfolio.sources is not None:
-            for triple in portfolio.sources:
-                sources.add(triple)
+    if len(portfolios) == 1:  # no copy of a big single portfolio
+        data, sources = portfolios[0].graph, portfolios[0].sources
+    else:
+        data, sources = Graph(), Graph()
+        for portfolio in portfolios:
+            data += portfolio.graph
+            if portfolio.sources is not None:
+                sources += portfolio.sources
     if store is not None:
-        for triple in _incremental_context(store, data):
-            data.add(triple)
+        extra = _incremental_context(store, data)
+        if len(extra):
+            data = data + extra  # a new graph; the caller's portfolio stays as it was
     return validate_graph(data, profile=profile, sources=sources, settings=settings, engine=engine)
 
 
