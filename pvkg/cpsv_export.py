@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 from rdflib.term import Node
 
-from pvkg.namespaces import ADMS, CPSV, CV, PREFIXES, PV, REGISTRY_GRAPH, ROV
+from pvkg.namespaces import ADMS, CPSV, CV, PREFIXES, PV, REGISTRY_GRAPH, ROV, portfolio_iri
 from pvkg.store import SelectResult, Store
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -207,8 +207,14 @@ def _fill_portfolio(graph: Graph, portfolio: Node) -> None:
     graph.add((portfolio, DCTERMS.description, Literal(text, lang="lv")))
 
 
-def export_cpsv(store: Store) -> Graph:
+def export_cpsv(store: Store, institution_id: str | None = None) -> Graph:
     """The current view as CPSV-AP 3.2.0: services, authorities, managers and portfolios.
+
+    Args:
+        store: the store (reference data loaded).
+        institution_id: export only this institution's current portfolio. A file with one
+            portfolio is what ``loaders.read_portfolio`` (and ``pvkg load``) read back; the
+            whole export holds every institution's portfolio.
 
     Validates against ``shapes/external/cpsv-ap-SHACL.ttl`` (with or without ``cpsv-ap.ttl``
     mixed in) when the loaded portfolios are complete; facts the policy shapes would report
@@ -220,7 +226,9 @@ def export_cpsv(store: Store) -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    for _portfolio, version in current_versions(store):
+    for portfolio, version in current_versions(store):
+        if institution_id is not None and portfolio != portfolio_iri(institution_id):
+            continue
         for triple in store.triples(str(version)):
             graph.add(triple)
     institutions = set(graph.objects(None, CV.hasCompetentAuthority)) | set(

@@ -1,0 +1,111 @@
+"""``pvkg export dcat`` and ``pvkg export cpsv``: serialise the catalogue or the services.
+
+Both open the configured store (embedded or ``--store-url``), build the graph, serialise it with
+rdflib and write it to ``output`` (or stdout). JSON-LD is compacted with pvkg's prefixes as the
+context and keeps every language tag as ``{"@value": …, "@language": "lv"}`` (a plain JSON string
+would lose it: STANDARDS.md §1.5).
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> g = Graph()
+>>> _ = g.add((URIRef("urn:s"), URIRef("http://purl.org/dc/terms/title"), Literal("x", lang="lv")))
+>>> b'"@language": "lv"' in serialise(g, "jsonld")
+True
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+
+from pvkg.bootstrap import open_ready_store
+from pvkg.catalog import build_catalog
+from pvkg.cpsv_export import export_cpsv as build_cpsv
+from pvkg.errors import UnsupportedFormat
+from pvkg.namespaces import PREFIXES
+from pvkg.settings import Settings
+
+EXPORT_FORMATS: dict[str, str] = {
+    "turtle": "turtle",
+    "jsonld": "json-ld",
+    "rdfxml": "pretty-xml",
+    "nt": "nt",
+}
+MEDIA_TYPES: dict[str, str] = {
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+
+__all__ = ["EXPORT_FORMATS", "MEDIA_TYPES", "export_cpsv", "export_dcat", "serialise"]
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """``graph`` in one of :data:`EXPORT_FORMATS` (UTF-8 bytes).
+
+    Raises:
+        UnsupportedFormat: ``fmt`` is not turtle, jsonld, rdfxml or nt.
+    """
+    name = fmt.lower()
+    if name not in EXPORT_FORMATS:
+        raise UnsupportedFormat(
+            f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+        )
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=False)
+    if name == "jsonld":
+        used = {p: ns for p, ns in graph.namespace_manager.namespaces() if p}
+        data = graph.serialize(format="json-ld", context=used, auto_compact=True, indent=2)
+    else:
+        data = graph.serialize(format=EXPORT_FORMATS[name])
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+
+
+def export_dcat(settings: Settings, fmt: str, output: Path | None) -> int:
+    """Write the DCAT-AP 3.0.1 catalogue (:func:`pvkg.catalog.build_catalog`); returns 0.
+
+    URLs in it start with ``settings.base_url`` (``PVKG_BASE_URL``).
+
+    Raises:
+        UnsupportedFormat: unknown ``fmt``.
+        StoreError: the store cannot be read.
+        OSError: ``output`` cannot be written.
+    """
+    serialise(Graph(), fmt)  # fail on a bad format before opening the store
+    with open_ready_store(settings) as store:
+        graph = build_catalog(store, settings)
+    _write(serialise(graph, fmt), output)
+    return 0
+
+
+def export_cpsv(
+    settings: Settings, fmt: str, output: Path | None, institution_id: str | None = None
+) -> int:
+    """Write the CPSV-AP 3.2.0 export (:func:`pvkg.cpsv_export.export_cpsv`); returns 0.
+
+    Args:
+        settings: which store to read.
+        fmt: turtle, jsonld, rdfxml or nt.
+        output: file to write; None writes to stdout.
+        institution_id: only this institution's portfolio (one file ``pvkg load`` reads back).
+
+    Raises:
+        UnsupportedFormat: unknown ``fmt``.
+        StoreError: the store cannot be read.
+        OSError: ``output`` cannot be written.
+    """
+    serialise(Graph(), fmt)
+    with open_ready_store(settings) as store:
+        graph = build_cpsv(store, institution_id)
+    _write(serialise(graph, fmt), output)
+    return 0
