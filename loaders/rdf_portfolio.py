@@ -28,7 +28,7 @@ from loaders.identity import genid_iri, service_iri, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
 from loaders.tabular import Resolver, canonical_name
-from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
+from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem, SourceSyntaxError
 from pvkg.namespaces import (
     ADMS,
     CPSV,
@@ -405,9 +405,9 @@ def read_rdf(
         SourceSyntaxError: the file does not parse (file and line), or holds no portfolio.
         RowError: services without an identifier or with untagged titles (file and line each).
     """
-    del settings  # size limits are checked on the bytes before parsing
     text = data.decode("utf-8", errors="replace")
     graph = _parse(data, filename, fmt)
+    _check_literals(graph, text, filename, settings)
     if any(isinstance(t, BNode) for triple in graph for t in triple):
         canonical = Graph()
         for triple in to_canonical_graph(graph):
@@ -417,6 +417,12 @@ def read_rdf(
         graph = canonical
     reader = _Reader(graph, text, filename, fmt)
     dataset, service_nodes = reader.find_portfolio()
+    if len(service_nodes) > settings.max_rows:
+        raise PayloadTooLarge(
+            f"{len(service_nodes)} services; at most {settings.max_rows} are allowed "
+            "(PVKG_MAX_ROWS)",
+            location=Location(file=filename),
+        )
     inst = reader.find_institution(dataset, service_nodes)
     name, language = reader.institution_name(inst)
     inst_id = _institution_id(reader, inst, name, resolve_institution)
@@ -459,6 +465,21 @@ def read_rdf(
     return record
 
 
+def _check_literals(graph: Graph, text: str, filename: str, settings: Settings) -> None:
+    too_long = {
+        o for _, _, o in graph if isinstance(o, Literal) and len(o) > settings.max_cell_chars
+    }
+    if not too_long:
+        return
+    found = sorted((_literal_line(text, o, 1) or 0, str(o)) for o in too_long)
+    line, value = found[0]
+    raise PayloadTooLarge(
+        f"a literal of {len(value)} characters; at most {settings.max_cell_chars} are "
+        "allowed (PVKG_MAX_CELL_CHARS)",
+        location=Location(file=filename, line=line or None),
+    )
+
+
 def _dataset_extra(reader: _Reader, dataset: Node) -> list[tuple[URIRef, Node]]:
     extra = []
     for p, o in reader.g.predicate_objects(dataset):
@@ -479,6 +500,16 @@ def _portfolio_managers(reader: _Reader, dataset: Node) -> list[str]:
             if name := reader.person_name(agent):
                 names.append(name)
     return list(dict.fromkeys(names))
+
+
+def _is_our_concept(node: Node) -> bool:
+    """Our coded concepts (``pvid:status/…``): the reference data describes them, not a file."""
+    text = str(node)
+    return (
+        isinstance(node, URIRef)
+        and text.startswith(str(ID))
+        and not text.startswith(f"{ID}institution/")
+    )
 
 
 def _finish(
@@ -509,7 +540,7 @@ def _finish(
         if not (p == ORG.hasPost and o in consumed)
     ]  # type: ignore[misc]
     for s, p, o in reader.g:
-        if s in consumed:
+        if s in consumed or _is_our_concept(s):
             continue
         record.extra_triples.append((term(s), p, term(o)))
     for node, line in ((n, reader.line(n)) for n in set(reader.g.subjects())):

@@ -121,3 +121,37 @@ def test_rdf_without_services_is_not_a_portfolio() -> None:
     data = b'<https://example.lv/x> <http://purl.org/dc/terms/title> "x"@lv .\n'
     with pytest.raises(SourceSyntaxError, match="not a portfolio"):
         read_portfolio(data, "x.nt")
+
+
+def test_rdf_limits_on_services_and_literals(data_dir: Path) -> None:
+    from pvkg.errors import PayloadTooLarge
+    from pvkg.settings import Settings
+
+    with pytest.raises(PayloadTooLarge) as info:
+        read_portfolio_file(data_dir / "portfolio_cpsv.ttl", settings=Settings().with_(max_rows=1))
+    assert info.value.location.file == "portfolio_cpsv.ttl"
+    with pytest.raises(PayloadTooLarge) as info:
+        read_portfolio_file(
+            data_dir / "portfolio_cpsv.ttl", settings=Settings().with_(max_cell_chars=20)
+        )
+    assert info.value.location.line == 13  # "Pakalpojumu kopuma vadītājs"@lv, the first
+
+
+def test_cpsv_export_loads_back_unchanged(memory_store, data_dir: Path) -> None:
+    export = pytest.importorskip("pvkg.cpsv_export")
+    from loaders import institution_resolver
+    from pvkg.portfolios import store_portfolio
+
+    resolve = institution_resolver(memory_store)
+    original = read_portfolio_file(data_dir / "portfolio_ok.csv", resolve_institution=resolve)
+    store_portfolio(memory_store, original)
+    first = export.export_cpsv(memory_store, original.institution_id)
+    again = read_portfolio(
+        first.serialize(format="turtle").encode(), "export.ttl", resolve_institution=resolve
+    )
+    assert again.warnings == []
+    assert (again.institution_id, again.service_count) == (original.institution_id, 9)
+    assert set(original.graph) <= set(again.graph)  # every loaded fact comes back
+    assert not any(str(s).startswith("https://pvkg.lv/id/status/") for s, _, _ in again.graph)
+    store_portfolio(memory_store, again)
+    assert_isomorphic(export.export_cpsv(memory_store, original.institution_id), first)
