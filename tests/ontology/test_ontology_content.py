@@ -387,3 +387,44 @@ def test_rule_severities_follow_interfaces(ontology: Graph) -> None:
     for code, severity in expected.items():
         assert list(ontology.objects(concept("rule", code), PV.severity)) == [URIRef(sh + severity)]
     assert list(ontology.objects(concept("rule", "C17"), PV.severity)) == []
+
+
+def _tallies(ontology: Graph) -> dict[tuple[str, str], int]:
+    survey = ID["survey/2026-01"]
+    found: dict[tuple[str, str], int] = {}
+    for tally in ontology.subjects(PV.survey, survey):
+        if (tally, RDF.type, PV.AnswerTally) not in ontology:
+            continue
+        question = ontology.value(tally, PV.surveyQuestion)
+        answer = ontology.value(tally, PV.answer)
+        count = ontology.value(tally, PV["count"])
+        assert ontology.value(tally, PV.certainty) is not None
+        key = (
+            str(ontology.value(question, SKOS.notation)),
+            str(ontology.value(answer, SKOS.notation)),
+        )
+        assert key not in found
+        found[key] = int(count)
+    return found
+
+
+def test_survey_tallies_add_up_to_the_headline_totals(ontology: Graph) -> None:
+    # DOMAIN.md §17: 198 answers = jā 85, daļēji 72, nē 41; the not fully legible questions SQ08,
+    # SQ13 and SQ15 together hold nē 5, daļēji 20, jā 8.
+    tallies = _tallies(ontology)
+    partial = {"SQ08", "SQ13", "SQ15"}
+    complete = [q for q in EXPECTED["survey-question"] if q not in partial]
+    totals = {"ANS-NO": 41 - 5, "ANS-PARTLY": 72 - 20, "ANS-YES": 85 - 8}
+    for answer, total in totals.items():
+        assert sum(tallies[(q, answer)] for q in complete) == total
+    for question in complete:
+        assert sum(tallies[(question, a)] for a in totals) == 11
+    assert not any(q == "SQ08" for q, _ in tallies)
+
+
+def test_survey_headline_figures(ontology: Graph) -> None:
+    figure = ID["survey/2026-01/figure/ministries-total"]
+    assert ontology.value(figure, PV["count"]) == Literal(14)
+    assert ontology.value(ID["survey/2026-01"], PV.surveyDate) == Literal(
+        "2026-01-12", datatype=XSD.date
+    )
