@@ -10,7 +10,9 @@ all of (2) happens or none of it, so readers see the old version or the new one,
 
 from __future__ import annotations
 
+import contextlib
 import io
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from pvkg import view
+from pvkg.errors import StoreError
 from pvkg.namespaces import (
     PV,
     REGISTRY_GRAPH,
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     from loaders import LoadedPortfolio
 
 VERSION_PLACEHOLDER = URIRef("urn:pvkg:version")
+# One writer at a time in this process (the HTTP server's threads): version numbers stay unique.
+_WRITE_LOCK = threading.Lock()
 _REG = f"<{REGISTRY_GRAPH}>"
 _PREFIXES = f"""PREFIX pv: <{PV}>
 PREFIX prov: <{PROV}>
@@ -220,6 +225,17 @@ def store_portfolio(
     Raises:
         StoreError: the store failed; the previous version stays current.
     """
+    with _WRITE_LOCK:
+        return _store_locked(store, loaded, submitter, extra_graphs, extra_registry)
+
+
+def _store_locked(
+    store: Store,
+    loaded: LoadedPortfolio,
+    submitter: str | None,
+    extra_graphs: Mapping[str, Graph] | None,
+    extra_registry: Graph | None,
+) -> StoredVersion:
     inst_id = loaded.institution_id
     portfolio = portfolio_iri(inst_id)
     current = _current(store, portfolio)
@@ -232,12 +248,22 @@ def store_portfolio(
     graphs[str(source_map_graph(version))] = loaded.sources
     for name, graph in (extra_graphs or {}).items():
         graphs[name.replace("{version}", str(version))] = graph
-    for name, graph in graphs.items():  # step 1: invisible until registered
-        store.drop_graph(name)
-        store.add_triples(name, graph)
-    registry = _registry_triples(loaded, version, number, old, submitter, extra_registry)
-    store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
+    try:
+        for name, graph in graphs.items():  # step 1: invisible until registered
+            store.drop_graph(name)
+            store.add_triples(name, graph)
+        registry = _registry_triples(loaded, version, number, old, submitter, extra_registry)
+        store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
+    except StoreError:
+        _drop_quietly(store, graphs)  # the orphans would also go at the next open
+        raise
     return StoredVersion(inst_id, number, str(version), True)
+
+
+def _drop_quietly(store: Store, graphs: Iterable[str]) -> None:
+    for name in graphs:
+        with contextlib.suppress(StoreError):
+            store.drop_graph(name)
 
 
 def list_versions(store: Store, institution_id: str) -> list[VersionInfo]:

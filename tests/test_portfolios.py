@@ -161,3 +161,20 @@ def test_two_institutions_do_not_disturb_each_other(disk_store: Store) -> None:
     view = default_graph(disk_store)
     assert set(other.graph) <= view
     assert [v.number for v in list_versions(disk_store, other.institution_id)] == [1]
+
+
+def test_parallel_writers_get_distinct_versions(memory_store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = example()
+    copies = []
+    for i in range(4):
+        copy = read_portfolio_file(DATA / "portfolio_ok.csv")
+        copy.sha256 = f"{base.sha256}-{i}"
+        copies.append(copy)
+    with ThreadPoolExecutor(4) as pool:
+        numbers = sorted(
+            v.number for v in pool.map(lambda c: store_portfolio(memory_store, c), copies)
+        )
+    assert numbers == [1, 2, 3, 4]
+    assert [v.current for v in list_versions(memory_store, DA)].count(True) == 1
