@@ -17,6 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -91,8 +92,59 @@ OUR_TYPES = {
 # -- parsing ---------------------------------------------------------------------------------
 
 
+CONTEXTS = Path(__file__).parent / "contexts"
+SEMIC = "https://semiceu.github.io/uri.semic.eu-generated"
+LOCAL_CONTEXTS = {
+    f"{SEMIC}/CPSV-AP/releases/3.2.0/context/cpsv-ap.jsonld": "cpsv-ap-3.2.0.jsonld",
+}
+
+
+def _local_context(url: str, filename: str) -> object:
+    local = LOCAL_CONTEXTS.get(url.strip())
+    if local is None:
+        raise SourceSyntaxError(
+            f"remote JSON-LD @context {url!r} is not fetched; put the context in the file",
+            location=Location(file=filename),
+        )
+    return json.loads((CONTEXTS / local).read_text(encoding="utf-8"))["@context"]
+
+
+def _with_local_contexts(node: object, filename: str) -> object:
+    """The JSON-LD document with every remote ``@context`` replaced by a local copy."""
+    if isinstance(node, list):
+        return [_with_local_contexts(item, filename) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {}
+    for key, value in node.items():
+        if key == "@context":
+            items = value if isinstance(value, list) else [value]
+            items = [_local_context(i, filename) if isinstance(i, str) else i for i in items]
+            result[key] = items if isinstance(value, list) else items[0]
+        else:
+            result[key] = _with_local_contexts(value, filename)
+    return result
+
+
+def _jsonld(data: bytes, filename: str) -> bytes:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise SourceSyntaxError(
+            "JSON-LD must be UTF-8",
+            location=Location(file=filename, line=data.count(b"\n", 0, err.start) + 1),
+        ) from None
+    except json.JSONDecodeError as err:
+        raise SourceSyntaxError(
+            f"jsonld syntax error: {err.msg}", location=Location(file=filename, line=err.lineno)
+        ) from None
+    return json.dumps(_with_local_contexts(doc, filename)).encode("utf-8")
+
+
 def _parse(data: bytes, filename: str, fmt: str) -> Graph:
     graph = Graph()
+    if fmt == "jsonld":
+        data = _jsonld(data, filename)
     try:
         graph.parse(data=data, format=RDFLIB_FORMATS[fmt])
     except Exception as err:  # rdflib's parsers raise many types; all mean "bad syntax"

@@ -155,3 +155,15 @@ def test_cpsv_export_loads_back_unchanged(memory_store, data_dir: Path) -> None:
     assert not any(str(s).startswith("https://pvkg.lv/id/status/") for s, _, _ in again.graph)
     store_portfolio(memory_store, again)
     assert_isomorphic(export.export_cpsv(memory_store, original.institution_id), first)
+
+
+def test_official_example_in_json_ld_uses_the_local_context(data_dir: Path) -> None:
+    from_json = read_portfolio_file(data_dir / "cpsv_ap_example.jsonld")
+    from_turtle = read_portfolio_file(data_dir / "cpsv_ap_example.ttl")
+    assert_isomorphic(from_json.graph, from_turtle.graph)
+
+
+def test_unknown_remote_json_ld_context_is_not_fetched() -> None:
+    doc = b'{"@context": "https://example.org/context.jsonld", "@id": "urn:a"}'
+    with pytest.raises(SourceSyntaxError, match="not fetched"):
+        read_portfolio(doc, "p.jsonld")
