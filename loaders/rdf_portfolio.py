@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -141,12 +142,17 @@ def _jsonld(data: bytes, filename: str) -> bytes:
     return json.dumps(_with_local_contexts(doc, filename)).encode("utf-8")
 
 
+def _base(filename: str) -> str:
+    """A fixed base IRI for relative IRIs, so a file parses the same on every machine."""
+    return f"https://pvkg.lv/id/upload/{quote(filename, safe='')}/"
+
+
 def _parse(data: bytes, filename: str, fmt: str) -> Graph:
     graph = Graph()
     if fmt == "jsonld":
         data = _jsonld(data, filename)
     try:
-        graph.parse(data=data, format=RDFLIB_FORMATS[fmt])
+        graph.parse(data=data, format=RDFLIB_FORMATS[fmt], publicID=_base(filename))
     except Exception as err:  # rdflib's parsers raise many types; all mean "bad syntax"
         line = _error_line(err, data, fmt)
         message = getattr(err, "_why", None) or getattr(err, "msg", None) or str(err)
