@@ -11,7 +11,7 @@ Nothing outside this package imports pyoxigraph or SPARQLWrapper.
 from __future__ import annotations
 
 from pvkg.settings import Settings
-from pvkg.store._base import QueryAnswer, SelectResult, Store
+from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._formats import RDF_FORMATS, RdfFormatInfo, rdf_format, rdf_format_for_path
 from pvkg.store._local import LocalStore
 from pvkg.store._terms import Triple
@@ -22,6 +22,7 @@ __all__ = [
     "QueryAnswer",
     "RdfFormatInfo",
     "SelectResult",
+    "SerializedAnswer",
     "Store",
     "Triple",
     "open_store",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.term import Node
 
+from pvkg.errors import QuerySyntaxError
 from pvkg.store._terms import Triple
 
 
@@ -34,6 +35,18 @@ class SelectResult:
 
 
 QueryAnswer = SelectResult | bool | Graph
+
+
+@dataclass(frozen=True)
+class SerializedAnswer:
+    """A query answer already written in a media type (what the SPARQL endpoint sends).
+
+    ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE).
+    """
+
+    body: bytes
+    media_type: str
+    kind: str
 
 
 class Store(ABC):
@@ -123,6 +136,65 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store (flushes and unlocks an on-disk store)."""
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedAnswer:
+        """Run a query and return its answer written in ``media_type`` (for the HTTP endpoint).
+
+        Args:
+            sparql: the query text.
+            media_type: a SPARQL results type (SELECT, ASK) or an RDF syntax (CONSTRUCT, DESCRIBE).
+            default_graphs: graphs forming the default graph (None: the store's default graph).
+            named_graphs: graphs visible to ``GRAPH`` (None: all).
+            base_iri: the base IRI for relative IRIs in the query.
+            timeout_s: stop the query after this many seconds (the embedded store kills it).
+            max_rows: refuse answers with more rows (or triples) than this.
+
+        Raises:
+            QuerySyntaxError: the query does not parse.
+            UnsupportedFormat: the media type does not fit the query form.
+            PayloadTooLarge: more than ``max_rows`` rows.
+            QueryTimeout: the query ran longer than ``timeout_s``.
+            StoreError: the store failed.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot serialise answers")
+
+    def update_request(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> None:
+        """Run an update as the SPARQL 1.1 Protocol does: ``using-graph-uri`` and
+        ``using-named-graph-uri`` become USING clauses, ``base_iri`` the base of relative IRIs.
+
+        Raises:
+            QuerySyntaxError: the update does not parse, or names its own dataset (WITH/USING)
+                while protocol parameters name one too.
+            StoreError: the store failed; nothing was written.
+        """
+        from pvkg.store._inspect import add_using_clauses, inspect_update
+
+        if (using_graphs or using_named_graphs) and inspect_update(sparql).has_dataset_clause:
+            raise QuerySyntaxError(
+                "the update has a WITH or USING clause and the request also gives "
+                "using-graph-uri/using-named-graph-uri; use one or the other"
+            )
+        text = add_using_clauses(sparql, using_graphs, using_named_graphs)
+        if base_iri:
+            text = f"BASE <{base_iri}>\n{text}"
+        self.update(text)
 
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists and holds at least one triple."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
+import itertools
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -13,9 +17,11 @@ from rdflib.term import Node
 
 from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, StoreError, StoreLocked
 from pvkg.namespaces import PREFIXES
-from pvkg.store._base import QueryAnswer, SelectResult, Store
+from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
+from pvkg.store._results import serialize_boolean, serialize_solutions, serialize_triples
+from pvkg.store._sandbox import CAN_FORK, ForkGuard, run_in_child
 from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
 
 
@@ -48,6 +54,9 @@ class LocalStore(Store):
         self.location = str(path) if path is not None else ":memory:"
         self._path = path
         self._store = _open(path)
+        # Every call into pyoxigraph holds this shared, so that a query child is only forked
+        # while no other thread is inside the store (see _sandbox.py).
+        self._guard = ForkGuard()
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -75,6 +84,39 @@ class LocalStore(Store):
             raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
         except OSError as err:
             raise StoreError(f"query failed: {err}") from None
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedAnswer:
+        """Run a query in a killable child process (see ``_sandbox.py``) and serialise it there.
+
+        >>> store = LocalStore(None)
+        >>> store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=5).body
+        b'{"head": {}, "boolean": true}'
+        """
+        kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if base_iri:
+            kwargs["base_iri"] = base_iri
+
+        def job() -> SerializedAnswer:
+            return _run_serialized(self._store, sparql, kwargs, media_type, max_rows)
+
+        if CAN_FORK and timeout_s is not None:
+            return run_in_child(job, timeout_s, self._guard)
+        with self._guard.shared():
+            return job()
 
     def update(self, sparql: str) -> None:
         try:
@@ -204,3 +246,67 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
             (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )
     return graph
+
+
+def _run_serialized(
+    store: ox.Store,
+    sparql: str,
+    kwargs: dict[str, object],
+    media_type: str,
+    max_rows: int | None,
+) -> SerializedAnswer:
+    try:
+        answer = store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        if isinstance(answer, ox.QueryBoolean):
+            return SerializedAnswer(serialize_boolean(bool(answer), media_type), media_type, "ask")
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            body = serialize_solutions(variables, answer, media_type, max_rows)
+            return SerializedAnswer(body, media_type, "select")
+        body = serialize_triples(answer, media_type, max_rows)
+        return SerializedAnswer(body, media_type, "graph")
+    except SyntaxError as err:
+        raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+    except OSError as err:
+        raise StoreError(f"query failed: {err}") from None
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Hold the store's fork guard (shared) while ``method`` is inside pyoxigraph."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generator(self: LocalStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            source = method(self, *args, **kwargs)
+            while True:
+                with self._guard.shared():
+                    batch = list(itertools.islice(source, 512))
+                if not batch:
+                    return
+                yield from batch
+
+        return generator
+
+    @functools.wraps(method)
+    def call(self: LocalStore, *args: Any, **kwargs: Any) -> Any:
+        with self._guard.shared():
+            return method(self, *args, **kwargs)
+
+    return call
+
+
+for _name in (
+    "query",
+    "update",
+    "replace_graph",
+    "add_triples",
+    "load_data",
+    "drop_graph",
+    "graph_names",
+    "triples",
+    "count",
+    "serialize_graph",
+    "dump",
+    "close",
+):
+    setattr(LocalStore, _name, _guarded(getattr(LocalStore, _name)))

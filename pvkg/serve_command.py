@@ -1,0 +1,82 @@
+"""``pvkg serve``: open and prepare the store, optionally load the demo portfolios, run uvicorn.
+
+The app is ``service.create_app(settings, store)``; OpenAPI docs are at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from pvkg.bootstrap import open_ready_store
+from pvkg.settings import PROJECT_ROOT, Settings
+from pvkg.store import Store
+
+DEMO_DIR = PROJECT_ROOT / "service" / "demo"
+
+
+def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
+    """The invented demo portfolios, in a stable order."""
+    return sorted(directory.glob("*.csv"))
+
+
+def load_demo(store: Store, settings: Settings, directory: Path = DEMO_DIR) -> list[str]:
+    """Load the demo portfolios; files already current are left alone (idempotent).
+
+    Returns:
+        One summary line per file.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    from loaders import institution_resolver
+    from pvkg.load_command import load_file, summary
+
+    lines = []
+    for path in demo_files(directory):
+        resolver = institution_resolver(store)
+        outcome = load_file(store, path, settings, submitter="pvkg serve --demo", resolver=resolver)
+        lines.append(summary(outcome))
+    return lines
+
+
+def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
+    """Serve until interrupted; returns the exit code.
+
+    Raises:
+        StoreError: the store cannot be opened or prepared.
+        InputError: a setting (tokens file) is unusable.
+    """
+    import uvicorn
+
+    from service import create_app
+
+    base_url = f"http://{_url_host(host)}:{port}"
+    if settings.base_url == Settings().base_url:
+        settings = settings.with_(base_url=base_url)
+    with open_ready_store(settings) as store:
+        if demo:
+            for line in load_demo(store, settings):
+                typer.echo(f"demo: {line}", err=True)
+        app = create_app(settings, store)
+        where = settings.store_url or str(Path(settings.store_path).resolve())
+        typer.echo(
+            f"pvkg serving {where} at {base_url}/  (SPARQL: {base_url}/sparql, API docs: "
+            f"{base_url}/docs)",
+            err=True,
+        )
+        if not settings.admin_token:
+            typer.echo(
+                "note: no admin token configured: updates and graph writes are refused", err=True
+            )
+        sys.stdout.flush()
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host

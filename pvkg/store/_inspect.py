@@ -1,0 +1,297 @@
+"""Look inside SPARQL text before running it: query form, SERVICE and LOAD targets, USING clauses.
+
+Used to negotiate the result media type before a query runs, to refuse federated queries and
+``LOAD`` to hosts outside the allow-list (a server-side request forgery guard: pyoxigraph and
+Oxigraph server both follow ``SERVICE <url>`` and ``LOAD <url>``), and to apply the protocol's
+``using-graph-uri`` / ``using-named-graph-uri`` parameters.
+
+The text is parsed with rdflib's SPARQL 1.1 grammar. When rdflib cannot parse a request that the
+store might still accept (SPARQL 1.2 syntax, for example), a small lexer that skips strings, IRIs
+and comments looks for the keywords instead, and anything it cannot vouch for is refused.
+
+>>> inspect_query("SELECT * WHERE { SERVICE <http://x.example/sparql> { ?s ?p ?o } }").services
+('http://x.example/sparql',)
+>>> inspect_query("ASK {}").form
+'ask'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from pyparsing import ParseException, ParseResults
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from pvkg.errors import InputError, QuerySyntaxError
+from pvkg.namespaces import PREFIXES
+
+_PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
+
+_FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+
+# A service or load target that is a variable (``SERVICE ?x``) or cannot be resolved.
+UNRESOLVED = "?"
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What a query is: its form and the endpoints its SERVICE clauses call."""
+
+    form: str  # select | ask | construct | describe
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UpdateInfo:
+    """What an update request touches outside the store, and whether it names its own dataset."""
+
+    services: tuple[str, ...]
+    loads: tuple[str, ...]
+    has_dataset_clause: bool  # some operation has WITH or USING
+
+
+def inspect_query(sparql: str) -> QueryInfo:
+    """The form and the SERVICE endpoints of a query.
+
+    Raises:
+        QuerySyntaxError: not a query (neither rdflib nor the keyword scan finds a form).
+    """
+    try:
+        with _PARSE_LOCK:
+            parsed = parseQuery(sparql)
+    except (ParseException, Exception) as err:  # rdflib raises several kinds on odd input
+        return _scan_query(sparql, err)
+    prologue, query = parsed[0], parsed[1]
+    prefixes = _prologue_prefixes(prologue)
+    services = tuple(_service_targets(query, prefixes))
+    return QueryInfo(_FORMS.get(query.name, "select"), services)
+
+
+def inspect_update(sparql: str) -> UpdateInfo:
+    """The SERVICE endpoints, LOAD sources and dataset clauses of an update request.
+
+    Raises:
+        QuerySyntaxError: never for text rdflib cannot parse; the keyword scan answers then.
+    """
+    try:
+        with _PARSE_LOCK:
+            parsed = parseUpdate(sparql)
+    except (ParseException, Exception):
+        return _scan_update(sparql)
+    services: list[str] = []
+    loads: list[str] = []
+    has_dataset = False
+    prologues = parsed["prologue"] if "prologue" in parsed else []  # noqa: SIM401
+    requests = parsed["request"] if "request" in parsed else []  # noqa: SIM401
+    prefixes = dict(PREFIXES)
+    for index, operation in enumerate(requests):
+        if index < len(prologues):
+            prefixes.update(_prologue_prefixes(prologues[index]))
+        if not isinstance(operation, CompValue):
+            continue
+        if operation.name == "Load":
+            loads.append(_resolve(_field(operation, "iri"), prefixes))
+        if operation.name == "Modify" and (
+            _field(operation, "withClause") is not None or _field(operation, "using")
+        ):
+            has_dataset = True
+        services.extend(_service_targets(operation, prefixes))
+    return UpdateInfo(tuple(services), tuple(loads), has_dataset)
+
+
+def check_allowed(targets: Sequence[str], allowlist: Sequence[str], what: str) -> None:
+    """Refuse any target not starting with an allow-listed URL prefix.
+
+    Raises:
+        InputError: a target is not allowed (the service maps this to 403 via its own subclass).
+    """
+    for target in targets:
+        if target == UNRESOLVED or not any(target.startswith(a) for a in allowlist if a):
+            shown = "a variable or unresolvable IRI" if target == UNRESOLVED else f"<{target}>"
+            raise ExternalRequestRefused(
+                f"{what} to {shown} is not allowed on this server"
+                + (
+                    f"; allowed: {', '.join(allowlist)}"
+                    if allowlist
+                    else "; no external endpoints are allowed (settings.service_allowlist is empty)"
+                )
+            )
+
+
+class ExternalRequestRefused(InputError):
+    """A SERVICE or LOAD to an endpoint outside ``service_allowlist``."""
+
+    code = "EXTERNAL_REQUEST_REFUSED"
+
+
+# -- rdflib parse tree walking ----------------------------------------------------------------
+
+
+def _prologue_prefixes(prologue: object) -> dict[str, str]:
+    prefixes = dict(PREFIXES)
+    for decl in _walk(prologue):
+        if isinstance(decl, CompValue) and decl.name == "PrefixDecl":
+            prefixes[str(_field(decl, "prefix") or "")] = str(decl["iri"])
+    return prefixes
+
+
+def _resolve(term: object, prefixes: dict[str, str]) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        return text if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) else UNRESOLVED
+    if isinstance(term, CompValue) and term.name == "pname":
+        prefix = str(_field(term, "prefix") or "")
+        if prefix in prefixes:
+            return prefixes[prefix] + str(_field(term, "localname") or "")
+    if isinstance(term, Variable):
+        return UNRESOLVED
+    return UNRESOLVED
+
+
+def _service_targets(node: object, prefixes: dict[str, str]) -> Iterator[str]:
+    for item in _walk(node):
+        if isinstance(item, CompValue) and item.name == "ServiceGraphPattern":
+            yield _resolve(_field(item, "term"), prefixes)
+
+
+def _field(node: CompValue, key: str) -> object:
+    """A field of a parse-tree node, or None (``CompValue.get`` answers the key for a miss)."""
+    return node[key] if key in node else None  # noqa: SIM401
+
+
+def _walk(node: object, depth: int = 0) -> Iterator[object]:
+    if depth > 200:
+        return
+    yield node
+    if isinstance(node, CompValue):
+        for value in node.values():
+            yield from _walk(value, depth + 1)
+    elif isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            yield from _walk(value, depth + 1)
+
+
+# -- keyword scan fallback --------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)|(?P<comment>#[^\n]*)"
+    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<var>[?$][A-Za-z0-9_\u00C0-\uFFFF]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}();,]*)?|:[^\s{}();,]*)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of SPARQL text; ``kind`` is a group name of ``_TOKEN``."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    depth: int  # brace depth before the token
+
+
+def tokens(sparql: str) -> list[Token]:
+    """Significant tokens (no whitespace, no comments) with their brace depth."""
+    out: list[Token] = []
+    depth = 0
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        text = match.group()
+        if text == "}":
+            depth = max(0, depth - 1)
+        out.append(Token(kind, text, match.start(), match.end(), depth))
+        if text == "{":
+            depth += 1
+    return out
+
+
+def _next_target(toks: list[Token], index: int) -> str:
+    for tok in toks[index + 1 : index + 3]:
+        if tok.kind == "word" and tok.text.upper() == "SILENT":
+            continue
+        if tok.kind == "iri":
+            return tok.text[1:-1] or UNRESOLVED
+        return UNRESOLVED
+    return UNRESOLVED
+
+
+def _scan_query(sparql: str, err: Exception) -> QueryInfo:
+    toks = tokens(sparql)
+    form = None
+    services = []
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = word.lower()
+        if word == "SERVICE":
+            services.append(_next_target(toks, i))
+    if form is None:
+        raise QuerySyntaxError(f"SPARQL syntax error: not a query ({_short(err)})")
+    return QueryInfo(form, tuple(services))
+
+
+def _scan_update(sparql: str) -> UpdateInfo:
+    toks = tokens(sparql)
+    services, loads = [], []
+    has_dataset = False
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "SERVICE":
+            services.append(_next_target(toks, i))
+        elif word == "LOAD":
+            loads.append(_next_target(toks, i))
+        elif word in ("WITH", "USING") and tok.depth == 0:
+            has_dataset = True
+    return UpdateInfo(tuple(services), tuple(loads), has_dataset)
+
+
+def _short(err: Exception) -> str:
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+
+
+def add_using_clauses(
+    sparql: str, using_graphs: Sequence[str], using_named_graphs: Sequence[str]
+) -> str:
+    """Insert ``USING <g>`` / ``USING NAMED <g>`` before the WHERE of every DELETE/INSERT operation.
+
+    This is how the protocol's ``using-graph-uri`` and ``using-named-graph-uri`` parameters act
+    (SPARQL 1.1 Protocol §2.2.3) on a store whose API has no such parameters.
+
+    >>> add_using_clauses("INSERT { <a> <b> ?o } WHERE { ?s ?p ?o }", ["http://g"], [])
+    'INSERT { <a> <b> ?o } USING <http://g> WHERE { ?s ?p ?o }'
+    """
+    if not using_graphs and not using_named_graphs:
+        return sparql
+    for iri in [*using_graphs, *using_named_graphs]:
+        if re.search(r'[\x00-\x20<>"{}|^`\\]', iri):
+            raise QuerySyntaxError(f"not a valid graph IRI: {iri!r}")
+    clause = " ".join(
+        [f"USING <{g}>" for g in using_graphs] + [f"USING NAMED <{g}>" for g in using_named_graphs]
+    )
+    toks = tokens(sparql)
+    cuts = []
+    for i, tok in enumerate(toks):
+        is_where = tok.depth == 0 and tok.kind == "word" and tok.text.upper() == "WHERE"
+        if is_where and i > 0 and toks[i - 1].text == "}":
+            cuts.append(tok.start)
+    for pos in reversed(cuts):
+        sparql = sparql[:pos] + clause + " " + sparql[pos:]
+    return sparql

@@ -1,0 +1,345 @@
+"""A remote store: any SPARQL 1.1 Protocol + Graph Store Protocol server, over HTTP (httpx).
+
+The three endpoint URLs default to Oxigraph server's layout below the base URL:
+``<url>/query``, ``<url>/update`` and ``<url>/store``. For other servers give them explicitly,
+for Apache Jena Fuseki for example ``RemoteStore("http://host:3030/ds", gsp_url=".../ds/data")``
+(Fuseki's query and update URLs already match). A URL already ending in ``/query`` or
+``/sparql`` is taken as the query URL and the others are derived from its parent.
+
+Every write is one SPARQL Update request, which SPARQL 1.1 servers run atomically.
+A server that is down, refuses the connection or does not answer in time raises
+:class:`~pvkg.errors.StoreUnavailable` naming the URL.
+
+>>> store = RemoteStore("http://127.0.0.1:7878")
+>>> store.query_url, store.update_url, store.gsp_url
+('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from pvkg.errors import (
+    PayloadTooLarge,
+    QuerySyntaxError,
+    QueryTimeout,
+    SourceSyntaxError,
+    StoreError,
+    StoreUnavailable,
+)
+from pvkg.namespaces import PREFIXES
+from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
+from pvkg.store._bindings import bind_values
+from pvkg.store._formats import rdf_format
+from pvkg.store._results import result_format, too_large
+from pvkg.store._terms import Triple, to_oxigraph, to_rdflib
+
+_PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_JSON = "application/sparql-results+json"
+_NT = "application/n-triples"
+
+
+def _with_prefixes(sparql: str) -> str:
+    """Declare pvkg's prefixes first (the embedded store has them as defaults); the text's own
+    declarations come later and win."""
+    return _PREFIX_BLOCK + sparql
+
+
+class RemoteStore(Store):
+    """A store reached over the SPARQL 1.1 Protocol and Graph Store Protocol."""
+
+    def __init__(
+        self,
+        url: str,
+        timeout_s: float = 30.0,
+        *,
+        query_url: str | None = None,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        base = url.rstrip("/")
+        for suffix in ("/query", "/sparql"):
+            if base.endswith(suffix) and query_url is None:
+                query_url = base
+                base = base[: -len(suffix)]
+        self.location = url
+        self.query_url = query_url or f"{base}/query"
+        self.update_url = update_url or f"{base}/update"
+        self.gsp_url = gsp_url or f"{base}/store"
+        self.timeout_s = timeout_s
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)), transport=transport
+        )
+
+    # -- HTTP plumbing -------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, url: str, *, timeout_s: float | None = None, **kwargs: object
+    ) -> httpx.Response:
+        timeout = self.timeout_s if timeout_s is None else timeout_s
+        try:
+            return self._client.request(
+                method, url, timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), **kwargs
+            )  # type: ignore[arg-type]
+        except httpx.TimeoutException:
+            if timeout_s is not None:
+                raise QueryTimeout(
+                    f"the SPARQL server at {url} did not answer within {timeout:g} s"
+                ) from None
+            raise StoreUnavailable(
+                f"the SPARQL server at {url} did not answer within {timeout:g} s"
+            ) from None
+        except httpx.HTTPError as err:
+            raise StoreUnavailable(
+                f"cannot reach the SPARQL server at {url}: {type(err).__name__}: {err}; "
+                "is it running?"
+            ) from None
+
+    @staticmethod
+    def _check(response: httpx.Response, what: str) -> httpx.Response:
+        if response.status_code < 400:
+            return response
+        text = response.text.strip()[:500]
+        if response.status_code == 400:
+            raise QuerySyntaxError(f"{what} rejected by the SPARQL server: {text}")
+        if response.status_code in (502, 503, 504):
+            raise StoreUnavailable(
+                f"{what}: the SPARQL server answered {response.status_code}: {text}"
+            )
+        status = response.status_code
+        raise StoreError(f"{what} failed: the SPARQL server answered {status}: {text}")
+
+    @staticmethod
+    def _dataset_params(
+        default_graphs: Sequence[str | None] | None, named_graphs: Sequence[str] | None
+    ) -> list[tuple[str, str]]:
+        params = [("default-graph-uri", g) for g in default_graphs or [] if g is not None]
+        params += [("named-graph-uri", g) for g in named_graphs or []]
+        return params
+
+    def _post_query(
+        self,
+        sparql: str,
+        accept: str,
+        params: list[tuple[str, str]],
+        timeout_s: float | None,
+    ) -> httpx.Response:
+        response = self._send(
+            "POST",
+            self.query_url,
+            timeout_s=timeout_s,
+            params=params,
+            content=_with_prefixes(sparql).encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        )
+        return self._check(response, "query")
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryAnswer:
+        if bindings:
+            sparql = bind_values(sparql, bindings)
+        params = self._dataset_params(default_graphs, named_graphs)
+        accept = f"{_JSON}, {_NT};q=0.9, text/turtle;q=0.8"
+        response = self._post_query(sparql, accept, params, timeout_s)
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media in (_JSON, "application/json"):
+            parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            if isinstance(parsed, ox.QueryBoolean):
+                return bool(parsed)
+            variables = [v.value for v in parsed.variables]
+            rows = [
+                tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in parsed
+            ]
+            return SelectResult(variables, rows)
+        graph = Graph()
+        for triple in ox.parse(response.content, format=rdf_format(media or _NT).oxigraph):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedAnswer:
+        """Pass the query and the wanted media type through; check the row cap on the answer.
+
+        The remote server keeps running a query after pvkg gives up on it: set its own timeout.
+        """
+        if base_iri:
+            sparql = f"BASE <{base_iri}>\n{sparql}"
+        params = self._dataset_params(default_graphs, named_graphs)
+        response = self._post_query(sparql, media_type, params, timeout_s)
+        got = response.headers.get("content-type", media_type)
+        kind = _count_and_kind(response.content, got, max_rows)
+        return SerializedAnswer(response.content, got.split(";")[0].strip(), kind)
+
+    def update(self, sparql: str) -> None:
+        response = self._send(
+            "POST",
+            self.update_url,
+            content=_with_prefixes(sparql).encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
+        self._check(response, "update")
+
+    # -- graph operations ----------------------------------------------------------------------
+
+    def replace_graph(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        self._insert(graph, _ntriples(triples), replace=True)
+
+    def add_triples(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        self._insert(graph, _ntriples(triples), replace=False)
+
+    def load_data(
+        self, data: bytes, fmt: str, *, graph: str | None = None, replace: bool = False
+    ) -> None:
+        info = rdf_format(fmt)
+        try:
+            parsed = list(ox.parse(data, format=info.oxigraph))
+        except SyntaxError as err:
+            raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
+        if not info.quads:
+            lines = [f"{t.subject} {t.predicate} {t.object} ." for t in parsed]
+            self._insert(graph, lines, replace)
+            return
+        body = []
+        for quad in parsed:
+            triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                body.append(triple)
+            else:
+                body.append(f"GRAPH {quad.graph_name} {{ {triple} }}")
+        self.update("INSERT DATA {\n" + "\n".join(body) + "\n}")
+
+    def _insert(self, graph: str | None, lines: list[str], replace: bool) -> None:
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        parts = [f"CLEAR SILENT {target}"] if replace else []
+        body = "\n".join(lines)
+        if body:
+            data = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
+            parts.append(f"INSERT DATA {{\n{data}\n}}")
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def graph_names(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, SelectResult)
+        return sorted(str(g) for g in result.column("g") if g is not None)
+
+    def has_graph(self, graph: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+
+    def _get_graph(self, graph: str | None) -> bytes:
+        params = {"default": ""} if graph is None else {"graph": graph}
+        response = self._send("GET", self.gsp_url, params=params, headers={"Accept": _NT})
+        if response.status_code == 404:
+            return b""
+        return self._check(response, "graph read").content
+
+    def triples(self, graph: str | None) -> Iterator[Triple]:
+        for t in ox.parse(self._get_graph(graph), format=ox.RdfFormat.N_TRIPLES):
+            yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+
+    def count(self, graph: str | None = None) -> int:
+        pattern = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        assert isinstance(result, SelectResult)
+        return int(result.rows[0][0]) if result.rows else 0  # type: ignore[arg-type]
+
+    def serialize_graph(self, graph: str | None, fmt: str) -> bytes:
+        info = rdf_format(fmt)
+        if info.quads:
+            raise StoreError(f"{info.name} is a dataset syntax; use dump() for the whole store")
+        parsed = ox.parse(self._get_graph(graph), format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(parsed, format=info.oxigraph, prefixes=PREFIXES) or b""
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        info = rdf_format(fmt)
+        if not info.quads:
+            raise StoreError(f"{info.name} holds one graph only; a store dump needs nq or trig")
+        response = self._post_query(
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+            _JSON,
+            [],
+            None,
+        )
+        parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        quads = [
+            ox.Quad(s["s"], s["p"], s["o"], s["g"] if s["g"] is not None else ox.DefaultGraph())
+            for s in parsed  # type: ignore[union-attr]
+        ]
+        return ox.serialize(quads, format=info.oxigraph) or b""
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _ntriples(triples: Iterable[Triple]) -> list[str]:
+    return [f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in triples]
+
+
+def _count_and_kind(body: bytes, content_type: str, max_rows: int | None) -> str:
+    """``select``, ``ask`` or ``graph`` for a remote answer; enforce the row cap by parsing it."""
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        fmt = result_format(media)
+    except Exception:
+        fmt = None
+    if fmt is None:
+        if max_rows is not None:
+            try:
+                info = rdf_format(media)
+                n = sum(1 for _ in ox.parse(body, format=info.oxigraph))
+            except Exception:
+                n = 0
+            if n > max_rows:
+                raise too_large(max_rows)
+        return "graph"
+    if fmt.name == "csv":
+        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8", "replace")))) - 1
+        if max_rows is not None and rows > max_rows:
+            raise too_large(max_rows)
+        return "select"
+    parsed = ox.parse_query_results(
+        body,
+        format={
+            "json": ox.QueryResultsFormat.JSON,
+            "xml": ox.QueryResultsFormat.XML,
+            "tsv": ox.QueryResultsFormat.TSV,
+        }[fmt.name],
+    )
+    if isinstance(parsed, ox.QueryBoolean):
+        return "ask"
+    if max_rows is not None:
+        for n, _ in enumerate(parsed, start=1):
+            if n > max_rows:
+                raise PayloadTooLarge(too_large(max_rows).message)
+    return "select"

@@ -1,0 +1,218 @@
+"""SPARQL result serialisation straight from pyoxigraph terms, with a row cap.
+
+pyoxigraph's own ``QuerySolutions.serialize`` cannot stop after N rows, so SELECT results are
+written here (JSON, XML, CSV, TSV per the W3C result-format specs); ASK and graph results use
+pyoxigraph's serialisers.
+
+* JSON: https://www.w3.org/TR/sparql11-results-json/
+* XML: https://www.w3.org/TR/rdf-sparql-XMLres/
+* CSV/TSV: https://www.w3.org/TR/sparql11-results-csv-tsv/
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from pvkg.errors import PayloadTooLarge, UnsupportedFormat
+from pvkg.store._formats import rdf_format
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    """A SPARQL results syntax: its name and canonical media type."""
+
+    name: str
+    media_type: str
+
+
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("json", "application/sparql-results+json"),
+    ResultFormat("xml", "application/sparql-results+xml"),
+    ResultFormat("csv", "text/csv"),
+    ResultFormat("tsv", "text/tab-separated-values"),
+)
+_RESULT_BY_MEDIA = {f.media_type: f for f in RESULT_FORMATS}
+_RESULT_BY_MEDIA.update(
+    {
+        "application/json": _RESULT_BY_MEDIA["application/sparql-results+json"],
+        "application/xml": _RESULT_BY_MEDIA["application/sparql-results+xml"],
+        "text/xml": _RESULT_BY_MEDIA["application/sparql-results+xml"],
+    }
+)
+_OX_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def result_format(media_type: str) -> ResultFormat:
+    """The results syntax for a media type.
+
+    Raises:
+        UnsupportedFormat: not a SPARQL results media type.
+    """
+    key = media_type.split(";")[0].strip().lower()
+    found = _RESULT_BY_MEDIA.get(key)
+    if found is None:
+        raise UnsupportedFormat(f"not a SPARQL results media type: {media_type!r}")
+    return found
+
+
+def too_large(max_rows: int) -> PayloadTooLarge:
+    """The error for a result over the cap."""
+    return PayloadTooLarge(
+        f"the result has more than {max_rows} rows (max_result_rows); "
+        "add a LIMIT or narrow the query"
+    )
+
+
+def serialize_boolean(value: bool, media_type: str) -> bytes:
+    """An ASK answer in JSON or XML."""
+    fmt = result_format(media_type)
+    if fmt.name == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt.name == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>"
+        ).encode()
+    raise UnsupportedFormat(f"an ASK result cannot be written as {fmt.name}")
+
+
+def serialize_triples(triples: Iterable[ox.Triple], media_type: str, max_rows: int | None) -> bytes:
+    """A CONSTRUCT/DESCRIBE answer in an RDF syntax, refusing more than ``max_rows`` triples."""
+    info = rdf_format(media_type)
+    if info.quads:
+        raise UnsupportedFormat(f"a graph result cannot be written as {info.name}")
+    collected = []
+    for triple in triples:
+        collected.append(triple)
+        if max_rows is not None and len(collected) > max_rows:
+            raise too_large(max_rows)
+    from pvkg.namespaces import PREFIXES
+
+    prefixes = PREFIXES if info.name in ("turtle",) else None
+    return ox.serialize(collected, format=info.oxigraph, prefixes=prefixes) or b""
+
+
+def serialize_solutions(
+    variables: Sequence[str],
+    solutions: Iterable[ox.QuerySolution],
+    media_type: str,
+    max_rows: int | None,
+) -> bytes:
+    """SELECT solutions in JSON, XML, CSV or TSV, refusing more than ``max_rows`` rows."""
+    fmt = result_format(media_type)
+    rows: list[list[object]] = []
+    for solution in solutions:
+        rows.append([solution[v] for v in variables])
+        if max_rows is not None and len(rows) > max_rows:
+            raise too_large(max_rows)
+    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.name]
+    return writer(list(variables), rows)
+
+
+def _json_term(term: object) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
+
+
+def _json(variables: list[str], rows: list[list[object]]) -> bytes:
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    return json.dumps(
+        {"head": {"vars": variables}, "results": {"bindings": bindings}},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _xml(variables: list[str], rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
+    out.write("<head>")
+    for v in variables:
+        out.write(f"<variable name={quoteattr(v)}/>")
+    out.write("</head><results>")
+    for row in rows:
+        out.write("<result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.write(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+        out.write("</result>")
+    out.write("</results></sparql>")
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_value(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        text = term.value
+    elif isinstance(term, ox.BlankNode):
+        text = f"_:{term.value}"
+    else:
+        text = str(term)
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv(variables: list[str], rows: list[list[object]]) -> bytes:
+    lines = [",".join(variables)]
+    lines.extend(",".join(_csv_value(t) for t in row) for row in rows)
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _tsv(variables: list[str], rows: list[list[object]]) -> bytes:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")

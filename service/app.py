@@ -1,0 +1,87 @@
+"""The FastAPI application factory: ``create_app(settings, store)``; no module-level app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from pvkg import __version__
+from pvkg.settings import Settings
+from pvkg.store import Store
+from service import errors
+from service.auth import load_tokens
+from service.routes import landing, sparql
+from service.routes import store as graph_store
+
+log = logging.getLogger("pvkg.service")
+
+# Sent with every HTML page; the landing page and its script come from this server only.
+HTML_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
+    ),
+}
+# FastAPI's /docs page loads Swagger UI from jsDelivr and runs an inline script.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+    "https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    """Build the app around an opened (and prepared) store.
+
+    Raises:
+        InputError: the tokens file is unreadable or malformed.
+    """
+    app = FastAPI(
+        title="pvkg",
+        version=__version__,
+        summary="Knowledge graph and compliance service for Latvian public-service governance",
+        description=(
+            "SPARQL 1.1 Protocol on `/sparql`, updates on `/sparql/update`, Graph Store "
+            "Protocol on `/store`. Writes need `Authorization: Bearer <token>`."
+        ),
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.tokens = load_tokens(settings.tokens_file)
+    errors.register(app)
+    app.include_router(landing.router)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    _include_optional(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            for key, value in HTML_HEADERS.items():
+                response.headers.setdefault(key, value)
+            if request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+                response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    return app
+
+
+def _include_optional(app: FastAPI) -> None:
+    """Routers built on other pvkg modules (portfolios, validation) when those are installed."""
+    try:
+        from service.routes import portfolios, validate
+    except ImportError as err:  # pragma: no cover - only on a partial checkout
+        log.warning("portfolio and validation routes disabled: %s", err)
+        return
+    app.include_router(validate.router)
+    app.include_router(portfolios.router)

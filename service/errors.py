@@ -1,0 +1,139 @@
+"""The one table mapping exceptions to HTTP statuses, and the handlers that apply it.
+
+Every error body is ``{"error": CODE, "message": ..., "location": {...} | null}``; clients never
+see a stack trace. Our own faults (5xx) are logged with their traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pvkg.errors import (
+    Forbidden,
+    InputError,
+    PayloadTooLarge,
+    PvkgError,
+    QueryTimeout,
+    StoreError,
+    StoreLocked,
+    StoreUnavailable,
+    UnknownQuery,
+    UnsupportedFormat,
+)
+from pvkg.store._inspect import ExternalRequestRefused
+
+log = logging.getLogger("pvkg.service")
+
+
+class Unauthorized(Forbidden):
+    """A write without a bearer token (HTTP 401)."""
+
+    code = "UNAUTHORIZED"
+
+
+class NotAcceptable(UnsupportedFormat):
+    """No media type we can produce matches the request's Accept header (HTTP 406)."""
+
+    code = "NOT_ACCEPTABLE"
+
+
+class NotFound(PvkgError):
+    """A graph, portfolio or version that does not exist (HTTP 404)."""
+
+    code = "NOT_FOUND"
+
+
+class MethodNotAllowed(InputError):
+    """A method the resource does not support, such as GET on the update endpoint (HTTP 405)."""
+
+    code = "METHOD_NOT_ALLOWED"
+
+
+# Most specific first is not needed: the lookup walks each exception's MRO.
+STATUS: dict[type[BaseException], int] = {
+    ExternalRequestRefused: 403,
+    NotAcceptable: 406,
+    UnsupportedFormat: 415,
+    PayloadTooLarge: 413,
+    UnknownQuery: 404,
+    MethodNotAllowed: 405,
+    InputError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    QueryTimeout: 503,
+    StoreUnavailable: 503,
+    StoreLocked: 503,
+    StoreError: 500,
+    PvkgError: 500,
+}
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "TOO_LARGE",
+    415: "UNSUPPORTED_FORMAT",
+}
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status for an exception, by the first class of its MRO found in ``STATUS``."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def error_body(code: str, message: str, location: dict[str, object] | None = None) -> dict:
+    """The JSON error object of INTERFACES.md §6."""
+    return {"error": code, "message": message, "location": location}
+
+
+def _pvkg_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PvkgError)
+    status = status_of(exc)
+    if status >= 500 and not isinstance(exc, QueryTimeout | StoreUnavailable):
+        log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+    location = exc.location.as_dict() if exc.location else None
+    headers = {"WWW-Authenticate": 'Bearer realm="pvkg"'} if status == 401 else None
+    if isinstance(exc, MethodNotAllowed):
+        headers = {"Allow": "POST"}
+    return JSONResponse(error_body(exc.code, exc.message, location), status, headers=headers)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
+    return JSONResponse(
+        error_body(code, str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None)
+    )
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
+    )
+    return JSONResponse(error_body("BAD_REQUEST", problems or "invalid request"), 400)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("%s %s: unexpected error", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("INTERNAL", "internal server error; see the server log"), 500)
+
+
+def register(app: FastAPI) -> None:
+    """Install the handlers on an app (called by ``create_app``)."""
+    app.add_exception_handler(PvkgError, _pvkg_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

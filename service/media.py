@@ -1,0 +1,131 @@
+"""Media types as data: what each kind of answer can be written as, and Accept negotiation.
+
+Each table lists (canonical media type, aliases) in the server's order of preference; the first
+entry is the default when the client sends no Accept header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.errors import NotAcceptable
+
+Offer = tuple[str, tuple[str, ...]]
+
+SELECT_TYPES: tuple[Offer, ...] = (
+    ("application/sparql-results+json", ("application/json",)),
+    ("application/sparql-results+xml", ("application/xml", "text/xml")),
+    ("text/csv", ()),
+    ("text/tab-separated-values", ()),
+)
+ASK_TYPES: tuple[Offer, ...] = SELECT_TYPES[:2]
+GRAPH_TYPES: tuple[Offer, ...] = (
+    ("text/turtle", ("application/x-turtle",)),
+    ("application/n-triples", ("text/plain",)),
+    ("application/ld+json", ("application/json",)),
+    ("application/rdf+xml", ("application/xml", "text/xml")),
+)
+DATASET_TYPES: tuple[Offer, ...] = (
+    ("application/n-quads", ("text/x-nquads",)),
+    ("application/trig", ()),
+)
+# Graph Store Protocol bodies we read (one graph).
+GRAPH_INPUT_TYPES: frozenset[str] = frozenset(
+    {
+        "text/turtle",
+        "application/x-turtle",
+        "application/n-triples",
+        "text/plain",
+        "application/rdf+xml",
+        "application/xml",
+        "application/ld+json",
+    }
+)
+QUERY_FORM_TYPES: dict[str, tuple[Offer, ...]] = {
+    "select": SELECT_TYPES,
+    "ask": ASK_TYPES,
+    "construct": GRAPH_TYPES,
+    "describe": GRAPH_TYPES,
+}
+
+
+@dataclass(frozen=True)
+class _Range:
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+
+def parse_accept(header: str | None) -> list[_Range]:
+    """The media ranges of an Accept header with their q-values (malformed parts skipped).
+
+    >>> [(r.type, r.subtype, r.q) for r in parse_accept("text/csv;q=0.5, */*;q=0.1")]
+    [('text', 'csv', 0.5), ('*', '*', 0.1)]
+    """
+    ranges = []
+    for order, part in enumerate((header or "").split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        if "/" not in pieces[0]:
+            continue
+        mtype, _, subtype = pieces[0].lower().partition("/")
+        q = 1.0
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append(_Range(mtype.strip(), subtype.strip(), q, order))
+    return ranges
+
+
+def _match(ranges: list[_Range], media: str) -> tuple[float, int, int]:
+    """(q, specificity, -order) of the most specific range matching ``media``."""
+    mtype, _, subtype = media.partition("/")
+    best = (-1.0, -1, 0)
+    for r in ranges:
+        if r.type == mtype and r.subtype == subtype:
+            spec = 2
+        elif r.type == mtype and r.subtype == "*":
+            spec = 1
+        elif r.type == "*" and r.subtype == "*":
+            spec = 0
+        else:
+            continue
+        if spec > best[1]:
+            best = (r.q, spec, -r.order)
+    return best
+
+
+def negotiate(accept: str | None, offers: Sequence[Offer]) -> str:
+    """The media type to answer with: the best q-value wins; ties go to the client's order, then
+    ours. An alias the client named exactly (``application/json``) is answered as such.
+
+    >>> negotiate("text/csv;q=0.9, application/sparql-results+xml", SELECT_TYPES)
+    'application/sparql-results+xml'
+    >>> negotiate(None, GRAPH_TYPES)
+    'text/turtle'
+
+    Raises:
+        NotAcceptable: nothing on offer is acceptable.
+    """
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0][0]
+    best: tuple[tuple[float, int, int, int], str] | None = None
+    for rank, (canonical, aliases) in enumerate(offers):
+        for name in (canonical, *aliases):
+            q, spec, neg_order = _match(ranges, name)
+            if q <= 0:
+                continue
+            answer = name if spec == 2 else canonical
+            key = (q, neg_order if spec > 0 else -10_000, spec, -rank)
+            if best is None or key > best[0]:
+                best = (key, answer)
+    if best is None:
+        wanted = ", ".join(o[0] for o in offers)
+        raise NotAcceptable(f"cannot answer in any type of Accept: {accept}; available: {wanted}")
+    return best[1]

@@ -1,0 +1,175 @@
+"""SPARQL 1.1 Protocol: queries on ``GET/POST /sparql``, updates on ``POST /sparql/update``.
+
+https://www.w3.org/TR/sparql11-protocol/ — query via GET (§2.1.1), URL-encoded POST (§2.1.2)
+and direct POST (§2.1.3); update via URL-encoded POST (§2.2.1) and direct POST (§2.2.2), never
+GET. ``GET /sparql`` without a query answers the service description
+(https://www.w3.org/TR/sparql11-service-description/).
+
+Handlers are plain ``def``: FastAPI runs them in its thread pool, so a slow query never blocks
+the event loop. Queries run in a killable child process (``pvkg/store/_sandbox.py``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
+from pvkg.store._inspect import check_allowed, inspect_query, inspect_update
+from service.auth import require_admin
+from service.deps import SettingsDep, StoreDep
+from service.errors import MethodNotAllowed
+from service.media import GRAPH_TYPES, QUERY_FORM_TYPES, negotiate, parse_accept
+from service.sd import service_description
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise InputError(f"exactly one '{name}' parameter is allowed, got {len(values)}")
+    return values[0] if values else None
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    charset = ""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if charset and charset not in ("utf-8", "utf8"):
+        raise UnsupportedFormat(f"only UTF-8 request bodies are accepted, got charset={charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"the request body is not valid UTF-8 (byte {err.start})") from None
+
+
+async def _read_request(
+    request: Request, operation: str, direct_type: str, max_bytes: int
+) -> tuple[str | None, dict[str, list[str]]]:
+    """The operation text and all protocol parameters (URL and form body merged).
+
+    Raises:
+        UnsupportedFormat: a POST body that is neither a form nor ``direct_type`` (HTTP 415).
+        InputError: the body is not UTF-8, or parameters are repeated or contradictory.
+    """
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method == "GET":
+        return _single(params.get(operation, []), operation), params
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    body = await request.body()
+    if len(body) > max_bytes:
+        raise PayloadTooLarge(f"the request body is over {max_bytes} bytes")
+    if media == FORM:
+        text = _decode(body, content_type)
+        for key, values in parse_qs(text, keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+        return _single(params.get(operation, []), operation), params
+    if media == direct_type:
+        if operation in params:
+            raise InputError(f"a direct POST carries the {operation} in the body, not the URL")
+        return _decode(body, content_type), params
+    shown = f"Content-Type {media!r}" if media else "no Content-Type"
+    raise UnsupportedFormat(f"{shown}: POST the {operation} as {FORM} or {direct_type}")
+
+
+def _endpoint(request: Request, name: str) -> str:
+    return str(request.url_for(name))
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    name="sparql_query",
+    summary="SPARQL 1.1 query (GET, form POST, direct POST); service description without a query",
+    response_class=Response,
+)
+async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    query, params = await _read_request(
+        request, "query", "application/sparql-query", settings.max_upload_bytes
+    )
+    if query is None:
+        if "update" in params:
+            raise MethodNotAllowed("updates are POSTed to /sparql/update")
+        if request.method == "POST":
+            raise InputError("no 'query' parameter in the request")
+        return _description(request, settings)
+    info = await run_in_threadpool(inspect_query, query)
+    check_allowed(info.services, settings.service_allowlist, "SERVICE")
+    media = negotiate(request.headers.get("accept"), QUERY_FORM_TYPES[info.form])
+    has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
+    answer = await run_in_threadpool(
+        store.query_serialized,
+        query,
+        media,
+        default_graphs=params.get("default-graph-uri", []) if has_dataset else None,
+        named_graphs=params.get("named-graph-uri", []) if has_dataset else None,
+        base_iri=_endpoint(request, "sparql_query"),
+        timeout_s=settings.query_timeout_s,
+        max_rows=settings.max_result_rows,
+    )
+    return Response(answer.body, media_type=media)
+
+
+def _description(request: Request, settings: SettingsDep) -> Response:
+    ranges = parse_accept(request.headers.get("accept"))
+    html = max((r.q for r in ranges if (r.type, r.subtype) == ("text", "html")), default=0.0)
+    if html > 0 and html >= max(
+        (r.q for r in ranges if r.type != "*" and (r.type, r.subtype) != ("text", "html")),
+        default=0.0,
+    ):
+        return RedirectResponse("/", status_code=303)
+    media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+    body = service_description(
+        _endpoint(request, "sparql_query"),
+        _endpoint(request, "sparql_update"),
+        _endpoint(request, "graph_store"),
+        media,
+        settings,
+    )
+    return Response(body, media_type=media)
+
+
+@router.api_route(
+    "/sparql/update",
+    methods=["GET"],
+    include_in_schema=False,
+)
+def sparql_update_get() -> Response:
+    raise MethodNotAllowed("SPARQL updates must be sent with POST (SPARQL 1.1 Protocol §2.2)")
+
+
+@router.post(
+    "/sparql/update",
+    name="sparql_update",
+    status_code=204,
+    summary="SPARQL 1.1 Update (form POST or direct POST); admin token",
+    response_class=Response,
+)
+async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    require_admin(request, settings)
+    update, params = await _read_request(
+        request, "update", "application/sparql-update", settings.max_upload_bytes
+    )
+    if update is None:
+        raise InputError("no 'update' parameter in the request")
+    info = await run_in_threadpool(inspect_update, update)
+    check_allowed(info.loads, settings.service_allowlist, "LOAD")
+    check_allowed(info.services, settings.service_allowlist, "SERVICE")
+    await run_in_threadpool(
+        store.update_request,
+        update,
+        using_graphs=params.get("using-graph-uri", []),
+        using_named_graphs=params.get("using-named-graph-uri", []),
+        base_iri=_endpoint(request, "sparql_query"),
+    )
+    return Response(status_code=204)

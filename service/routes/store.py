@@ -1,0 +1,194 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol on ``/store`` (https://www.w3.org/TR/sparql11-http-rdf-update/).
+
+* Indirect identification: ``/store?graph=<iri>`` or ``/store?default``.
+* Direct identification: ``/store/<path>`` names the graph whose IRI is that request URL.
+* ``GET``/``HEAD`` read (anyone); ``PUT``/``POST``/``DELETE`` write (admin token).
+* ``PUT`` answers 201 when it created the graph, 204 when it replaced one; ``POST`` to a graph
+  merges (201 when new, 204 otherwise); ``POST /store`` with neither parameter creates a new
+  graph and answers 201 with its IRI in ``Location``. ``multipart/form-data`` POSTs load every
+  part (each part on its own). Missing graphs give 404, unknown media types 415.
+* ``GET /store`` with neither parameter answers the whole dataset (N-Quads or TriG).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from email.parser import BytesParser
+from email.policy import HTTP
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
+from pvkg.settings import Settings
+from pvkg.store import Store, rdf_format, rdf_format_for_path
+from service.auth import require_admin
+from service.deps import SettingsDep, StoreDep
+from service.errors import NotFound
+from service.media import DATASET_TYPES, GRAPH_INPUT_TYPES, GRAPH_TYPES, negotiate
+
+router = APIRouter(tags=["Graph Store Protocol"])
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+Target = tuple[bool, str | None]  # (whole dataset?, graph IRI or None for the default graph)
+
+
+def _target(request: Request, path: str | None) -> Target:
+    params = request.query_params
+    if path:
+        if "graph" in params or "default" in params:
+            raise InputError("a directly identified graph takes no ?graph= or ?default")
+        return False, str(request.url).split("?", 1)[0]
+    graphs = params.getlist("graph")
+    if "default" in params and graphs:
+        raise InputError("give either ?graph=<iri> or ?default, not both")
+    if len(graphs) > 1:
+        raise InputError("exactly one ?graph= parameter is allowed")
+    if "default" in params:
+        return False, None
+    if not graphs:
+        return True, None
+    if not _ABSOLUTE_IRI.match(graphs[0]):
+        raise InputError(f"?graph= must be an absolute IRI, got {graphs[0]!r}")
+    return False, graphs[0]
+
+
+def _exists(store: Store, graph: str | None) -> bool:
+    return graph is None or store.has_graph(graph)
+
+
+def _input_format(content_type: str, filename: str | None = None) -> str:
+    media = content_type.split(";")[0].strip().lower()
+    if media in GRAPH_INPUT_TYPES:
+        return rdf_format(media).name
+    if media in ("", "application/octet-stream") and filename:
+        info = rdf_format_for_path(filename)
+        if info is not None and not info.quads:
+            return info.name
+    shown = media or "none"
+    raise UnsupportedFormat(
+        f"cannot read a graph from Content-Type {shown}; "
+        "send text/turtle, application/n-triples, application/rdf+xml or application/ld+json"
+    )
+
+
+def _read(request: Request, path: str | None, settings: Settings, store: Store) -> Response:
+    whole, graph = _target(request, path)
+    accept = request.headers.get("accept")
+    if whole:
+        media = negotiate(accept, DATASET_TYPES)
+        body = store.dump(rdf_format(media).name)
+    else:
+        media = negotiate(accept, GRAPH_TYPES)
+        if not _exists(store, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        body = store.serialize_graph(graph, rdf_format(media).name)
+    if request.method == "HEAD":
+        return Response(
+            status_code=200, media_type=media, headers={"Content-Length": str(len(body))}
+        )
+    return Response(body, media_type=media)
+
+
+async def _body(request: Request, settings: Settings) -> bytes:
+    body = await request.body()
+    if len(body) > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"the request body is over {settings.max_upload_bytes} bytes")
+    return body
+
+
+def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
+    """The (data, format) of each part of a multipart/form-data body."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    if not message.is_multipart():
+        raise InputError("malformed multipart/form-data body")
+    parts = []
+    for part in message.iter_parts():
+        data = part.get_payload(decode=True) or b""
+        parts.append((data, _input_format(part.get_content_type(), part.get_filename())))
+    if not parts:
+        raise InputError("the multipart/form-data body has no parts")
+    return parts
+
+
+@router.api_route(
+    "/store",
+    methods=["GET", "HEAD"],
+    name="graph_store",
+    summary="Read a graph (?graph=<iri> or ?default), or the whole dataset",
+    response_class=Response,
+)
+def gsp_read(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    return _read(request, None, settings, store)
+
+
+@router.api_route(
+    "/store/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="Read a directly identified graph",
+    response_class=Response,
+)
+def gsp_read_direct(
+    path: str, request: Request, settings: SettingsDep, store: StoreDep
+) -> Response:
+    return _read(request, path, settings, store)
+
+
+async def _write(request: Request, path: str | None, settings: Settings, store: Store) -> Response:
+    require_admin(request, settings)
+    whole, graph = _target(request, path)
+    method = request.method
+    if method == "DELETE":
+        if whole:
+            raise InputError("DELETE needs ?graph=<iri> or ?default")
+        if not await run_in_threadpool(_exists, store, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        if graph is None:
+            await run_in_threadpool(store.update, "CLEAR DEFAULT")
+        else:
+            await run_in_threadpool(store.drop_graph, graph)
+        return Response(status_code=204)
+    content_type = request.headers.get("content-type", "")
+    body = await _body(request, settings)
+    created_new = False
+    if whole:
+        if method == "PUT":
+            raise InputError("PUT needs ?graph=<iri> or ?default")
+        graph = str(request.url_for("graph_store")) + f"/graphs/{uuid.uuid4()}"
+        created_new = True
+    if content_type.split(";")[0].strip().lower() == "multipart/form-data" and method == "POST":
+        parts = _parts(content_type, body)
+    else:
+        parts = [(body, _input_format(content_type))]
+    existed = await run_in_threadpool(_exists, store, graph) if not created_new else False
+    for index, (data, fmt) in enumerate(parts):
+        replace = method == "PUT" and index == 0
+        await run_in_threadpool(store.load_data, data, fmt, graph=graph, replace=replace)
+    if created_new:
+        return Response(status_code=201, headers={"Location": str(graph)})
+    return Response(status_code=204 if existed else 201)
+
+
+@router.api_route(
+    "/store",
+    methods=["PUT", "POST", "DELETE"],
+    summary="Replace (PUT), merge into (POST) or delete a graph; admin token",
+    response_class=Response,
+)
+async def gsp_write(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    return await _write(request, None, settings, store)
+
+
+@router.api_route(
+    "/store/{path:path}",
+    methods=["PUT", "POST", "DELETE"],
+    summary="Write a directly identified graph; admin token",
+    response_class=Response,
+)
+async def gsp_write_direct(
+    path: str, request: Request, settings: SettingsDep, store: StoreDep
+) -> Response:
+    return await _write(request, path, settings, store)

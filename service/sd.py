@@ -1,0 +1,51 @@
+"""The SPARQL service description of ``/sparql`` (https://www.w3.org/TR/sparql11-service-description/)."""
+
+from __future__ import annotations
+
+from pvkg.settings import Settings
+from pvkg.store import LocalStore, rdf_format
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def service_description(
+    query_url: str, update_url: str, gsp_url: str, media_type: str, settings: Settings
+) -> bytes:
+    """The description as Turtle (or another RDF syntax), built as N-Triples and re-serialised."""
+    s = f"<{query_url}>"
+    lines = [
+        f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SD}Service> .",
+        f"{s} <{_SD}endpoint> <{query_url}> .",
+        f"{s} <{_SD}supportedLanguage> <{_SD}SPARQL11Query> .",
+        f'{s} <http://purl.org/dc/terms/title> "pvkg SPARQL endpoint"@en .',
+        f"{s} <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{update_url}> .",
+        f"{s} <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{gsp_url}> .",
+    ]
+    if settings.admin_token:
+        lines.append(f"{s} <{_SD}supportedLanguage> <{_SD}SPARQL11Update> .")
+    if settings.service_allowlist:
+        lines.append(f"{s} <{_SD}feature> <{_SD}BasicFederatedQuery> .")
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
+        lines.append(f"{s} <{_SD}resultFormat> <{_FORMATS}{fmt}> .")
+    lines.append(f"{s} <{_SD}defaultDataset> <{query_url}#dataset> .")
+    lines.append(
+        f"<{query_url}#dataset> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SD}Dataset> ."
+    )
+    lines.append(
+        f"<{query_url}#dataset> <http://purl.org/dc/terms/description> "
+        '"The default graph is the current view: every published graph '
+        '(ontology, reference data, registry, current portfolio versions)."@en .'
+    )
+    scratch = LocalStore(None)
+    scratch.load_data("\n".join(lines).encode(), "nt", graph=None)
+    return scratch.serialize_graph(None, rdf_format(media_type).name)
