@@ -1,4 +1,4 @@
-"""compliance_by_institution and portfolio_versions on portfolios stored the way `pvkg load` does."""
+"""compliance_by_institution and portfolio_versions on portfolios stored as `pvkg load` does."""
 
 from __future__ import annotations
 
