@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import DCTERMS, SH
 
 from loaders import LoadedPortfolio
 from pvkg.bootstrap import prepare
@@ -31,19 +31,27 @@ CPSV_AP_ONTOLOGY = ROOT / "ontology" / "imports" / "cpsv-ap.ttl"
 BASE_URL = "https://pvkg.example.lv"
 
 
-def fixture_portfolio() -> LoadedPortfolio:
-    data = (DATA / "portfolio_da.ttl").read_bytes()
+def fixture_portfolio(
+    filename: str = "portfolio_da.ttl",
+    institution_id: str = "digitala-agentura",
+    name: str = "Digitālā aģentūra",
+) -> LoadedPortfolio:
+    data = (DATA / filename).read_bytes()
     graph = Graph().parse(data=data, format="turtle")
     return LoadedPortfolio(
-        institution_id="digitala-agentura",
-        institution_name="Digitālā aģentūra",
+        institution_id=institution_id,
+        institution_name=name,
         graph=graph,
         sources=Graph(),
-        filename="portfolio_da.ttl",
+        filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         fmt="turtle",
-        service_count=2,
+        service_count=len(set(graph.subjects(DCTERMS.identifier, None))),
     )
+
+
+def ministry_portfolio() -> LoadedPortfolio:
+    return fixture_portfolio("portfolio_fm.ttl", "finansu-ministrija", "Finanšu ministrija")
 
 
 @pytest.fixture
@@ -60,6 +68,16 @@ def loaded_store(catalog_settings: Settings) -> Iterator[Store]:
     store_portfolio(store, fixture_portfolio(), submitter="test")
     yield store
     store.close()
+
+
+@pytest.fixture
+def two_portfolio_store(loaded_store: Store) -> Store:
+    """``loaded_store`` plus a ministry's portfolio, and a second version of the agency's."""
+    store_portfolio(loaded_store, ministry_portfolio(), submitter="test")
+    second = fixture_portfolio()
+    second.sha256 = "0" * 64  # a resubmission: same content, new version 2
+    store_portfolio(loaded_store, second, submitter="test")
+    return loaded_store
 
 
 def shacl(data: Graph, shapes: list[Path], ont: Path | None = None) -> tuple[int, int, Graph]:
