@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -229,14 +230,17 @@ def run_check(settings: Settings, *, reason: bool = True) -> CheckReport:
     if reason:
         _require_java()
     files = sorted(settings.ontology_dir.glob("*.ttl")) if settings.ontology_dir.is_dir() else []
-    ontology = _parse_files(files, report)
+    parsed = _parse_files(files, report)
+    ontology = Graph()
+    for graph in parsed.values():
+        ontology += graph
     report.ontology_files = len(files)
     report.ontology_triples = len(ontology)
     if not files:
         report.problems.append(Problem(f"no ontology files (*.ttl) in {settings.ontology_dir}"))
     if reason and files:
         _reason(ontology, report)
-    _check_terms(settings, ontology, files, report)
+    _check_terms(settings, ontology, parsed, report)
     return report
 
 
@@ -254,15 +258,15 @@ def _require_java() -> None:
         )
 
 
-def _parse_files(files: Iterable[Path], report: CheckReport) -> Graph:
-    """Parse Turtle files into one graph; a file that does not parse becomes a problem."""
-    graph = Graph()
+def _parse_files(files: Iterable[Path], report: CheckReport) -> dict[Path, Graph]:
+    """Parse each Turtle file; a file that does not parse becomes a problem and is left out."""
+    graphs: dict[Path, Graph] = {}
     for path in files:
         try:
-            graph.parse(path, format="turtle")
+            graphs[path] = Graph().parse(path, format="turtle")
         except Exception as err:  # rdflib raises many types for bad syntax
             report.problems.append(Problem(f"does not parse as Turtle: {err}", file=path))
-    return graph
+    return graphs
 
 
 def _reasonable_graph(ontology: Graph, report: CheckReport) -> Graph:
@@ -407,26 +411,32 @@ def _vocabulary(settings: Settings, ontology: Graph) -> _Vocabulary:
 
 
 def _check_terms(
-    settings: Settings, ontology: Graph, ontology_files: list[Path], report: CheckReport
+    settings: Settings, ontology: Graph, parsed: dict[Path, Graph], report: CheckReport
 ) -> None:
     """Flag every checked-namespace IRI used by shapes, queries or the ontology but not declared."""
     vocabulary = _vocabulary(settings, ontology)
-    seen: set[str] = set()
-    for path, iri, line in _used_iris(settings, ontology_files, report):
-        report_key = f"{path}|{iri}"
-        seen.add(iri)
+    checked: set[str] = set()
+    reported: set[tuple[Path, str]] = set()
+    for path, iri, locate in _used_iris(settings, parsed, report):
+        checked.add(iri)
         reason = vocabulary.undeclared_reason(iri)
-        if reason is None or report_key in seen:
+        if reason is None or (path, iri) in reported:
             continue
-        seen.add(report_key)
-        report.problems.append(Problem(f"{_short(iri)} {reason}", file=path, line=line))
-    report.iris_checked = len({key for key in seen if "|" not in key})
+        reported.add((path, iri))
+        report.problems.append(Problem(f"{_short(iri)} {reason}", file=path, line=locate()))
+    report.iris_checked = len(checked)
+
+
+_Use = tuple[Path, str, Callable[[], int | None]]
 
 
 def _used_iris(
-    settings: Settings, ontology_files: list[Path], report: CheckReport
-) -> Iterator[tuple[Path, str, int | None]]:
-    """Every (file, IRI, line) used in the ontology, the shapes and the queries."""
+    settings: Settings, parsed: dict[Path, Graph], report: CheckReport
+) -> Iterator[_Use]:
+    """Every (file, IRI, how to find its line) used in the ontology, the shapes and the queries.
+
+    Lines are looked up only for problems: scanning the text for every IRI is the slow part.
+    """
     shapes = settings.shapes_dir
     shape_files = (
         sorted(
@@ -438,34 +448,39 @@ def _used_iris(
         else []
     )
     query_files = sorted(settings.queries_dir.glob("*.rq")) if settings.queries_dir.is_dir() else []
-    report.files_checked = len(ontology_files) + len(shape_files) + len(query_files)
-    for path in [*ontology_files, *shape_files]:
-        yield from _turtle_iris(path, report)
+    report.files_checked = len(parsed) + len(shape_files) + len(query_files)
+    for path, graph in parsed.items():
+        yield from _turtle_iris(path, graph)
+    for path in shape_files:
+        try:
+            graph = Graph().parse(path, format="turtle")
+        except Exception as err:  # rdflib raises many types for bad syntax
+            report.problems.append(Problem(f"does not parse as Turtle: {err}", file=path))
+            continue
+        yield from _turtle_iris(path, graph, report)
     for path in query_files:
         text = path.read_text(encoding="utf-8")
         for iri, offset in sparql_iris(text, report=report, path=path):
-            yield path, iri, text.count("\n", 0, offset) + 1
+            yield path, iri, partial(_line_at, text, offset)
 
 
-def _turtle_iris(path: Path, report: CheckReport) -> Iterator[tuple[Path, str, int | None]]:
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _turtle_iris(path: Path, graph: Graph, report: CheckReport | None = None) -> Iterator[_Use]:
     """IRIs of a Turtle file, plus those inside SPARQL constraints (sh:select …) it holds."""
-    try:
-        graph = Graph().parse(path, format="turtle")
-    except Exception as err:  # rdflib raises many types for bad syntax
-        if not any(p.file == path for p in report.problems):
-            report.problems.append(Problem(f"does not parse as Turtle: {err}", file=path))
-        return
     text = path.read_text(encoding="utf-8")
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
     iris: set[str] = set()
     for triple in graph:
         iris.update(str(term) for term in triple if isinstance(term, URIRef))
     for iri in sorted(iris):
-        yield path, iri, _line_of(text, iri, prefixes)
+        yield path, iri, partial(_line_of, text, iri, prefixes)
     for predicate in _SPARQL_PREDICATES:
         for query in graph.objects(None, predicate):
             for iri, _ in sparql_iris(str(query), prefixes=prefixes, report=report, path=path):
-                yield path, iri, _line_of(text, iri, prefixes)
+                yield path, iri, partial(_line_of, text, iri, prefixes)
 
 
 def _line_of(text: str, iri: str, prefixes: dict[str, str]) -> int | None:
