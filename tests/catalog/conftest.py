@@ -26,7 +26,6 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 DCAT_AP = ROOT / "shapes" / "external" / "dcat-ap"
 CPSV_AP_SHAPES = ROOT / "shapes" / "external" / "cpsv-ap-SHACL.ttl"
-CPSV_AP_FALLBACK = Path("/work/shared/standards/cpsv-ap/cpsv-ap-SHACL.ttl")
 CPSV_AP_ONTOLOGY = ROOT / "ontology" / "imports" / "cpsv-ap.ttl"
 BASE_URL = "https://pvkg.example.lv"
 
@@ -108,4 +107,5 @@ def results_text(report: Graph) -> str:
 
 
 def cpsv_shapes() -> Path:
-    return CPSV_AP_SHAPES if CPSV_AP_SHAPES.exists() else CPSV_AP_FALLBACK
+    """The vendored CPSV-AP 3.2.0 shapes (shapes/external, a verbatim copy)."""
+    return CPSV_AP_SHAPES

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS
@@ -24,6 +27,16 @@ DCAT_SHAPES = [
 ]
 VARAM = institution_iri("viedas-administracijas-un-regionalas-attistibas-ministrija")
 DA = institution_iri("digitala-agentura")
+
+
+@pytest.mark.parametrize(
+    "name", ["shapes.ttl", "shapes_recommended.ttl", "range.ttl", "mdr-vocabularies.shape.ttl"]
+)
+def test_vendored_dcat_ap_shapes_are_verbatim(name: str) -> None:
+    readme = (DCAT_AP / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}`"))
+    recorded = re.findall(r"`([0-9a-f]{16})…`", row)[0]
+    assert hashlib.sha256((DCAT_AP / name).read_bytes()).hexdigest().startswith(recorded)
 
 
 @pytest.fixture
