@@ -59,3 +59,32 @@ def test_compliance_shows_the_current_version_and_rules(
         (2, "true"),
         (1, "false"),
     ]
+
+
+def test_governance_score_is_the_documented_computation(
+    memory_store: Store, settings: Settings
+) -> None:
+    load(memory_store, settings, DATA / "da_two_violations.csv")
+    # 9 services; C02 fails for 1 (weight 25), C07 for 1 (weight 15); everything else passes.
+    expected = round(100 - 25 * 1 / 9 - 15 * 1 / 9, 1)
+    rows = run(memory_store, settings, "governance_score").dicts()
+    assert [(float(r["score"]), str(r["band"])) for r in rows] == [
+        (expected, "teicami / excellent")
+    ]
+
+    first = run(memory_store, settings, "fix_first").dicts()
+    assert [(str(r["rule_code"]), int(r["failing"]), float(r["points_lost"])) for r in first] == [
+        ("C02", 1, round(25 / 9, 1)),
+        ("C07", 1, round(15 / 9, 1)),
+    ]
+
+    fixed = settings.store_path.parent / "da_fixed.csv"
+    text = (DATA / "da_two_violations.csv").read_text(encoding="utf-8")
+    fixed.write_text(text.replace(",gatavs,", ",izstrāde,"), encoding="utf-8")
+    load(memory_store, settings, fixed)
+    history = run(memory_store, settings, "governance_score", current_only="false").dicts()
+    assert [(int(r["version_number"]), str(r["current"])) for r in history] == [
+        (1, "false"),
+        (2, "true"),
+    ]
+    assert float(history[1]["score"]) == round(100 - 25 / 9, 1) > float(history[0]["score"])
