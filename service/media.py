@@ -42,6 +42,15 @@ GRAPH_INPUT_TYPES: frozenset[str] = frozenset(
         "application/ld+json",
     }
 )
+# Validation reports (INTERFACES.md §4): JSON first.
+REPORT_TYPES: tuple[Offer, ...] = (
+    ("application/json", ()),
+    ("text/html", ()),
+    ("text/csv", ()),
+    ("text/turtle", ()),
+    ("application/ld+json", ()),
+    ("text/plain", ()),
+)
 QUERY_FORM_TYPES: dict[str, tuple[Offer, ...]] = {
     "select": SELECT_TYPES,
     "ask": ASK_TYPES,

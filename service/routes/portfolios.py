@@ -1,0 +1,151 @@
+"""Portfolio submission and history.
+
+* ``PUT /portfolios/{institution}``: validate a portfolio file, then store it atomically as the
+  institution's new current version (earlier versions are kept). That institution's token or
+  the admin token. Answers 201 with the version and the §4 report (200 when the same file was
+  already current: nothing new is stored).
+* ``GET /portfolios/{institution}``: the current version's graph (RDF by Accept).
+* ``GET /portfolios/{institution}/versions``: every version (JSON).
+* ``GET /portfolios/{institution}/versions/{v}``: one version's graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from loaders import institution_resolver, read_portfolio
+from pvkg import reports
+from pvkg.errors import InputError
+from pvkg.namespaces import portfolio_version_iri
+from pvkg.portfolios import VersionInfo, current_version, list_versions, store_portfolio
+from pvkg.store import rdf_format
+from pvkg.validation import report_registry_triples, validate_portfolios
+from service.auth import require_institution
+from service.deps import SettingsDep, StoreDep
+from service.errors import NotFound
+from service.media import GRAPH_TYPES, negotiate
+from service.uploads import read_upload
+
+router = APIRouter(prefix="/portfolios", tags=["Portfolios"])
+
+_INSTITUTION = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
+
+
+def _check_id(institution: str) -> None:
+    if not _INSTITUTION.match(institution):
+        raise InputError(
+            f"not a pvkg institution id: {institution!r} (lower-case letters, digits and '-')"
+        )
+
+
+def _version_json(version: VersionInfo, institution: str) -> dict[str, object]:
+    return {
+        "number": version.number,
+        "iri": version.iri,
+        "current": version.current,
+        "created": version.created.isoformat() if version.created else None,
+        "filename": version.filename,
+        "format": version.fmt,
+        "sha256": version.sha256,
+        "submitter": version.submitter,
+        "service_count": version.service_count,
+        "href": f"/portfolios/{institution}/versions/{version.number}",
+    }
+
+
+@router.put(
+    "/{institution}",
+    summary="Submit a portfolio: validate, then store it as the new current version",
+    responses={201: {"description": "stored"}, 200: {"description": "already current"}},
+)
+async def submit(
+    institution: str, request: Request, settings: SettingsDep, store: StoreDep
+) -> Response:
+    _check_id(institution)
+    submitter = require_institution(request, settings, request.app.state.tokens, institution)
+    data, filename = await read_upload(request, settings, institution)
+
+    def work() -> tuple[int, dict[str, object]]:
+        loaded = read_portfolio(
+            data, filename, resolve_institution=institution_resolver(store), settings=settings
+        )
+        if loaded.institution_id != institution:
+            raise InputError(
+                f"{filename} is the portfolio of {loaded.institution_name!r} "
+                f"({loaded.institution_id}), not of {institution!r}; nothing stored"
+            )
+        report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
+        stored = store_portfolio(
+            store,
+            loaded,
+            submitter=submitter,
+            extra_graphs={"{version}/validation": report.graph},
+            extra_registry=report_registry_triples(report),
+        )
+        body = {
+            "institution": institution,
+            "version": stored.number,
+            "iri": stored.iri,
+            "created": stored.created,
+            "href": f"/portfolios/{institution}/versions/{stored.number}",
+            "report": json.loads(reports.render(report, "json")),
+        }
+        return (201 if stored.created else 200), body
+
+    status, body = await run_in_threadpool(work)
+    headers = {"Location": str(body["href"])} if status == 201 else None
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _graph_response(request: Request, store: StoreDep, graph: str, href: str) -> Response:
+    media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+    if not store.has_graph(graph):
+        raise NotFound(f"no portfolio version {href}")
+    body = store.serialize_graph(graph, rdf_format(media).name)
+    return Response(body, media_type=media, headers={"Content-Location": href})
+
+
+@router.get(
+    "/{institution}", summary="The current portfolio (RDF by Accept)", response_class=Response
+)
+def current(institution: str, request: Request, store: StoreDep) -> Response:
+    _check_id(institution)
+    version = current_version(store, institution)
+    if version is None:
+        raise NotFound(f"institution {institution!r} has no stored portfolio")
+    href = f"/portfolios/{institution}/versions/{version.number}"
+    return _graph_response(request, store, version.iri, href)
+
+
+@router.get("/{institution}/versions", summary="Every stored version of a portfolio")
+def versions(institution: str, store: StoreDep) -> dict[str, object]:
+    _check_id(institution)
+    found = list_versions(store, institution)
+    if not found:
+        raise NotFound(f"institution {institution!r} has no stored portfolio")
+    return {
+        "institution": institution,
+        "versions": [_version_json(v, institution) for v in found],
+    }
+
+
+@router.get(
+    "/{institution}/versions/{number}",
+    summary="One stored version of a portfolio (RDF by Accept)",
+    response_class=Response,
+)
+def version(institution: str, number: int, request: Request, store: StoreDep) -> Response:
+    _check_id(institution)
+    if number < 1:
+        raise NotFound(f"no version {number}")
+    iri = str(portfolio_version_iri(institution, number))
+    return _graph_response(request, store, iri, f"/portfolios/{institution}/versions/{number}")
