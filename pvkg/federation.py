@@ -15,9 +15,11 @@
   A failed request or an unparsable answer leaves the store unchanged.
 * :func:`check_federated_query` refuses a query or update whose ``SERVICE`` (or ``LOAD``) target
   is not in ``settings.service_allowlist``: both pyoxigraph and Oxigraph server follow such IRIs
-  themselves, so an open endpoint would make requests on behalf of anyone. The text is parsed
-  with rdflib's SPARQL 1.1 grammar and the parse tree is walked (``ServiceGraphPattern``,
-  ``Load``); a variable or relative target cannot be vouched for and is refused.
+  themselves, so an open endpoint would make requests on behalf of anyone. The targets come from
+  the same parse-tree inspection the HTTP layer uses (:mod:`pvkg.store._inspect`); a variable or
+  relative target cannot be vouched for and is refused. An allow-list entry matches a target
+  exactly or as a prefix ending at a URL boundary (``/``, ``?``, ``#``), so an entry
+  ``http://a.example`` does not admit ``http://a.example.evil.org/``.
 
 Spec: SPARQL 1.1 Federated Query, https://www.w3.org/TR/sparql11-federated-query/ ; SPARQL 1.1
 Protocol §2.1 (query operation), https://www.w3.org/TR/sparql11-protocol/#query-operation
@@ -29,114 +31,56 @@ Protocol §2.1 (query operation), https://www.w3.org/TR/sparql11-protocol/#query
 
 from __future__ import annotations
 
-import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pyparsing import ParseException, ParseResults
-from rdflib import Literal, URIRef, Variable
+from rdflib import Literal
 from rdflib.namespace import PROV, RDF, XSD
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from pvkg import view
 from pvkg.errors import Forbidden, QuerySyntaxError, StoreUnavailable
-from pvkg.namespaces import PREFIXES, PV, REGISTRY_GRAPH
+from pvkg.namespaces import PV, REGISTRY_GRAPH
 from pvkg.store import Store, rdf_format
+from pvkg.store._inspect import UNRESOLVED, inspect_query, inspect_update
 
 __all__ = ["check_federated_query", "external_targets", "pull_reference"]
 
-_PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
 _ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_UNRESOLVED = "?"
 
 
 # -- SERVICE / LOAD gate ----------------------------------------------------------------------
 
 
-def _walk(node: object, depth: int = 0) -> Iterator[object]:
-    if depth > 500:
-        return
-    yield node
-    if isinstance(node, CompValue):
-        for value in node.values():
-            yield from _walk(value, depth + 1)
-    elif isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from _walk(value, depth + 1)
-
-
-def _prefixes(prologue: object) -> dict[str, str]:
-    prefixes = dict(PREFIXES)  # the store adds these to every request
-    for item in _walk(prologue):
-        if isinstance(item, CompValue) and item.name == "PrefixDecl":
-            prefixes[str(item.get("prefix") or "")] = str(item["iri"])
-    return prefixes
-
-
-def _resolve(term: object, prefixes: dict[str, str]) -> str:
-    if isinstance(term, URIRef):
-        text = str(term)
-        return text if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) else _UNRESOLVED
-    if isinstance(term, CompValue) and term.name == "pname":
-        prefix = str(term.get("prefix") or "")
-        if prefix in prefixes:
-            return prefixes[prefix] + str(term.get("localname") or "")
-    if isinstance(term, Variable):
-        return _UNRESOLVED
-    return _UNRESOLVED
-
-
 def external_targets(sparql: str) -> list[tuple[str, str]]:
     """``(keyword, IRI)`` of every ``SERVICE`` and ``LOAD`` in a query or update request.
 
-    An unresolvable target (a variable, a relative IRI) is reported as ``"?"``.
-
-    Raises:
-        QuerySyntaxError: the text is neither a SPARQL 1.1 query nor an update.
+    Uses the parse-tree inspection the HTTP layer uses (``pvkg.store._inspect``: rdflib's SPARQL
+    1.1 grammar, with a string- and comment-aware keyword scan when rdflib cannot parse the
+    text). ``SERVICE`` targets come from reading the text as a query, or as an update when it is
+    not a query; ``LOAD`` targets always from reading it as an update. An unresolvable target
+    (a variable, a relative IRI, an unknown prefix) is reported as ``"?"``.
 
     >>> external_targets("PREFIX e: <http://e.example/> SELECT * { SERVICE e:q { ?s ?p ?o } }")
     [('SERVICE', 'http://e.example/q')]
     >>> external_targets("LOAD <http://x.example/data.ttl>")
     [('LOAD', 'http://x.example/data.ttl')]
     """
-    with _PARSE_LOCK:
-        try:
-            parsed = parseQuery(sparql)
-            pairs = [(parsed[0], parsed[1])]
-        except (ParseException, Exception) as query_error:  # rdflib raises several kinds
-            try:
-                update = parseUpdate(sparql)
-            except (ParseException, Exception):
-                raise QuerySyntaxError(
-                    f"SPARQL syntax error: {str(query_error).splitlines()[0][:200]}"
-                ) from None
-            prologues = list(update.get("prologue", []))
-            requests = list(update.get("request", []))
-            pairs = [
-                (prologues[i] if i < len(prologues) else [], op) for i, op in enumerate(requests)
-            ]
-    targets: list[tuple[str, str]] = []
-    prefixes = dict(PREFIXES)
-    for prologue, operation in pairs:
-        prefixes.update(_prefixes(prologue))
-        for item in _walk(operation):
-            if not isinstance(item, CompValue):
-                continue
-            if item.name == "ServiceGraphPattern":
-                targets.append(("SERVICE", _resolve(item.get("term"), prefixes)))
-            elif item.name == "Load":
-                targets.append(("LOAD", _resolve(item.get("iri"), prefixes)))
+    update = inspect_update(sparql)
+    try:
+        services = inspect_query(sparql).services
+    except QuerySyntaxError:  # not a query: an update request
+        services = update.services
+    targets = [("SERVICE", t) for t in services]
+    targets += [("LOAD", t) for t in update.loads]  # LOAD exists only in updates
     return targets
 
 
 def _allowed(target: str, allowlist: Sequence[str]) -> bool:
     """Exact match, or below an allow-listed URL at a path boundary (not a longer host name)."""
-    if target == _UNRESOLVED:
+    if target == UNRESOLVED:
         return False
     for entry in allowlist:
         if not entry:
@@ -151,14 +95,16 @@ def _allowed(target: str, allowlist: Sequence[str]) -> bool:
 def check_federated_query(sparql: str, allowlist: Sequence[str]) -> None:
     """Refuse ``SERVICE`` / ``LOAD`` targets outside ``allowlist`` (``settings.service_allowlist``).
 
+    Text that is not SPARQL at all is left to the store to report; only what the inspection
+    finds is judged.
+
     Raises:
         Forbidden: a target is not allowed; the message names it (HTTP 403).
-        QuerySyntaxError: the text does not parse as SPARQL 1.1.
     """
     for keyword, target in external_targets(sparql):
         if _allowed(target, allowlist):
             continue
-        shown = "a variable or relative IRI" if target == _UNRESOLVED else f"<{target}>"
+        shown = "a variable or relative IRI" if target == UNRESOLVED else f"<{target}>"
         allowed = (
             f"allowed: {', '.join(allowlist)}"
             if allowlist
@@ -171,14 +117,7 @@ def check_federated_query(sparql: str, allowlist: Sequence[str]) -> None:
 
 
 def _check_construct(sparql: str) -> None:
-    with _PARSE_LOCK:
-        try:
-            parsed = parseQuery(sparql)
-        except (ParseException, Exception) as err:
-            raise QuerySyntaxError(
-                f"SPARQL syntax error: {str(err).splitlines()[0][:200]}"
-            ) from None
-    if parsed[1].name not in ("ConstructQuery", "DescribeQuery"):
+    if inspect_query(sparql).form not in ("construct", "describe"):
         raise QuerySyntaxError("a reference pull needs a CONSTRUCT (or DESCRIBE) query")
 
 

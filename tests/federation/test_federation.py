@@ -134,6 +134,18 @@ def test_keywords_in_strings_and_comments_are_not_targets() -> None:
     check_federated_query(sparql, [])
 
 
-def test_unparsable_text_is_a_syntax_error() -> None:
-    with pytest.raises(QuerySyntaxError):
-        check_federated_query("SELECT WHERE {", [])
+def test_unparsable_text_with_a_service_keyword_is_still_judged() -> None:
+    broken = "SELECT * WHERE { SERVICE <http://evil.example/q> { ?s ?p ?o "
+    with pytest.raises(Forbidden):
+        check_federated_query(broken, ["http://good.example/sparql"])
+
+
+def test_a_bare_origin_entry_does_not_admit_other_hosts() -> None:
+    with pytest.raises(Forbidden):
+        check_federated_query(
+            "SELECT * { SERVICE <http://good.example.evil.org/q> { ?s ?p ?o } }",
+            ["http://good.example"],
+        )
+    check_federated_query(
+        "SELECT * { SERVICE <http://good.example/q> { ?s ?p ?o } }", ["http://good.example"]
+    )
