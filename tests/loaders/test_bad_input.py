@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,11 @@ def test_encrypted_workbook_is_located(data_dir: Path) -> None:
 def test_bad_files_leave_the_store_unchanged(
     tmp_path: Path, settings: Settings, data_dir: Path, capsys
 ) -> None:
+    # Snapshot the ontology and reference data so edits elsewhere cannot change the store.
+    for name in ("ontology_dir", "reference_dir"):
+        copy = tmp_path / name
+        shutil.copytree(getattr(settings, name), copy)
+        settings = settings.with_(**{name: copy})
     good = data_dir / "portfolio_ok.csv"
     assert load_files(settings, [good], submitter="test") in (0, 1)
     store = LocalStore(settings.store_path)
