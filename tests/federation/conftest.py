@@ -9,7 +9,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -51,12 +53,12 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout_s: float = 
     raise RuntimeError("oxigraph server did not start")
 
 
-@pytest.fixture(scope="module")
-def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEndpoint]:
+@contextmanager
+def oxigraph_server(directory: Path, data: str | None = None) -> Iterator[RemoteEndpoint]:
+    """Run ``oxigraph serve`` on a free 127.0.0.1 port in ``directory``; stop it afterwards."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.skip("the oxigraph server binary (PyPI package 'oxigraph') is not installed")
-    directory = tmp_path_factory.mktemp("remote-oxigraph")
     log = directory / "server.log"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -68,14 +70,15 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEndpoint]
         )
     try:
         _wait_ready(base, process)
-        request = urllib.request.Request(
-            f"{base}/store?default",
-            data=REMOTE_DATA.encode("utf-8"),
-            headers={"Content-Type": "text/turtle"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status in (200, 201, 204)
+        if data is not None:
+            request = urllib.request.Request(
+                f"{base}/store?default",
+                data=data.encode("utf-8"),
+                headers={"Content-Type": "text/turtle"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status in (200, 201, 204)
         yield RemoteEndpoint(base, f"{base}/query")
     finally:
         process.terminate()
@@ -84,3 +87,10 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEndpoint]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEndpoint]:
+    """The remote catalogue: a server holding :data:`REMOTE_DATA`."""
+    with oxigraph_server(tmp_path_factory.mktemp("remote-oxigraph"), REMOTE_DATA) as endpoint:
+        yield endpoint
