@@ -225,3 +225,46 @@ def test_sparql_iris_ignores_strings_comments_and_prefix_declarations() -> None:
         "http://example.org/a#b",
         "http://example.org/ns#q",
     ]
+
+
+CLASSIFY = """@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://pvkg.lv/id/probe> a owl:NamedIndividual, {types} ;
+    {facts} .
+"""
+
+
+@pytest.mark.java
+@java
+@pytest.mark.parametrize(
+    ("types", "facts", "consistent"),
+    [
+        # Classified ST-PUB-IND, so HermiT must see an individual-benefit (and public) service.
+        (
+            "pv:Service, [ owl:complementOf pv:PublicRecipientService ]",
+            "cv:isClassifiedBy <https://pvkg.lv/id/service-type/ST-PUB-IND>",
+            False,
+        ),
+        # The control: the same service without the contradiction is fine.
+        (
+            "pv:Service, pv:SharedUseService",
+            "cv:isClassifiedBy <https://pvkg.lv/id/service-type/ST-PUB-IND>",
+            True,
+        ),
+        # org:classification ministry makes an institution a pv:Ministry (disjoint: municipality).
+        (
+            "pv:Institution, pv:Municipality",
+            "org:classification <https://pvkg.lv/id/institution-kind/ministry>",
+            False,
+        ),
+    ],
+    ids=["service-type", "two-type-marks", "institution-kind"],
+)
+def test_reasoner_classifies_by_concept(
+    tmp_path: Path, types: str, facts: str, consistent: bool
+) -> None:
+    ontology = _copy_ontology(tmp_path, "pvkg-core.ttl", "external.ttl", "service-types.ttl")
+    probe = PREFIXES + CLASSIFY.format(types=types, facts=facts)
+    (ontology / "zz-probe.ttl").write_text(probe, encoding="utf-8")
+    report = run_check(_isolated(tmp_path, ontology_dir=ontology))
+    assert report.consistent is consistent, report.summary()

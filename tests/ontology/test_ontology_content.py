@@ -232,7 +232,6 @@ def test_every_class_and_property_has_labels_and_a_definition(ontology: Graph) -
             ontology.objects(term, SKOS.definition)
         )
         assert described, f"{term}: rdfs:comment or skos:definition"
-        assert (term, RDFS.isDefinedBy, URIRef("https://pvkg.lv/ontology")) in ontology
 
 
 @pytest.mark.parametrize("name", MODEL_PROPERTIES)
