@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, SKOS
@@ -9,9 +11,10 @@ from rdflib.namespace import PROV, SKOS
 from pvkg.errors import Forbidden, QuerySyntaxError, StoreUnavailable
 from pvkg.federation import check_federated_query, external_targets, pull_reference
 from pvkg.namespaces import REGISTRY_GRAPH
-from pvkg.store import SelectResult, Store
+from pvkg.settings import Settings
+from pvkg.store import SelectResult, Store, open_store
 from pvkg.view import published_graphs
-from tests.federation.conftest import RemoteEndpoint
+from tests.federation.conftest import RemoteEndpoint, oxigraph_server
 
 GRAPH = "https://pvkg.lv/graph/reference/remote-places"
 CONSTRUCT = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -149,3 +152,17 @@ def test_a_bare_origin_entry_does_not_admit_other_hosts() -> None:
     check_federated_query(
         "SELECT * { SERVICE <http://good.example/q> { ?s ?p ?o } }", ["http://good.example"]
     )
+
+
+def test_pull_into_a_remote_store(remote: RemoteEndpoint, tmp_path: Path) -> None:
+    """The same pull works when pvkg's own store is a SPARQL server (``--store-url``)."""
+    with oxigraph_server(tmp_path) as own:
+        store = open_store(Settings(store_url=own.base))
+        try:
+            count = pull_reference(store, remote.query_url, CONSTRUCT, GRAPH)
+            assert count == store.count(GRAPH) == 7
+            assert GRAPH in published_graphs(store)
+            registry = store.to_rdflib([str(REGISTRY_GRAPH)])
+            assert (URIRef(GRAPH), PROV.wasDerivedFrom, URIRef(remote.query_url)) in registry
+        finally:
+            store.close()
