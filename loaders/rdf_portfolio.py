@@ -191,10 +191,17 @@ def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
     prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()}
     if fmt in ("jsonld", "rdfxml"):
         pattern = _JSON_ID if fmt == "jsonld" else _XML_ID
+        references: dict[str, int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             for match in pattern.finditer(line):
-                found.setdefault(_expand(match.group(1), prefixes), number)
-        return found
+                term = _expand(match.group(1), prefixes)
+                # {"@id": "x"} alone and rdf:resource="x" only refer to a node described elsewhere
+                rest = line[match.end() :].lstrip()
+                if rest.startswith("}") or "rdf:resource" in match.group(0):
+                    references.setdefault(term, number)
+                else:
+                    found.setdefault(term, number)
+        return {**references, **found}
     statement_start = True
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()

@@ -310,6 +310,18 @@ def current_version(store: Store, institution_id: str) -> VersionInfo | None:
     return next((v for v in list_versions(store, institution_id) if v.current), None)
 
 
+def version_graph(store: Store, institution_id: str, number: int) -> Graph:
+    """The triples of one stored version (empty when it does not exist).
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    graph = Graph()
+    for triple in store.triples(str(portfolio_version_iri(institution_id, number))):
+        graph.add(triple)
+    return graph
+
+
 def _services(store: Store, version: str) -> dict[str, dict[Node, set[Node]]]:
     graph = Graph()
     for triple in store.triples(version):

@@ -178,3 +178,12 @@ def test_parallel_writers_get_distinct_versions(memory_store: Store) -> None:
         )
     assert numbers == [1, 2, 3, 4]
     assert [v.current for v in list_versions(memory_store, DA)].count(True) == 1
+
+
+def test_version_graph_returns_a_stored_version(disk_store: Store) -> None:
+    from pvkg.portfolios import version_graph
+
+    loaded = example()
+    store_portfolio(disk_store, loaded)
+    assert set(version_graph(disk_store, DA, 1)) == set(loaded.graph)
+    assert len(version_graph(disk_store, DA, 9)) == 0

@@ -167,3 +167,14 @@ def test_unknown_remote_json_ld_context_is_not_fetched() -> None:
     doc = b'{"@context": "https://example.org/context.jsonld", "@id": "urn:a"}'
     with pytest.raises(SourceSyntaxError, match="not fetched"):
         read_portfolio(doc, "p.jsonld")
+
+
+def test_json_ld_lines_point_at_descriptions_not_references(data_dir: Path) -> None:
+    from_csv = read_portfolio_file(data_dir / "portfolio_ok.csv")
+    text = from_csv.graph.serialize(format="json-ld")
+    again = read_portfolio(text.encode(), "p.jsonld")
+    service = service_iri("digitala-agentura", "DA-004")
+    line = int(again.sources.value(service, PV.sourceLine))
+    described = text.splitlines()[line - 1 : line + 3]
+    assert any("@type" in row or "dcterms" in row or "http" in row for row in described)
+    assert not text.splitlines()[line - 1].rstrip().rstrip(",").endswith("}")
