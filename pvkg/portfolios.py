@@ -6,6 +6,15 @@ crash here leaves orphans that :func:`pvkg.bootstrap.remove_orphans` drops on th
 (2) One SPARQL Update adds the registry entry (to the registry graph and the default graph),
 moves ``pv:currentVersion`` and swaps the current view (:func:`pvkg.view.swap_update`). Either
 all of (2) happens or none of it, so readers see the old version or the new one, never a mix.
+
+>>> from loaders import read_portfolio
+>>> from pvkg.store import LocalStore
+>>> store = LocalStore(None)
+>>> loaded = read_portfolio("inst_service_id,institution\\nA-1,Iestāde A\\n".encode(), "a.csv")
+>>> store_portfolio(store, loaded).number, store_portfolio(store, loaded).created
+(1, False)
+>>> [(v.number, v.current, v.filename) for v in list_versions(store, "iestade-a")]
+[(1, True, 'a.csv')]
 """
 
 from __future__ import annotations

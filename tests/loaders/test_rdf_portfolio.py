@@ -178,3 +178,26 @@ def test_json_ld_lines_point_at_descriptions_not_references(data_dir: Path) -> N
     described = text.splitlines()[line - 1 : line + 3]
     assert any("@type" in row or "dcterms" in row or "http" in row for row in described)
     assert not text.splitlines()[line - 1].rstrip().rstrip(",").endswith("}")
+
+
+def test_rdf_services_without_identifier_are_listed_and_duplicates_numbered() -> None:
+    head = (
+        "@prefix dct: <http://purl.org/dc/terms/> . @prefix cpsv: <http://purl.org/vocab/cpsv#> .\n"
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        "<urn:p> a dcat:Dataset ; dct:hasPart <urn:a>, <urn:b>, <urn:c> .\n"
+    )
+    missing = (
+        head
+        + '<urn:a> dct:identifier "S" .\n<urn:b> dct:title "B"@lv .\n<urn:c> a cpsv:PublicService .\n'
+    )
+    with pytest.raises(RowError) as info:
+        read_portfolio(missing.encode(), "p.ttl")
+    assert [p.location.line for p in info.value.problems] == [5, 6]
+    dupes = (
+        head
+        + '<urn:a> dct:identifier "S" .\n<urn:b> dct:identifier "S" .\n<urn:c> dct:identifier "T" .\n'
+    )
+    loaded = read_portfolio(dupes.encode(), "p.ttl")
+    inst = loaded.institution_id
+    ids = {str(loaded.graph.value(service_iri(inst, i), DCTERMS.identifier)) for i in ("S", "S~2")}
+    assert ids == {"S"}
