@@ -186,17 +186,13 @@ def test_rdf_services_without_identifier_are_listed_and_duplicates_numbered() ->
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
         "<urn:p> a dcat:Dataset ; dct:hasPart <urn:a>, <urn:b>, <urn:c> .\n"
     )
-    missing = (
-        head
-        + '<urn:a> dct:identifier "S" .\n<urn:b> dct:title "B"@lv .\n<urn:c> a cpsv:PublicService .\n'
-    )
+    missing = head + '<urn:a> dct:identifier "S" .\n<urn:b> dct:title "B"@lv .\n'
+    missing += "<urn:c> a cpsv:PublicService .\n"
     with pytest.raises(RowError) as info:
         read_portfolio(missing.encode(), "p.ttl")
     assert [p.location.line for p in info.value.problems] == [5, 6]
-    dupes = (
-        head
-        + '<urn:a> dct:identifier "S" .\n<urn:b> dct:identifier "S" .\n<urn:c> dct:identifier "T" .\n'
-    )
+    dupes = head + '<urn:a> dct:identifier "S" .\n<urn:b> dct:identifier "S" .\n'
+    dupes += '<urn:c> dct:identifier "T" .\n'
     loaded = read_portfolio(dupes.encode(), "p.ttl")
     inst = loaded.institution_id
     ids = {str(loaded.graph.value(service_iri(inst, i), DCTERMS.identifier)) for i in ("S", "S~2")}
