@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -378,21 +378,38 @@ class _Vocabulary:
         return None
 
 
-def _standard_terms(ontology_dir: Path) -> frozenset[str]:
-    """The terms of the standard vocabularies: rdflib's lists plus the pinned copies in imports/."""
+@lru_cache(maxsize=1)
+def _rdflib_terms() -> frozenset[str]:
+    """The term lists rdflib ships for the W3C vocabularies, plus ADMS."""
     terms: set[str] = set(_ADMS_TERMS)
     for vocab in _RDFLIB_VOCABS:
         namespace = str(vocab._NS)
         terms.update(namespace + name for name in vocab.__annotations__)
         terms.update(namespace + name for name in getattr(vocab, "_extras", []))
-    imports = ontology_dir / "imports"
-    for path in sorted(imports.glob("*.ttl")) if imports.is_dir() else []:
-        graph = Graph().parse(path, format="turtle")
-        terms.update(str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
     return frozenset(terms)
 
 
-def _vocabulary(settings: Settings, ontology: Graph) -> _Vocabulary:
+@lru_cache(maxsize=16)
+def _declared_in(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """Typed subjects of one pinned vocabulary file (cached while the file is unchanged)."""
+    graph = Graph().parse(path, format="turtle")
+    return frozenset(str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
+
+
+def _standard_terms(ontology_dir: Path, report: CheckReport) -> frozenset[str]:
+    """The terms of the standard vocabularies: rdflib's lists plus the pinned copies in imports/."""
+    terms = set(_rdflib_terms())
+    imports = ontology_dir / "imports"
+    for path in sorted(imports.glob("*.ttl")) if imports.is_dir() else []:
+        stat = path.stat()
+        try:
+            terms.update(_declared_in(str(path), stat.st_mtime_ns, stat.st_size))
+        except Exception as err:  # rdflib raises many types for bad syntax
+            report.problems.append(Problem(f"does not parse as Turtle: {err}", file=path))
+    return frozenset(terms)
+
+
+def _vocabulary(settings: Settings, ontology: Graph, report: CheckReport) -> _Vocabulary:
     pvkg_terms = frozenset(
         str(s) for s in ontology.subjects(RDF.type, None) if str(s).startswith(str(PV))
     )
@@ -406,7 +423,7 @@ def _vocabulary(settings: Settings, ontology: Graph) -> _Vocabulary:
     return _Vocabulary(
         pvkg_terms=pvkg_terms,
         id_subjects=frozenset(s for s in subjects if s.startswith(str(ID))),
-        standard_terms=_standard_terms(settings.ontology_dir),
+        standard_terms=_standard_terms(settings.ontology_dir, report),
     )
 
 
@@ -414,7 +431,7 @@ def _check_terms(
     settings: Settings, ontology: Graph, parsed: dict[Path, Graph], report: CheckReport
 ) -> None:
     """Flag every checked-namespace IRI used by shapes, queries or the ontology but not declared."""
-    vocabulary = _vocabulary(settings, ontology)
+    vocabulary = _vocabulary(settings, ontology, report)
     checked: set[str] = set()
     reported: set[tuple[Path, str]] = set()
     for path, iri, locate in _used_iris(settings, parsed, report):
