@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from loaders.encoding import decode_text
@@ -15,17 +16,25 @@ from loaders.tabular import Resolver, read_rows
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
 from pvkg.settings import Settings
 
+SEP_LINE = re.compile(r"^\s*sep=[,;\t]\s*$")
+
 
 def sniff_delimiter(text: str) -> str:
-    """``;`` when the first non-empty line has more semicolons than commas, else ``,``.
+    """The separator: Excel's ``sep=`` line, else the most frequent of ``,`` ``;`` tab on the
+    first non-empty line (commas win ties).
 
-    >>> sniff_delimiter("a;b;c\\n1,5;2;3"), sniff_delimiter("a,b;c,d")
-    (';', ',')
+    >>> sniff_delimiter("a;b;c\\n1,5;2;3"), sniff_delimiter("a,b;c,d"), sniff_delimiter("sep=;")
+    (';', ',', ';')
     """
     for line in text.splitlines()[:20]:
-        if line.strip():
-            head = _outside_quotes(line)
-            return ";" if head.count(";") > head.count(",") else ","
+        if not line.strip():
+            continue
+        if SEP_LINE.match(line):
+            return line.strip()[4]
+        head = _outside_quotes(line)
+        counts = {d: head.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] > counts[","] else ","
     return ","
 
 
@@ -36,6 +45,10 @@ def _outside_quotes(line: str) -> str:
 def _records(text: str, filename: str, delimiter: str) -> Iterator[tuple[int, list[object]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
+    first = text.split("\n", 1)[0]
+    if SEP_LINE.match(first):  # Excel's "sep=;" hint line is not data
+        next(reader, None)
+        start = reader.line_num + 1
     try:
         for record in reader:
             yield start, list(record)

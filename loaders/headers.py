@@ -108,6 +108,14 @@ def match_header(text: str) -> str | None:
     return _LOOKUP.get(normalise_header(text)) if text else None
 
 
+NUMBERING_HEADERS = frozenset({"nr", "nr.", "#", "n.p.k.", "npk", "n.p.k", "no", "no.", "num"})
+
+
+def is_numbering_header(text: str) -> bool:
+    """Whether a column only numbers the rows (``Nr.``, ``N.p.k.``, ``#``); it is ignored."""
+    return normalise_header(text) in NUMBERING_HEADERS
+
+
 def is_group_header(text: str) -> bool:
     """Whether a cell is one of the template's group headers (above the column headers)."""
     return normalise_header(text) in GROUP_HEADERS

@@ -21,6 +21,7 @@ from loaders.headers import (
     TYPE_FIELDS,
     column_letter,
     is_group_header,
+    is_numbering_header,
     match_header,
 )
 from loaders.identity import slugify, unique_ids
@@ -199,6 +200,8 @@ def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
         if not text or is_group_header(text):
             continue
         field = match_header(text)
+        if field is None and is_numbering_header(text):
+            continue
         if field is None:
             extra[index] = text
         elif field not in fields:

@@ -181,3 +181,16 @@ def test_store_resolver_matches_reference_institutions(memory_store) -> None:
     assert set(loaded.graph.objects(institution_iri(varam), SKOS.prefLabel)) == {
         Literal("Viedās administrācijas un reģionālās attīstības ministrija", lang="lv")
     }
+
+
+def test_excel_sep_line_tabs_and_numbering_columns() -> None:
+    data = b"sep=;\nNr.;inst_service_id;institution;service_name_lv\n1;S-1;A;Viens, divi\n"
+    loaded = read_portfolio(data, "a.csv")
+    service = service_iri("a", "S-1")
+    assert loaded.graph.value(service, DCTERMS.title) == Literal("Viens, divi", lang="lv")
+    assert loaded.graph.value(service, RDFS.comment) is None  # "Nr." is ignored
+    assert loaded.sources.value(service, PV.sourceRow) == Literal(3)
+    assert loaded.warnings == []
+    tabbed = "inst_service_id\tinstitution\tservice_name_lv\nS-1\tA\tViens, divi\n"
+    loaded = read_portfolio(tabbed.encode("utf-16"), "a.csv")
+    assert loaded.graph.value(service, DCTERMS.title) == Literal("Viens, divi", lang="lv")
