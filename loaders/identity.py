@@ -82,10 +82,21 @@ def unique_ids(ids: list[str]) -> list[str]:
 
     >>> unique_ids(["A", "B", "A", "A"])
     ['A', 'B', 'A~2', 'A~3']
+    >>> unique_ids(["A~2", "A", "A"])
+    ['A~2', 'A', 'A~3']
     """
+    taken = set(ids)
     seen: dict[str, int] = {}
     result = []
     for value in ids:
-        seen[value] = seen.get(value, 0) + 1
-        result.append(value if seen[value] == 1 else f"{value}~{seen[value]}")
+        if value not in seen:
+            seen[value] = 1
+            result.append(value)
+            continue
+        n = seen[value] + 1
+        while f"{value}~{n}" in taken:
+            n += 1
+        seen[value] = n
+        taken.add(f"{value}~{n}")
+        result.append(f"{value}~{n}")
     return result
