@@ -124,14 +124,14 @@ def negotiate(accept: str | None, offers: Sequence[Offer]) -> str:
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0][0]
-    best: tuple[tuple[float, int, int, int], str] | None = None
+    best: tuple[tuple[float, int, int, bool, int], str] | None = None
     for rank, (canonical, aliases) in enumerate(offers):
         for name in (canonical, *aliases):
             q, spec, neg_order = _match(ranges, name)
             if q <= 0:
                 continue
-            answer = name if spec == 2 else canonical
-            key = (q, neg_order if spec > 0 else -10_000, spec, -rank)
+            answer = name if spec > 0 else canonical
+            key = (q, neg_order if spec > 0 else -10_000, spec, name == canonical, -rank)
             if best is None or key > best[0]:
                 best = (key, answer)
     if best is None:

@@ -86,11 +86,18 @@ def _endpoint(request: Request, name: str) -> str:
     return str(request.url_for(name))
 
 
-@router.api_route(
+@router.get(
     "/sparql",
-    methods=["GET", "POST"],
     name="sparql_query",
-    summary="SPARQL 1.1 query (GET, form POST, direct POST); service description without a query",
+    operation_id="sparql_query_get",
+    summary="SPARQL 1.1 query via GET; the service description without a query",
+    response_class=Response,
+)
+@router.post(
+    "/sparql",
+    name="sparql_query_post",
+    operation_id="sparql_query_post",
+    summary="SPARQL 1.1 query via URL-encoded or direct POST",
     response_class=Response,
 )
 async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
@@ -139,11 +146,7 @@ def _description(request: Request, settings: SettingsDep) -> Response:
     return Response(body, media_type=media)
 
 
-@router.api_route(
-    "/sparql/update",
-    methods=["GET"],
-    include_in_schema=False,
-)
+@router.get("/sparql/update", include_in_schema=False)
 def sparql_update_get() -> Response:
     raise MethodNotAllowed("SPARQL updates must be sent with POST (SPARQL 1.1 Protocol §2.2)")
 

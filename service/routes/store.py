@@ -114,21 +114,33 @@ def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
     return parts
 
 
-@router.api_route(
+@router.get(
     "/store",
-    methods=["GET", "HEAD"],
     name="graph_store",
+    operation_id="graph_store_get",
     summary="Read a graph (?graph=<iri> or ?default), or the whole dataset",
+    response_class=Response,
+)
+@router.head(
+    "/store",
+    operation_id="graph_store_head",
+    summary="Headers of a graph read (404 when the graph does not exist)",
     response_class=Response,
 )
 def gsp_read(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     return _read(request, None, settings, store)
 
 
-@router.api_route(
+@router.get(
     "/store/{path:path}",
-    methods=["GET", "HEAD"],
+    operation_id="graph_store_direct_get",
     summary="Read a directly identified graph",
+    response_class=Response,
+)
+@router.head(
+    "/store/{path:path}",
+    operation_id="graph_store_direct_head",
+    summary="Headers of a directly identified graph",
     response_class=Response,
 )
 def gsp_read_direct(
@@ -172,20 +184,44 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
     return Response(status_code=204 if existed else 201)
 
 
-@router.api_route(
+@router.put(
     "/store",
-    methods=["PUT", "POST", "DELETE"],
-    summary="Replace (PUT), merge into (POST) or delete a graph; admin token",
+    operation_id="graph_store_put",
+    summary="Replace a graph (201 created, 204 replaced); admin token",
+    response_class=Response,
+)
+@router.post(
+    "/store",
+    operation_id="graph_store_post",
+    summary="Merge into a graph, or create a new graph without ?graph; admin token",
+    response_class=Response,
+)
+@router.delete(
+    "/store",
+    operation_id="graph_store_delete",
+    summary="Delete a graph (404 when missing); admin token",
     response_class=Response,
 )
 async def gsp_write(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     return await _write(request, None, settings, store)
 
 
-@router.api_route(
+@router.put(
     "/store/{path:path}",
-    methods=["PUT", "POST", "DELETE"],
-    summary="Write a directly identified graph; admin token",
+    operation_id="graph_store_direct_put",
+    summary="Replace a directly identified graph; admin token",
+    response_class=Response,
+)
+@router.post(
+    "/store/{path:path}",
+    operation_id="graph_store_direct_post",
+    summary="Merge into a directly identified graph; admin token",
+    response_class=Response,
+)
+@router.delete(
+    "/store/{path:path}",
+    operation_id="graph_store_direct_delete",
+    summary="Delete a directly identified graph; admin token",
     response_class=Response,
 )
 async def gsp_write_direct(
