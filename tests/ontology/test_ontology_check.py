@@ -268,3 +268,19 @@ def test_reasoner_classifies_by_concept(
     (ontology / "zz-probe.ttl").write_text(probe, encoding="utf-8")
     report = run_check(_isolated(tmp_path, ontology_dir=ontology))
     assert report.consistent is consistent, report.summary()
+
+
+@pytest.mark.java
+@java
+def test_dates_on_data_properties_are_left_out_of_reasoning_with_a_note(tmp_path: Path) -> None:
+    ontology = tmp_path / "ontology"
+    ontology.mkdir()
+    (ontology / "dates.ttl").write_text(
+        PREFIXES + "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "pv:due a owl:DatatypeProperty .\n"
+        '<https://pvkg.lv/id/x> a owl:NamedIndividual ; pv:due "2024-09-30"^^xsd:date .\n',
+        encoding="utf-8",
+    )
+    report = run_check(_isolated(tmp_path, ontology_dir=ontology))
+    assert report.consistent is True
+    assert "1 literal(s) with a datatype outside the OWL 2 datatype map" in report.summary()
