@@ -45,12 +45,11 @@ FIELD_PROPERTIES: dict[str, URIRef] = {
     "register_service_id": PV.registerServiceId,
     "service_name_lv": DCTERMS.title,
     "need_lv": PV.satisfiesNeed,
-    "priority": ADMS.status,
+    "priority": PV.priority,
     "status": ADMS.status,
     "service_manager": PV.serviceManager,
     **dict.fromkeys(TYPE_FIELDS, CV.isClassifiedBy),
 }
-FIELD_PROPERTIES["priority"] = PV.priority
 
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
 Resolver = Callable[[str], str | None]
