@@ -76,7 +76,6 @@ SERVICE_MAPPED = {
     DCTERMS.identifier,
     PV.registerServiceId,
     DCTERMS.title,
-    DCTERMS.isPartOf,
     ADMS.status,
     PV.priority,
     PV.satisfiesNeed,
@@ -450,7 +449,9 @@ def _service(
             continue
         if p == RDF.type and o in OUR_TYPES["service"]:
             continue
-        if p == CV.hasCompetentAuthority and o == inst:
+        if (p == CV.hasCompetentAuthority and o == inst) or (
+            p == DCTERMS.isPartOf and o == dataset
+        ):
             continue
         svc.extra.append((p, o))  # type: ignore[arg-type]
     return svc
