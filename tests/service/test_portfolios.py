@@ -1,0 +1,109 @@
+"""Portfolio submission, history and stand-alone validation over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from pvkg.portfolios import list_versions
+from pvkg.store import Store
+
+DEMO = Path(__file__).resolve().parents[2] / "service" / "demo"
+KULTURA = "izdomata-kulturas-parvalde"
+AGENCY = "izdomata-digitalo-pakalpojumu-agentura"
+CSV = {"Content-Type": "text/csv"}
+
+
+def _csv(name: str) -> bytes:
+    return (DEMO / f"{name}.csv").read_bytes()
+
+
+def test_validate_reports_by_accept_and_stores_nothing(
+    client: TestClient, service_store: Store
+) -> None:
+    before = service_store.count()
+    report = client.post("/validate", content=_csv(AGENCY), headers=CSV)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["conforms"] is False
+    assert {"C02", "C07"} <= {r["rule"] for r in body["results"]}
+    as_csv = client.post("/validate", content=_csv(AGENCY), headers={**CSV, "Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert len(rows) == len(body["results"])
+    html = client.post("/validate", content=_csv(AGENCY), headers={**CSV, "Accept": "text/html"})
+    assert html.headers["content-type"].startswith("text/html")
+    assert "content-security-policy" in html.headers
+    turtle = client.post(
+        "/validate?filename=p.csv", content=_csv(AGENCY), headers={"Accept": "text/turtle"}
+    )
+    assert "ValidationReport" in turtle.text
+    assert service_store.count() == before
+
+
+def test_validate_multipart_upload(client: TestClient) -> None:
+    response = client.post(
+        "/validate", files={"file": (f"{KULTURA}.csv", _csv(KULTURA), "text/csv")}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["conforms"] is True
+
+
+def test_unreadable_and_untyped_uploads(client: TestClient) -> None:
+    untyped = client.post("/validate", content=b"whatever")
+    assert untyped.status_code == 415
+    broken = client.post("/validate?filename=x.ttl", content=b"<a> <b> .")
+    assert broken.status_code == 400
+    assert broken.json()["error"] == "SOURCE_SYNTAX"
+    assert broken.json()["location"]["file"] == "x.ttl"
+
+
+def test_submit_history_and_reads(
+    client: TestClient, service_store: Store, admin: dict[str, str]
+) -> None:
+    first = client.put(f"/portfolios/{KULTURA}", content=_csv(KULTURA), headers={**CSV, **admin})
+    assert first.status_code == 201, first.text
+    assert first.headers["location"] == f"/portfolios/{KULTURA}/versions/1"
+    assert first.json()["report"]["conforms"] is True
+    same = client.put(f"/portfolios/{KULTURA}", content=_csv(KULTURA), headers={**CSV, **admin})
+    assert same.status_code == 200
+    changed = _csv(KULTURA).replace(b"Toms Akmens", b"Toms Akmentins", 1)
+    second = client.put(
+        f"/portfolios/{KULTURA}",
+        content=changed,
+        headers={"Content-Disposition": 'attachment; filename="portfelis.csv"', **admin},
+    )
+    assert second.status_code == 201, second.text
+    versions = client.get(f"/portfolios/{KULTURA}/versions").json()["versions"]
+    assert [(v["number"], v["current"]) for v in versions] == [(1, False), (2, True)]
+    assert versions[1]["filename"] == "portfelis.csv"
+    current = client.get(f"/portfolios/{KULTURA}", headers={"Accept": "application/n-triples"})
+    assert current.status_code == 200
+    assert current.headers["content-location"].endswith("/versions/2")
+    assert "Akmentins" in current.text
+    old = client.get(f"/portfolios/{KULTURA}/versions/1")
+    assert old.headers["content-type"].startswith("text/turtle")
+    assert "Akmentins" not in old.text
+    assert client.get(f"/portfolios/{KULTURA}/versions/7").status_code == 404
+
+
+def test_file_of_another_institution_is_not_stored(
+    client: TestClient, service_store: Store, institution_headers: dict
+) -> None:
+    response = client.put(
+        f"/portfolios/{KULTURA}",
+        content=_csv("izdomata-vides-ministrija"),
+        headers={**CSV, **institution_headers[KULTURA]},
+    )
+    assert response.status_code == 400
+    assert list_versions(service_store, KULTURA) == []
+    assert list_versions(service_store, "izdomata-vides-ministrija") == []
+
+
+def test_unknown_and_malformed_institutions(client: TestClient) -> None:
+    assert client.get("/portfolios/nobody").status_code == 404
+    assert client.get("/portfolios/nobody/versions").status_code == 404
+    assert client.get("/portfolios/Bad%20Id").status_code == 400
