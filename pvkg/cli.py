@@ -69,6 +69,13 @@ class TableFormat(StrEnum):
     json = "json"
 
 
+class GraphFormat(StrEnum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+    nt = "nt"
+
+
 class DumpFormat(StrEnum):
     turtle = "turtle"
     jsonld = "jsonld"
@@ -259,6 +266,48 @@ def export_dump(
             )
         _write_output(data, output)
         return EXIT_OK
+
+    _run(body)
+
+
+@export_app.command("dcat")
+def export_dcat(
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="RDF syntax.")] = GraphFormat.turtle,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")
+    ] = None,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """The DCAT-AP 3 catalogue of the knowledge graph (what data.gov.lv harvests)."""
+
+    def body() -> int:
+        from pvkg.export_command import export_dcat as run_export
+
+        return run_export(_settings(store, store_url), fmt.value, output)
+
+    _run(body)
+
+
+@export_app.command("cpsv")
+def export_cpsv(
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="RDF syntax.")] = GraphFormat.turtle,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")
+    ] = None,
+    institution: Annotated[
+        str | None,
+        typer.Option(help="Only this institution (pvkg id); it loads back with pvkg load."),
+    ] = None,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """Every current service as CPSV-AP 3.2.0, with its competent authority and manager."""
+
+    def body() -> int:
+        from pvkg.export_command import export_cpsv as run_export
+
+        return run_export(_settings(store, store_url), fmt.value, output, institution)
 
     _run(body)
 

@@ -73,3 +73,19 @@ def test_store_locked_exits_3_with_message(tmp_path: Path) -> None:
         holder.close()
     assert proc.returncode == 3
     assert "already open in another process" in proc.stderr
+
+
+def test_load_then_export_cpsv_and_dcat(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
+    loaded = pvkg("load", str(example), store=store, cwd=tmp_path)
+    assert loaded.returncode == 1, loaded.stderr  # stored, with Violations
+    assert "stored as digitala-agentura v1" in loaded.stdout
+    cpsv = pvkg("export", "cpsv", "--institution", "digitala-agentura", store=store, cwd=tmp_path)
+    assert cpsv.returncode == 0, cpsv.stderr
+    assert "cpsv:PublicService" in cpsv.stdout and "DA-009" in cpsv.stdout
+    dcat = pvkg("export", "dcat", "--format", "nt", store=store, cwd=tmp_path)
+    assert dcat.returncode == 0, dcat.stderr
+    assert "<http://www.w3.org/ns/dcat#Catalog>" in dcat.stdout
+    bad = pvkg("export", "dcat", "--format", "csv", store=store, cwd=tmp_path)
+    assert bad.returncode == 2
