@@ -189,3 +189,9 @@ def test_survey_progress_reproduces_the_survey(memory_store: Store, settings: Se
     assert str(sq05["measure_code"]) == "P1.2"
     sq08 = next(r for r in rows if str(r["question_code"]) == "SQ08")
     assert sq08["yes"] is None and sq08["answered"] is None
+    certainty = {str(r["question_code"]): str(r["certainty"]) for r in rows if r["certainty"]}
+    assert (certainty["SQ01"], certainty["SQ03"], certainty["SQ13"]) == (
+        "confirmed",
+        "inferred",
+        "uncertain",
+    )
