@@ -119,3 +119,18 @@ def test_severities_match_the_ontology_rule_concepts(settings: Settings) -> None
         assert stated == shapes.value(shape, SH.severity), (shape, concept)
         checked += 1
     assert checked >= len(RULES)
+
+
+def test_task_role_cells_never_raise_violations(settings: Settings) -> None:
+    """DOMAIN.md §9/§19 C17: inferred task×role cells give at most Info."""
+    from pvkg.namespaces import PV, SH
+    from pvkg.validation import load_shapes
+
+    shapes = load_shapes(settings, "all")
+    text_of = {
+        s: " ".join(str(o) for _, o in shapes.predicate_objects(s)) for s in set(shapes.subjects())
+    }
+    for shape in set(shapes.subjects(PV.ruleCode, None)):
+        related = text_of[shape] + " ".join(text_of.get(o, "") for o in shapes.objects(shape, None))
+        if "Responsibility" in related or str(PV.certainty) in related:
+            assert shapes.value(shape, SH.severity) == SH.Info, shape
