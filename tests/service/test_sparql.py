@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import threading
 import time
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -209,15 +212,34 @@ def _slow_store(triples: int = 3000) -> LocalStore:
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?f ?g }"  # 2.7e10 rows
 
 
+def _children() -> set[int]:
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").glob("*"):
+        with contextlib.suppress(OSError):
+            pids.update(int(p) for p in (task / "children").read_text().split())
+    return pids
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def test_timeout_stops_a_slow_query_and_the_server_keeps_answering(
     service_settings: Settings,
 ) -> None:
     store = _slow_store()
     app = create_app(service_settings.with_(query_timeout_s=1.0), store)
     with TestClient(app) as client:
+        children_before = _children()
         started = time.monotonic()
         response = query(client, SLOW)
         elapsed = time.monotonic() - started
+        # the query process was killed and reaped: no child left burning CPU
+        assert _children() == children_before
+        cpu = _cpu_seconds()
+        time.sleep(0.5)
+        assert _cpu_seconds() == cpu
         assert response.status_code == 503, response.text
         assert response.json()["error"] == "QUERY_TIMEOUT"
         assert elapsed < 3.0
