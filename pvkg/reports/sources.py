@@ -3,7 +3,8 @@
 The source map is described in docs/MODEL.md §5. For a result about ``focus`` and ``path``:
 
 1. a ``pv:sourceCell`` of the focus for that property -> its row and column;
-2. else the focus's ``pv:sourceRow`` with the column mapped to that property;
+2. else the focus's ``pv:sourceRow`` (or the row of its first ``pv:sourceCell``) with the
+   column mapped to that property;
 3. else the row alone (a missing value: the row of the service);
 4. else the focus's ``pv:sourceLine`` (RDF input);
 5. else ``None``.
@@ -81,6 +82,9 @@ class SourceResolver:
                         "column": None if column is None else str(column),
                     }
         row = s.value(focus, PV.sourceRow)
+        if row is None:  # described off a row (e.g. the institution): the row of its first cell
+            rows = [s.value(c, PV.row) for c in s.objects(focus, PV.sourceCell)]
+            row = min((int(r) for r in rows if r is not None), default=None)
         if row is not None:
             column = columns.get(path) if isinstance(path, URIRef) else None
             return {"file": name, "sheet": sheet, "row": int(row), "column": column}

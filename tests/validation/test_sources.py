@@ -1,0 +1,63 @@
+"""``source`` of results: the cell of a workbook (with its sheet), the line of an RDF file, the
+row of the institution's header for a missing portfolio manager (docs/MODEL.md §5)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from pvkg.settings import Settings
+from pvkg.validate_command import read_files
+from pvkg.validation import Report, validate_portfolios
+
+DATA = Path(__file__).parent / "data"
+
+
+def _validate(paths: list[Path]) -> Report:
+    loaded, errors = read_files(Settings(), paths)
+    assert errors == []
+    return validate_portfolios(loaded, settings=Settings())
+
+
+def test_rdf_results_point_at_the_line_of_the_subject() -> None:
+    report = _validate([DATA / "portfolio_cpsv.ttl"])
+    got = {(r.rule, r.focus_id): r.source for r in report.results if r.severity == "Violation"}
+    # ex:s2 (VK-2) has no manager and no service type; it is described from line 38
+    assert got == {
+        ("C02", "VK-2"): {"file": "portfolio_cpsv.ttl", "line": 38},
+        ("C09", "VK-2"): {"file": "portfolio_cpsv.ttl", "line": 38},
+    }
+
+
+def test_workbook_results_name_the_sheet_row_and_column(tmp_path: Path) -> None:
+    with (DATA / "portfolio_ok.csv").open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    rows[3][header.index("service_manager")] = ""  # DA-003, spreadsheet row 4
+    rows[5][header.index("priority")] = "steidzama"  # DA-005, row 6
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Pakalpojumi"
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "portfelis.xlsx"
+    book.save(path)
+    report = _validate([path])
+    got = {(r.rule, r.focus_id): r.source for r in report.results}
+    cell = {"file": "portfelis.xlsx", "sheet": "Pakalpojumi"}
+    assert got == {
+        ("C02", "DA-003"): {**cell, "row": 4, "column": "M"},
+        ("C08", "DA-005"): {**cell, "row": 6, "column": "K"},
+    }
+
+
+def test_missing_portfolio_manager_points_at_the_institution_row(tmp_path: Path) -> None:
+    text = (DATA / "portfolio_ok.csv").read_text(encoding="utf-8")
+    path = tmp_path / "nopm.csv"
+    path.write_text(text.replace(",Pēteris Liepiņš,", ",,"), encoding="utf-8")
+    report = _validate([path])
+    [result] = report.results
+    assert (result.rule, result.focus_id) == ("C12", "digitala-agentura")
+    assert result.source == {"file": "nopm.csv", "sheet": None, "row": 2, "column": "B"}
