@@ -85,3 +85,17 @@ def test_tricky_but_valid_file_exits_0(tmp_path: Path) -> None:
     code, out = run([DATA / "portfolio_tricky_ok.csv"], tmp_path)
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["results"] == [] and code == 0
+
+
+def test_ministry_typing_comes_from_reference_data(tmp_path: Path) -> None:
+    """C14: the file only names 'Aizsardzības ministrija'; that it is a ministry is reference
+    data (reference/ministries.ttl), added to the validation context, not inferred."""
+    path = tmp_path / "am.csv"
+    text = (DATA / "portfolio_ok.csv").read_text(encoding="utf-8")
+    path.write_text(text.replace("Digitālā aģentūra", "Aizsardzības ministrija"), encoding="utf-8")
+    code, out = run([path], tmp_path)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert code == 0
+    assert [(r["rule"], r["severity"], r["focus_id"]) for r in report["results"]] == [
+        ("C14", "Warning", "aizsardzibas-ministrija")
+    ]
