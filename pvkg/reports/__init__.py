@@ -6,8 +6,9 @@ grouped by service, Latvian first with English beside it; ``text`` compiler-styl
 
 >>> from rdflib import Graph
 >>> from pvkg.validation import Report
->>> render(Report(True, "policy", [], Graph()), "json")[:17]
-b'{"conforms": true'
+>>> import json
+>>> json.loads(render(Report(True, "policy", [], Graph()), "json"))["conforms"]
+True
 """
 
 from __future__ import annotations
