@@ -694,7 +694,7 @@ def _make_results(
     results = []
     for shape, component, focus, value, path_node in raw:
         info = infos.get(shape) or infos.setdefault(shape, _shape_info(shapes, shape))
-        if path_node is None:
+        if not isinstance(path_node, URIRef):  # none, or a path node of another graph
             path_node = shapes.value(shape, SH.path)
         path = _path_text(shapes, path_node)
         results.append(
