@@ -1,6 +1,8 @@
 """Benchmark: validate N synthetic services (N/50 institutions, ~2 % injected violations).
 
-Usage: ``python bench/bench_validate.py 1000 10000 50000 [--pyshacl-max 1000]``
+Usage: ``python bench/bench_validate.py 1000 10000 50000 [--pyshacl-max 1000]``, or, on the
+realistic sets of ``bench/portfolio_gen.py`` (checked against their ``expected.json``):
+``python -m bench.portfolio_gen 10k && python -m bench.bench_validate --data 10k``
 
 The data follow docs/MODEL.md §4 (about 14 triples per service). Violations injected, one kind
 per 50 services in turn: no manager (C02), a literal status (C07), no type (C09), a duplicate
@@ -97,14 +99,46 @@ def generate(n: int) -> tuple[Graph, Counter[str]]:
     return g, expected
 
 
+def _realistic(size: str, settings: Settings, pyshacl_max: int) -> bool:
+    """Validate ``bench/data/<size>/portfolios.nt``; compare with its ``expected.json``."""
+    from pathlib import Path
+
+    from bench.checks import compare_results, load_expected, report_pairs
+
+    folder = Path(__file__).parent / "data" / size
+    t0 = time.perf_counter()
+    data = Graph().parse(folder / "portfolios.nt", format="nt")
+    t1 = time.perf_counter()
+    expected = load_expected(folder)
+    ok = True
+    for engine in ("fast", "pyshacl"):
+        if engine == "pyshacl" and expected["services"] > pyshacl_max:
+            continue
+        t2 = time.perf_counter()
+        report = validate_graph(data, settings=settings, engine=engine)
+        t3 = time.perf_counter()
+        same, diff = compare_results(report_pairs(report), expected["results"])
+        ok &= same
+        print(
+            f"{size}: {expected['services']} services, {len(data)} triples, parse {t1 - t0:.1f} s;"
+            f" {engine} {t3 - t2:.2f} s, {report.counts}, expected {'OK' if same else diff}",
+            flush=True,
+        )
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--pyshacl-max", type=int, default=1000)
+    parser.add_argument("--data", action="append", default=[], help="bench/data/<SIZE> sets")
     args = parser.parse_args()
     settings = Settings()
     ok = True
-    for n in args.sizes:
+    for size in args.data:
+        ok &= _realistic(size, settings, args.pyshacl_max)
+    sizes = args.sizes or ([] if args.data else [1000, 10000])
+    for n in sizes:
         t0 = time.perf_counter()
         data, expected = generate(n)
         t1 = time.perf_counter()
