@@ -39,7 +39,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from pvkg.errors import PvkgError
-from pvkg.namespaces import CV, ID, PV, SH
+from pvkg.namespaces import CV, ID, ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, SH
 from pvkg.settings import Settings
 from pvkg.store import LocalStore, SelectResult, Store
 
@@ -60,6 +60,7 @@ __all__ = [
     "load_shapes",
     "reference_context",
     "report_registry_triples",
+    "store_reference",
     "validate_graph",
     "validate_portfolios",
     "validate_store",
@@ -190,6 +191,28 @@ def _reference_cached(files: tuple[tuple[str, float], ...]) -> Graph:
     graph = Graph()
     for name, _mtime in files:
         graph.parse(name, format="turtle")
+    return graph
+
+
+def store_reference(store: Store) -> Graph:
+    """Typings and the class hierarchy of the store's ontology and reference graphs.
+
+    Includes institutions loaded with ``pvkg registry load``, which the shipped files lack.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    graph = Graph()
+    answer = store.query(
+        f"""SELECT ?s ?p ?o WHERE {{
+            VALUES ?g {{ <{ONTOLOGY_GRAPH}> <{REFERENCE_GRAPH}> }}
+            VALUES ?p {{ rdf:type rdfs:subClassOf }}
+            GRAPH ?g {{ ?s ?p ?o }}
+        }}"""
+    )
+    assert isinstance(answer, SelectResult)
+    for s, p, o in answer.rows:
+        graph.add((s, p, o))  # type: ignore[arg-type]
     return graph
 
 
@@ -774,6 +797,7 @@ def validate_graph(
     sources: Graph | None = None,
     settings: Settings,
     engine: str = "fast",
+    reference: Graph | None = None,
 ) -> Report:
     """Validate one data set (an rdflib Graph, MODEL.md §4) against a profile's shapes.
 
@@ -783,6 +807,8 @@ def validate_graph(
         sources: the source map (MODEL.md §5) to point results at file cells; optional.
         settings: where the shapes, ontology and reference files are.
         engine: ``fast`` (SPARQL on pyoxigraph) or ``pyshacl`` (the reference engine).
+        reference: ontology + reference data to take typings from (default: the shipped
+            ``ontology/`` and ``reference/`` files; see :func:`store_reference`).
 
     Returns:
         The report; ``conforms`` is False iff some result is a Violation.
@@ -794,7 +820,9 @@ def validate_graph(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = load_shapes(settings, profile)
-    context = _context_for(data, reference_context(settings))
+    context = _context_for(
+        data, reference if reference is not None else reference_context(settings)
+    )
     if engine == "pyshacl":
         merged = Graph()
         for graph in (data, context):
@@ -889,7 +917,15 @@ def validate_portfolios(
         extra = _incremental_context(store, data)
         if len(extra):
             data = data + extra  # a new graph; the caller's portfolio stays as it was
-    return validate_graph(data, profile=profile, sources=sources, settings=settings, engine=engine)
+    reference = store_reference(store) if store is not None else None
+    return validate_graph(
+        data,
+        profile=profile,
+        sources=sources,
+        settings=settings,
+        engine=engine,
+        reference=reference,
+    )
 
 
 def validate_store(store: Store, *, profile: str = "policy", settings: Settings) -> Report:

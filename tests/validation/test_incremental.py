@@ -83,3 +83,17 @@ def test_registry_triples_summarise_the_run(memory_store: Store, settings: Setti
     assert isinstance(answer, SelectResult)
     assert [int(n) for n in answer.column("n")] == [report.counts["violation"]]  # type: ignore[arg-type]
     assert memory_store.count(f"{version.iri}/validation") > 0
+
+
+def test_submission_uses_the_stores_reference_data(memory_store: Store, settings: Settings) -> None:
+    """An institution known only from the store's reference graph (e.g. a registry load) as a
+    ministry: C14 sees it when validating against the store, not without it."""
+    from pvkg.namespaces import REFERENCE_GRAPH
+
+    inst = URIRef("https://pvkg.lv/id/institution/digitala-agentura")
+    memory_store.add_triples(str(REFERENCE_GRAPH), [(inst, RDF.type, PV.Ministry)])
+    loaded = _load(OK, "da.csv")
+    with_store = validate_portfolios([loaded], store=memory_store, settings=settings)  # type: ignore[list-item]
+    without = validate_portfolios([loaded], settings=settings)  # type: ignore[list-item]
+    assert [r.rule for r in with_store.results] == ["C14"]
+    assert without.results == []
