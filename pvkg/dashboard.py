@@ -1,0 +1,232 @@
+"""The compliance dashboard: per institution, its current portfolio, rules broken, score and trend.
+
+Everything shown comes from curated queries (``compliance_by_institution``,
+``governance_score``, ``violations_by_rule``, ``portfolio_overview``, ``fix_first``), so an analyst
+can reproduce each figure with ``pvkg query``. Charts are inline SVG drawn here, on the server:
+the page needs no script and no network.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pvkg.curated import find_query, run_curated
+from pvkg.namespaces import ID
+from pvkg.settings import Settings
+from pvkg.store import Store
+
+BANDS = (
+    (87.0, "teicami / excellent", "#1a7f37"),
+    (55.0, "labi / good", "#4d9e2f"),
+    (30.0, "pietiekami / sufficient", "#c98a00"),
+    (0.0, "nepietiekami / bad", "#c0392b"),
+)
+
+
+@dataclass
+class InstitutionCompliance:
+    """One row of the dashboard."""
+
+    institution: str
+    institution_id: str
+    name: str
+    version: int
+    services: int
+    violations: int
+    warnings: int
+    conforms: bool
+    score: float | None = None
+    band: str | None = None
+    trend: list[tuple[int, float]] = field(default_factory=list)
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    by_rule: list[dict[str, Any]] = field(default_factory=list)
+    fix_first: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _rows(store: Store, settings: Settings, name: str, **params: str) -> list[dict[str, Any]]:
+    query = find_query(settings.queries_dir, name)
+    result = run_curated(store, query, params, timeout_s=settings.query_timeout_s)
+    return result.dicts()
+
+
+def compliance_data(store: Store, settings: Settings) -> list[InstitutionCompliance]:
+    """Gather the dashboard rows, worst score first (the prioritised order)."""
+    rows: dict[str, InstitutionCompliance] = {}
+    for r in _rows(store, settings, "compliance_by_institution"):
+        iri = _text(r["institution"])
+        rows[iri] = InstitutionCompliance(
+            institution=iri,
+            institution_id=iri.removeprefix(f"{ID}institution/"),
+            name=_text(r["institution_name"]) or iri.rsplit("/", 1)[-1],
+            version=int(r["version_number"]),
+            services=int(r["services"] or 0),
+            violations=int(r["violations"] or 0),
+            warnings=int(r["warnings"] or 0),
+            conforms=_text(r["conforms"]) == "true",
+        )
+    for r in _rows(store, settings, "governance_score", current_only="false"):
+        row = rows.get(_text(r["institution"]))
+        if row is None:
+            continue
+        row.trend.append((int(r["version_number"]), float(r["score"])))
+        if _text(r["current"]) == "true":
+            row.score, row.band = float(r["score"]), _text(r["band"])
+    for r in _rows(store, settings, "violations_by_rule"):
+        row = rows.get(_text(r["institution"]))
+        if row is not None:
+            row.by_rule.append(
+                {
+                    "rule": _text(r["rule_code"]),
+                    "severity": _text(r["severity"]),
+                    "results": int(r["results"]),
+                    "label": {"lv": _text(r["rule_lv"]), "en": _text(r["rule_en"])},
+                }
+            )
+    for r in _rows(store, settings, "portfolio_overview"):
+        row = rows.get(_text(r["institution"]))
+        if row is not None:
+            target = row.by_type if _text(r["dimension"]) == "type" else row.by_status
+            target[_text(r["code"])] = int(r["services"])
+            if r["label_lv"] is not None:
+                row.labels[_text(r["code"])] = f"{r['label_lv']} / {_text(r['label_en'])}"
+    for r in _rows(store, settings, "fix_first"):
+        row = rows.get(_text(r["institution"]))
+        if row is not None:
+            row.fix_first.append(
+                {
+                    "rule": _text(r["rule_code"]),
+                    "failing": int(r["failing"]),
+                    "points_lost": float(r["points_lost"]),
+                    "label": {"lv": _text(r["rule_lv"]), "en": _text(r["rule_en"])},
+                }
+            )
+    return sorted(rows.values(), key=lambda row: (row.score is None, row.score or 0.0, row.name))
+
+
+def compliance_json(rows: list[InstitutionCompliance]) -> dict[str, Any]:
+    """The dashboard as JSON (``GET /compliance`` with ``Accept: application/json``)."""
+    return {
+        "institutions": [asdict(row) for row in rows],
+        "scoring": "ontology/governance-score.ttl; reproduce with `pvkg query governance_score`",
+    }
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+
+def _band_colour(score: float | None) -> str:
+    if score is None:
+        return "#888"
+    return next(colour for floor, _, colour in BANDS if score >= floor)
+
+
+def bar_chart_svg(title: str, items: list[tuple[str, float]], *, width: int = 420) -> str:
+    """A horizontal bar chart as inline SVG (labels escaped)."""
+    bar_h, gap, label_w = 18, 6, 190
+    height = 28 + max(len(items), 1) * (bar_h + gap)
+    top = max((value for _, value in items), default=0) or 1
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="16" font-weight="bold" font-size="13">{html.escape(title)}</text>',
+    ]
+    if not items:
+        parts.append('<text x="0" y="40" font-size="12">nav rezultātu / none</text>')
+    for i, (label, value) in enumerate(items):
+        y = 28 + i * (bar_h + gap)
+        length = (width - label_w - 50) * value / top
+        parts.append(
+            f'<text x="0" y="{y + 13}" font-size="12">{html.escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="#2f6fa7"/>'
+            f'<text x="{label_w + length + 4:.1f}" y="{y + 13}" font-size="12">{value:g}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(points: list[tuple[int, float]], *, width: int = 90, height: int = 22) -> str:
+    """The score over versions as a tiny line (0–100 on the vertical axis)."""
+    if len(points) < 2:
+        return ""
+    step = (width - 4) / (len(points) - 1)
+    coords = " ".join(
+        f"{2 + i * step:.1f},{height - 2 - (height - 4) * score / 100:.1f}"
+        for i, (_, score) in enumerate(sorted(points))
+    )
+    return (
+        f'<svg class="trend" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<polyline fill="none" stroke="#2f6fa7" stroke-width="1.5" points="{coords}"/></svg>'
+    )
+
+
+def render_html(rows: list[InstitutionCompliance]) -> str:
+    """The dashboard page: summary charts, then one row per institution, worst first."""
+    esc = html.escape
+    bands: dict[str, int] = defaultdict(int)
+    rules: dict[str, int] = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
+    for row in rows:
+        bands[row.band or "nav novērtēts / not scored"] += 1
+        for item in row.by_rule:
+            rules[f"{item['rule']} ({item['severity']})"] += item["results"]
+        for code, count in row.by_status.items():
+            statuses[row.labels.get(code, code)] += count
+    charts = "".join(
+        [
+            bar_chart_svg("Iestādes pēc vērtējuma / Institutions by band", sorted(bands.items())),
+            bar_chart_svg("Rezultāti pēc noteikuma / Results by rule", sorted(rules.items())),
+            bar_chart_svg("Pakalpojumi pēc statusa / Services by status", sorted(statuses.items())),
+        ]
+    )
+    body_rows = []
+    for row in rows:
+        top = row.fix_first[0] if row.fix_first else None
+        fix = (
+            f"{esc(top['rule'])}: {esc(top['label']['lv'])} "
+            f"<span class=en>/ {esc(top['label']['en'])}</span> (−{top['points_lost']:g})"
+            if top
+            else "—"
+        )
+        score = "—" if row.score is None else f"{row.score:g}"
+        body_rows.append(
+            "<tr>"
+            f'<td><a href="/portfolios/{esc(row.institution_id)}">{esc(row.name)}</a></td>'
+            f"<td>{row.version}</td><td>{row.services}</td>"
+            f"<td>{row.violations}</td><td>{row.warnings}</td>"
+            f'<td><span class="score" style="background:{_band_colour(row.score)}">{score}</span>'
+            f" {esc(row.band or '')}</td>"
+            f"<td>{sparkline_svg(row.trend)}</td><td>{fix}</td>"
+            "</tr>"
+        )
+    conforming = sum(1 for row in rows if row.conforms)
+    return f"""<!doctype html>
+<html lang="lv"><head><meta charset="utf-8">
+<title>Atbilstības pārskats / Compliance dashboard — pvkg</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }}
+.en {{ color: #666; }} .charts {{ display: flex; flex-wrap: wrap; gap: 2rem; margin: 1rem 0; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
+.score {{ color: #fff; padding: 1px 6px; border-radius: 3px; font-weight: bold; }}
+</style></head><body>
+<h1>Pakalpojumu pārvaldības atbilstība <span class=en>/ Service governance compliance</span></h1>
+<p>{len(rows)} iestādes ar portfeli, {conforming} bez pārkāpumiem
+<span class=en>/ {len(rows)} institutions with a portfolio, {conforming} without Violations</span>.
+Vērtējums: <code>pvkg query governance_score</code> <span class=en>/ score: see
+<code>ontology/governance-score.ttl</code></span>.</p>
+<div class="charts">{charts}</div>
+<h2>Ko labot vispirms <span class=en>/ What to fix first</span></h2>
+<table><thead><tr><th>Iestāde / Institution</th><th>Versija / Version</th>
+<th>Pakalpojumi / Services</th><th>Pārkāpumi / Violations</th><th>Brīdinājumi / Warnings</th>
+<th>Vērtējums / Score</th><th>Tendence / Trend</th><th>Labot vispirms / Fix first</th></tr></thead>
+<tbody>{"".join(body_rows)}</tbody></table>
+</body></html>"""
