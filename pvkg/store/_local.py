@@ -7,6 +7,7 @@ import inspect
 import io
 import itertools
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
 from pvkg.store._results import serialize_boolean, serialize_solutions, serialize_triples
-from pvkg.store._sandbox import CAN_FORK, ForkGuard, run_in_child
+from pvkg.store._sandbox import CAN_FORK, ChildPool, ForkGuard
 from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
 
 
@@ -57,6 +58,8 @@ class LocalStore(Store):
         # Every call into pyoxigraph holds this shared, so that a query child is only forked
         # while no other thread is inside the store (see _sandbox.py).
         self._guard = ForkGuard()
+        self._children = ChildPool(self._guard, functools.partial(_run_job, self._store))
+        weakref.finalize(self, self._children.close)
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -102,21 +105,18 @@ class LocalStore(Store):
         >>> store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=5).body
         b'{"head": {}, "boolean": true}'
         """
-        kwargs: dict[str, object] = {"prefixes": PREFIXES}
-        if default_graphs is not None:
-            kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
-        if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        if base_iri:
-            kwargs["base_iri"] = base_iri
-
-        def job() -> SerializedAnswer:
-            return _run_serialized(self._store, sparql, kwargs, media_type, max_rows)
-
+        job = (
+            sparql,
+            None if default_graphs is None else list(default_graphs),
+            None if named_graphs is None else list(named_graphs),
+            base_iri,
+            media_type,
+            max_rows,
+        )
         if CAN_FORK and timeout_s is not None:
-            return run_in_child(job, timeout_s, self._guard)
+            return self._children.run(job, timeout_s)  # type: ignore[no-any-return]
         with self._guard.shared():
-            return job()
+            return _run_job(self._store, job)
 
     def update(self, sparql: str) -> None:
         try:
@@ -248,6 +248,19 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
     return graph
 
 
+def _run_job(store: ox.Store, job: tuple) -> SerializedAnswer:
+    """Run one ``query_serialized`` job (in a query child, or in-process without fork)."""
+    sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
+    kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    if default_graphs is not None:
+        kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
+    if named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    if base_iri:
+        kwargs["base_iri"] = base_iri
+    return _run_serialized(store, sparql, kwargs, media_type, max_rows)
+
+
 def _run_serialized(
     store: ox.Store,
     sparql: str,
@@ -287,12 +300,23 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 
         return generator
 
+    writes = method.__name__ in _WRITES
+
     @functools.wraps(method)
     def call(self: LocalStore, *args: Any, **kwargs: Any) -> Any:
-        with self._guard.shared():
-            return method(self, *args, **kwargs)
+        if method.__name__ == "close":
+            self._children.close()
+        try:
+            with self._guard.shared():
+                return method(self, *args, **kwargs)
+        finally:
+            if writes:  # a warm query child holds a snapshot from before the write
+                self._children.invalidate()
 
     return call
+
+
+_WRITES = frozenset({"update", "replace_graph", "add_triples", "load_data", "drop_graph"})
 
 
 for _name in (
