@@ -77,11 +77,13 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 
 
 def _include_optional(app: FastAPI) -> None:
-    """Routers built on other pvkg modules (portfolios, validation) when those are installed."""
+    """Routers built on other pvkg modules (portfolios, validation, curated queries, catalogue)."""
     try:
-        from service.routes import portfolios, validate
+        from service.routes import catalog, portfolios, queries, validate
     except ImportError as err:  # pragma: no cover - only on a partial checkout
         log.warning("portfolio and validation routes disabled: %s", err)
         return
     app.include_router(validate.router)
     app.include_router(portfolios.router)
+    app.include_router(queries.router)
+    app.include_router(catalog.router)

@@ -138,3 +138,21 @@ def negotiate(accept: str | None, offers: Sequence[Offer]) -> str:
         wanted = ", ".join(o[0] for o in offers)
         raise NotAcceptable(f"cannot answer in any type of Accept: {accept}; available: {wanted}")
     return best[1]
+
+
+def graph_media(accept: str | None, format_name: str | None) -> str:
+    """The RDF media type for a graph answer: ``?format=`` (a pvkg format name such as
+    ``turtle``, ``nt``, ``jsonld``, ``rdfxml``) wins over ``Accept``.
+
+    Raises:
+        UnsupportedFormat: an unknown ``?format=`` value (HTTP 415).
+        NotAcceptable: nothing acceptable (HTTP 406).
+    """
+    if format_name:
+        from pvkg.store import rdf_format
+
+        info = rdf_format(format_name)
+        if info.quads:
+            raise NotAcceptable(f"?format={format_name} is a dataset syntax; a graph is asked")
+        return info.media_type
+    return negotiate(accept, GRAPH_TYPES)

@@ -4,7 +4,7 @@
   institution's new current version (earlier versions are kept). That institution's token or
   the admin token. Answers 201 with the version and the §4 report (200 when the same file was
   already current: nothing new is stored).
-* ``GET /portfolios/{institution}``: the current version's graph (RDF by Accept).
+* ``GET /portfolios/{institution}``: the current version's graph (RDF by Accept or ``?format=``).
 * ``GET /portfolios/{institution}/versions``: every version (JSON).
 * ``GET /portfolios/{institution}/versions/{v}``: one version's graph.
 """
@@ -27,7 +27,7 @@ from pvkg.validation import report_registry_triples, validate_portfolios
 from service.auth import require_institution
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
-from service.media import GRAPH_TYPES, negotiate
+from service.media import graph_media
 from service.uploads import read_upload
 
 router = APIRouter(prefix="/portfolios", tags=["Portfolios"])
@@ -107,7 +107,7 @@ async def submit(
 
 
 def _graph_response(request: Request, store: StoreDep, graph: str, href: str) -> Response:
-    media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+    media = graph_media(request.headers.get("accept"), request.query_params.get("format"))
     if not store.has_graph(graph):
         raise NotFound(f"no portfolio version {href}")
     body = store.serialize_graph(graph, rdf_format(media).name)

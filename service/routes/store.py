@@ -8,6 +8,8 @@
   graph and answers 201 with its IRI in ``Location``. ``multipart/form-data`` POSTs load every
   part (each part on its own). Missing graphs give 404, unknown media types 415.
 * ``GET /store`` with neither parameter answers the whole dataset (N-Quads or TriG).
+* ``?format=turtle|nt|jsonld|rdfxml`` overrides ``Accept`` on reads (the catalogue's download
+  URLs use it).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pvkg.store import Store, rdf_format, rdf_format_for_path
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
-from service.media import DATASET_TYPES, GRAPH_INPUT_TYPES, GRAPH_TYPES, negotiate
+from service.media import DATASET_TYPES, GRAPH_INPUT_TYPES, graph_media, negotiate
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
@@ -80,7 +82,7 @@ def _read(request: Request, path: str | None, settings: Settings, store: Store) 
         media = negotiate(accept, DATASET_TYPES)
         body = store.dump(rdf_format(media).name)
     else:
-        media = negotiate(accept, GRAPH_TYPES)
+        media = graph_media(accept, request.query_params.get("format"))
         if not _exists(store, graph):
             raise NotFound(f"no graph <{graph}> in the store")
         body = store.serialize_graph(graph, rdf_format(media).name)
