@@ -79,7 +79,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 def _include_optional(app: FastAPI) -> None:
     """Routers built on other pvkg modules (portfolios, validation, curated queries, catalogue)."""
     try:
-        from service.routes import catalog, portfolios, queries, validate
+        from service.routes import catalog, compliance, portfolios, queries, validate
     except ImportError as err:  # pragma: no cover - only on a partial checkout
         log.warning("portfolio and validation routes disabled: %s", err)
         return
@@ -87,3 +87,4 @@ def _include_optional(app: FastAPI) -> None:
     app.include_router(portfolios.router)
     app.include_router(queries.router)
     app.include_router(catalog.router)
+    app.include_router(compliance.router)

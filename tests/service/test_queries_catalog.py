@@ -65,3 +65,17 @@ def test_catalog_and_download_urls_serve_the_counted_bytes(
         one = demo_client.get(f"/portfolios/izdomata-kulturas-parvalde?format={fmt}")
         assert one.content == portfolio_bytes(service_store, version.iri, fmt)
     assert demo_client.get("/store?default&format=pdf").status_code == 415
+
+
+def test_compliance_dashboard_and_json(demo_client: TestClient) -> None:
+    page = demo_client.get("/compliance")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "content-security-policy" in page.headers
+    assert "<svg" in page.text and "<script" not in page.text
+    assert "Izdomātā Zemgales novada pašvaldība" in page.text
+    data = demo_client.get("/compliance", headers={"Accept": "application/json"}).json()
+    by_id = {r["institution"].rsplit("/", 1)[-1]: r for r in data["institutions"]}
+    assert by_id["izdomata-kulturas-parvalde"]["conforms"] is True
+    assert by_id["izdomata-digitalo-pakalpojumu-agentura"]["violations"] >= 2
+    assert "C01" in by_id["izdomata-zemgales-novada-pasvaldiba"]["rules_broken"]
