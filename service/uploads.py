@@ -48,6 +48,25 @@ def _by_media(media: str, stem: str) -> str:
     return stem + extension
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing more than ``limit`` bytes without reading them all.
+
+    Raises:
+        PayloadTooLarge: the declared or actual length is over ``limit`` (HTTP 413).
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is {declared} bytes; at most {limit} are allowed")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def read_upload(request: Request, settings: Settings, stem: str) -> tuple[bytes, str]:
     """The uploaded file's bytes and name.
 
@@ -56,11 +75,7 @@ async def read_upload(request: Request, settings: Settings, stem: str) -> tuple[
         UnsupportedFormat: the file type cannot be told (HTTP 415).
         InputError: an empty body or a malformed multipart body.
     """
-    body = await request.body()
-    if len(body) > settings.max_upload_bytes:
-        raise PayloadTooLarge(
-            f"the upload is {len(body)} bytes; at most {settings.max_upload_bytes} are allowed"
-        )
+    body = await read_body(request, settings.max_upload_bytes)
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     if media == "multipart/form-data":

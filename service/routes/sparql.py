@@ -17,13 +17,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
+from pvkg.errors import InputError, UnsupportedFormat
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import MethodNotAllowed
 from service.media import GRAPH_TYPES, QUERY_FORM_TYPES, negotiate, parse_accept
 from service.sd import service_description
+from service.uploads import read_body
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -66,9 +67,7 @@ async def _read_request(
         return _single(params.get(operation, []), operation), params
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > max_bytes:
-        raise PayloadTooLarge(f"the request body is over {max_bytes} bytes")
+    body = await read_body(request, max_bytes)
     if media == FORM:
         text = _decode(body, content_type)
         for key, values in parse_qs(text, keep_blank_values=True).items():

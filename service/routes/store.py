@@ -22,13 +22,14 @@ from email.policy import HTTP
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
+from pvkg.errors import InputError, UnsupportedFormat
 from pvkg.settings import Settings
 from pvkg.store import Store, rdf_format, rdf_format_for_path
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
 from service.media import DATASET_TYPES, GRAPH_INPUT_TYPES, graph_media, negotiate
+from service.uploads import read_body
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
@@ -94,10 +95,7 @@ def _read(request: Request, path: str | None, settings: Settings, store: Store) 
 
 
 async def _body(request: Request, settings: Settings) -> bytes:
-    body = await request.body()
-    if len(body) > settings.max_upload_bytes:
-        raise PayloadTooLarge(f"the request body is over {settings.max_upload_bytes} bytes")
-    return body
+    return await read_body(request, settings.max_upload_bytes)
 
 
 def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:

@@ -88,3 +88,22 @@ def test_whole_dataset_dump(client: TestClient) -> None:
     response = client.get("/store", headers={"Accept": "application/n-quads"})
     assert response.status_code == 200
     assert "https://pvkg.lv/graph/ontology" in response.text
+
+
+def test_oversized_bodies_are_refused(service_settings, service_store: Store, admin: dict) -> None:
+    from service import create_app
+
+    app = create_app(service_settings.with_(max_upload_bytes=100), service_store)
+    with TestClient(app) as small:
+        big = b"<urn:a> <urn:b> <urn:c> .\n" * 10
+        put = small.put("/store?graph=urn:big", content=big, headers={**TTL, **admin})
+        assert put.status_code == 413
+        query = small.post(
+            "/sparql",
+            content="ASK {}" + " " * 200,
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        assert query.status_code == 413
+        upload = small.post("/validate?filename=p.csv", content=b"x" * 200)
+        assert upload.status_code == 413
+    assert not service_store.has_graph("urn:big")
