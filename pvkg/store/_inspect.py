@@ -31,6 +31,9 @@ from pvkg.errors import InputError, QuerySyntaxError
 from pvkg.namespaces import PREFIXES
 
 _PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
+# rdflib's parser is slow on big texts (large INSERT DATA, VALUES blocks) and cannot be stopped;
+# longer texts get the linear keyword scan only.
+MAX_PARSED_CHARS = 100_000
 
 _FORMS = {
     "SelectQuery": "select",
@@ -66,6 +69,8 @@ def inspect_query(sparql: str) -> QueryInfo:
     Raises:
         QuerySyntaxError: not a query (neither rdflib nor the keyword scan finds a form).
     """
+    if len(sparql) > MAX_PARSED_CHARS:
+        return _scan_query(sparql, ValueError("too long for the full parser"))
     try:
         with _PARSE_LOCK:
             parsed = parseQuery(sparql)
@@ -83,6 +88,8 @@ def inspect_update(sparql: str) -> UpdateInfo:
     Raises:
         QuerySyntaxError: never for text rdflib cannot parse; the keyword scan answers then.
     """
+    if len(sparql) > MAX_PARSED_CHARS:
+        return _scan_update(sparql)
     try:
         with _PARSE_LOCK:
             parsed = parseUpdate(sparql)
