@@ -228,7 +228,7 @@ def scenario_queries(
             {"memory": True, "dump": str(dump), "repeats": args.query_repeats},
         ),
     ]
-    out["embedded"] = alternate(engines, 2, {"default": 1800})
+    out["embedded"] = alternate(engines, args.embedded_rounds, {"default": 1800})
     servers: dict[str, Any] = {}
     try:
         log("  starting servers")
@@ -266,7 +266,7 @@ def scenario_queries(
                 url = f"{servers[name].query_url}?query={quote(SMALL_SELECT)}"
                 tp[name].append(load(url, args.throughput_seconds, args.connections))
                 log(f"    {name}: {tp[name][-1]['rps']:.0f} req/s, errors {tp[name][-1]['errors']}")
-        out["throughput"] = tp
+        out["throughput"] = {k: v for k, v in tp.items() if v}
         out["rss_after_load"] = {n: s.rss_mib() for n, s in servers.items()}
         # issue 7's dashboard
         r = httpx.get(
@@ -343,8 +343,8 @@ def run_size(label: str, args: argparse.Namespace, previous: dict) -> dict[str, 
             ("pyoxigraph bulk_load (Turtle)", "load_pyoxigraph", {"data": d}),
         ]
         result["load"] = alternate(engines, repeats, {"default": args.cap})
-        if not previous.get("xlsx_1000_done"):
-            result["xlsx_1000"] = run_job("xlsx_1000", {"data": d, "repeats": 5})
+        if args.xlsx_repeats and not previous.get("xlsx_1000_done"):
+            result["xlsx_1000"] = run_job("xlsx_1000", {"data": d, "repeats": args.xlsx_repeats})
             previous["xlsx_1000_done"] = True
     if "validate" in args.scenarios:
         log(f"== {label}: whole-graph validation")
@@ -480,6 +480,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--throughput-rounds", type=int, default=2)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--submission-repeats", type=int, default=15)
+    p.add_argument("--embedded-rounds", type=int, default=2, help="jobs per embedded engine")
+    p.add_argument("--xlsx-repeats", type=int, default=5, help="issue 4's 1,000-service XLSX")
     p.add_argument("--data-dir", type=Path, default=portfolio_gen.DATA_DIR)
     p.add_argument("--fresh", action="store_true", help="rebuild the stores of bench/data")
     p.add_argument("--results", type=Path, default=RESULTS_JSON)

@@ -426,9 +426,22 @@ def queries_pyoxigraph(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _vmhwm_mib() -> float | None:
+    """This process's peak RSS (VmHWM): unlike ``ru_maxrss`` it restarts at ``exec``, so it
+    does not include the memory of the parent the job was forked from."""
+    status = Path("/proc/self/status")
+    if not status.is_file():
+        return None
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def main() -> int:
     name, raw_args, out = sys.argv[1], sys.argv[2], sys.argv[3]
     result = JOBS[name](json.loads(raw_args))
+    result["vmhwm_mib"] = _vmhwm_mib()
     Path(out).write_text(json.dumps(result, ensure_ascii=False))
     return 0
 

@@ -64,4 +64,8 @@ def run_job(name: str, args: dict[str, Any], cap_s: float = 1800.0) -> dict[str,
             result.update(ok=False, times=[], detail=f"job failed (exit {proc.returncode}): {tail}")
             return result
         result.update(json.loads(out.read_text()))
+        if result.get("vmhwm_mib"):
+            # ru_maxrss of a forked-then-exec'd child can include its parent's pages
+            result["ru_maxrss_mib"] = result["peak_rss_mib"]
+            result["peak_rss_mib"] = result["vmhwm_mib"]
         return result
