@@ -112,7 +112,7 @@ def _text(report: Report) -> bytes:
 
 def _csv(report: Report) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: a lone CR gets quoted
     writer.writerow(CSV_COLUMNS)
     for r in report.results:
         src = r.source or {}

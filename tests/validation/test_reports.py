@@ -134,3 +134,16 @@ def test_unknown_format_is_refused(report: Report) -> None:
 
     with pytest.raises(UnsupportedFormat):
         render(report, "xml")
+
+
+def test_csv_keeps_a_carriage_return_inside_its_field() -> None:
+    """Regression (tests/reliability/test_fuzz_reports.py): a lone CR from an Excel cell must not
+    split the row; the CSV is written with RFC 4180 CRLF line ends so csv quotes the field."""
+    from pvkg.validation import Result
+
+    result = Result(
+        "C07", "Violation", "urn:s", "S-1", None, "a\rb", "c", "s", {"lv": "x", "en": "y"}
+    )
+    body = render(Report(False, "policy", [result], Graph()), "csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert len(rows) == 2 and rows[1][CSV_COLUMNS.index("value")] == "a\rb"
