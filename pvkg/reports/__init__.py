@@ -166,7 +166,13 @@ def _html(report: Report) -> bytes:
         f"<p>Pārkāpumi / violations: {c['violation']}; brīdinājumi / warnings: {c['warning']}; "
         f"informācija / infos: {c['info']}</p>",
     ]
-    for focus, results in groups.items():
+
+    def file_order(item: tuple[str, list[Result]]) -> tuple[str, int, str]:
+        src = item[1][0].source or {}
+        where = src.get("row", src.get("line"))
+        return (str(src.get("file", "~")), where if isinstance(where, int) else 1 << 30, item[0])
+
+    for focus, results in sorted(groups.items(), key=file_order):
         title = results[0].focus_id or focus
         parts.append(f'<h2>{e(title)} <span class="en">{e(focus)}</span></h2>')
         parts.append(
