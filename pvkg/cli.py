@@ -169,7 +169,9 @@ def load(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Portfolio files, validated together.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Portfolio files, validated together.")
+    ] = None,
     profile: Annotated[Profile, typer.Option(help="Which rules to check.")] = Profile.policy,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="Report format.")
@@ -180,12 +182,28 @@ def validate(
     encoding: Annotated[
         str | None, typer.Option(help="Force the text encoding of CSV files.")
     ] = None,
+    all_stored: Annotated[
+        bool,
+        typer.Option(
+            "--all-stored", help="Validate the store's whole current view (after shapes change)."
+        ),
+    ] = False,
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
 ) -> None:
     """Validate portfolio files against the policy rules and/or CPSV-AP; stores nothing."""
 
     def body() -> int:
-        from pvkg.validate_command import validate_files
+        from pvkg.validate_command import validate_files, validate_stored
 
+        if all_stored:
+            if paths:
+                raise InputError("give either files or --all-stored, not both")
+            return validate_stored(
+                _settings(store, store_url), profile=profile.value, fmt=fmt.value, output=output
+            )
+        if not paths:
+            raise InputError("no files given (or use --all-stored)")
         return validate_files(
             _settings(),
             paths,

@@ -89,3 +89,17 @@ def test_load_then_export_cpsv_and_dcat(tmp_path: Path) -> None:
     assert "<http://www.w3.org/ns/dcat#Catalog>" in dcat.stdout
     bad = pvkg("export", "dcat", "--format", "csv", store=store, cwd=tmp_path)
     assert bad.returncode == 2
+
+
+def test_validate_all_stored_sees_what_was_loaded(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
+    assert pvkg("load", str(example), store=store, cwd=tmp_path).returncode == 1
+    proc = pvkg("validate", "--all-stored", "--format", "json", store=store, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    import json
+
+    report = json.loads(proc.stdout)
+    assert sorted(r["rule"] for r in report["results"]) == ["C02", "C07"]
+    both = pvkg("validate", str(example), "--all-stored", store=store, cwd=tmp_path)
+    assert both.returncode == 2 and "not both" in both.stderr
