@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -97,8 +98,6 @@ def test_validate_all_stored_sees_what_was_loaded(tmp_path: Path) -> None:
     assert pvkg("load", str(example), store=store, cwd=tmp_path).returncode == 1
     proc = pvkg("validate", "--all-stored", "--format", "json", store=store, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    import json
-
     report = json.loads(proc.stdout)
     assert sorted(r["rule"] for r in report["results"]) == ["C02", "C07"]
     both = pvkg("validate", str(example), "--all-stored", store=store, cwd=tmp_path)
