@@ -323,3 +323,42 @@ def test_tokens_never_logged(
     text = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
     for token in secrets:
         assert token not in text
+
+
+# -- dependencies -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    __import__("os").environ.get("PVKG_AUDIT_DEPS") != "1",
+    reason="needs the network (STYLE.md: no test needs it): set PVKG_AUDIT_DEPS=1, or run "
+    "python -m scripts.reliability.audit_deps",
+)
+def test_no_known_vulnerabilities_in_constraints() -> None:
+    from scripts.reliability.audit_deps import audit
+
+    status, details = audit(timeout_s=120)
+    if status == "skipped":
+        pytest.skip(details["reason"])
+    assert status == "clean", details
+
+
+def test_constraints_pin_every_runtime_dependency() -> None:
+    root = Path(__file__).resolve().parents[2]
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    for name in (
+        "pyoxigraph",
+        "rdflib",
+        "pyshacl",
+        "fastapi",
+        "uvicorn",
+        "httpx",
+        "openpyxl",
+        "hypothesis",
+        "pytest",
+        "oxigraph",
+    ):
+        assert name in pinned, name
