@@ -73,6 +73,8 @@ STATUS: dict[type[BaseException], int] = {
     PvkgError: 500,
 }
 
+RETRY_AFTER_S = "5"  # seconds, sent with every 503 (timeout, store down or locked)
+
 _HTTP_CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",
@@ -104,8 +106,12 @@ def _pvkg_error(request: Request, exc: Exception) -> JSONResponse:
     if status >= 500 and not isinstance(exc, QueryTimeout | StoreUnavailable):
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
     location = exc.location.as_dict() if exc.location else None
-    headers = {"WWW-Authenticate": 'Bearer realm="pvkg"'} if status == 401 else None
-    if isinstance(exc, MethodNotAllowed):
+    headers: dict[str, str] | None = None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="pvkg"'}
+    elif status in (503, 504):
+        headers = {"Retry-After": RETRY_AFTER_S}
+    elif isinstance(exc, MethodNotAllowed):
         headers = {"Allow": "POST"}
     return JSONResponse(error_body(exc.code, exc.message, location), status, headers=headers)
 

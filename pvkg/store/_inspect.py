@@ -21,6 +21,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from pyparsing import ParseException, ParseResults
 from rdflib import URIRef, Variable
@@ -123,7 +124,7 @@ def check_allowed(targets: Sequence[str], allowlist: Sequence[str], what: str) -
         InputError: a target is not allowed (the service maps this to 403 via its own subclass).
     """
     for target in targets:
-        if target == UNRESOLVED or not any(target.startswith(a) for a in allowlist if a):
+        if target == UNRESOLVED or not any(url_allowed(target, a) for a in allowlist if a):
             shown = "a variable or unresolvable IRI" if target == UNRESOLVED else f"<{target}>"
             raise ExternalRequestRefused(
                 f"{what} to {shown} is not allowed on this server"
@@ -133,6 +134,41 @@ def check_allowed(targets: Sequence[str], allowlist: Sequence[str], what: str) -
                     else "; no external endpoints are allowed (settings.service_allowlist is empty)"
                 )
             )
+
+
+def _url_parts(url: str) -> tuple[str, str, int | None, str] | None:
+    """(scheme, host, port, path) of an http(s) URL without user info, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return None
+    default = 443 if parts.scheme.lower() == "https" else 80
+    return parts.scheme.lower(), parts.hostname.lower(), port or default, parts.path or "/"
+
+
+def url_allowed(target: str, entry: str) -> bool:
+    """Whether ``target`` is the allow-listed URL ``entry`` or below it.
+
+    Scheme, host and port must be equal (no longer host names, no ``user@host`` tricks: any
+    user info is refused); the path must equal the entry's or continue it at a ``/``.
+
+    >>> url_allowed("http://good.example/sparql", "http://good.example")
+    True
+    >>> url_allowed("http://good.example.evil.org/", "http://good.example")
+    False
+    >>> url_allowed("http://good.example@127.0.0.1/", "http://good.example")
+    False
+    """
+    got, allowed = _url_parts(target), _url_parts(entry)
+    if got is None or allowed is None or got[:3] != allowed[:3]:
+        return False
+    base = allowed[3]
+    return got[3] == base or got[3].startswith(base if base.endswith("/") else base + "/")
 
 
 class ExternalRequestRefused(InputError):

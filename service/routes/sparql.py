@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.errors import InputError, UnsupportedFormat
+from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
@@ -64,6 +64,8 @@ async def _read_request(
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     if request.method == "GET":
+        if len(request.url.query) > max_bytes:
+            raise PayloadTooLarge(f"the query string is over {max_bytes} bytes; POST the query")
         return _single(params.get(operation, []), operation), params
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()

@@ -42,7 +42,10 @@ def _target(request: Request, path: str | None) -> Target:
     if path:
         if "graph" in params or "default" in params:
             raise InputError("a directly identified graph takes no ?graph= or ?default")
-        return False, str(request.url).split("?", 1)[0]
+        iri = str(request.url).split("?", 1)[0]
+        if not _ABSOLUTE_IRI.match(iri) or re.search(r"%(?![0-9A-Fa-f]{2})", iri):
+            raise InputError(f"the request URL is not a valid graph IRI: {iri!r}")
+        return False, iri
     graphs = params.getlist("graph")
     if "default" in params and graphs:
         raise InputError("give either ?graph=<iri> or ?default, not both")
