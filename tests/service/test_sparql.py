@@ -304,3 +304,31 @@ def test_unknown_path_is_json_404(client: TestClient) -> None:
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert json.loads(response.text)["error"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        ("http://good.example/sparql", True),
+        ("http://good.example", True),
+        ("http://GOOD.example:80/x", True),
+        ("http://good.example.evil.org/", False),
+        ("http://good.examplex/", False),
+        ("http://good.example@127.0.0.1/", False),
+        ("http://user:pw@good.example/", False),
+        ("https://good.example/", False),
+        ("http://good.example:8080/", False),
+        ("http://ok.example/data/x.ttl", True),
+        ("http://ok.example/database", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_allowlist_matches_whole_hosts_and_path_segments(target: str, allowed: bool) -> None:
+    from pvkg.store._inspect import ExternalRequestRefused, check_allowed
+
+    allowlist = ("http://good.example", "http://ok.example/data")
+    if allowed:
+        check_allowed([target], allowlist, "SERVICE")
+    else:
+        with pytest.raises(ExternalRequestRefused):
+            check_allowed([target], allowlist, "SERVICE")
