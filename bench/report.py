@@ -50,7 +50,9 @@ def _summary(runs: list[dict]) -> dict[str, Any]:
         "cap": runs[0].get("cap_s") if runs else None,
         "ok": all(oks) if oks else None,
         "rss": max((r.get("vmhwm_mib") or r.get("peak_rss_mib", 0) for r in runs), default=None),
-        "cpu": statistics.median([r["cpu"] for r in runs if "cpu" in r]) if runs else None,
+        "cpu": statistics.median(cpus)
+        if (cpus := [r["cpu"] for r in runs if "cpu" in r])
+        else None,
         "tps": statistics.median([r["triples_per_s"] for r in runs if "triples_per_s" in r])
         if any("triples_per_s" in r for r in runs)
         else None,
@@ -516,7 +518,7 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
         f"* Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gib')} GiB RAM, "
         f"{m.get('platform')}; shared with other engineers' test runs, so times are noisy",
         f"* Python {m.get('python')}; " + ", ".join(f"{k} {val}" for k, val in v.items()),
-        f"* Command: `python -m bench --sizes {','.join(settings.get('sizes', []))}`"
+        f"* Command: `python -m bench --sizes {','.join(results.get('sizes', {}))}`"
         f" (repeats {results.get('settings', {}).get('repeats')}, one fewer above 10k; "
         f"pyshacl cap {results.get('settings', {}).get('pyshacl_cap')} s)",
         "* Cells: median (min–max over repeats), peak RSS of the job's own process "
