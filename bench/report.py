@@ -170,8 +170,16 @@ def _chart(
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for name, points in series.items():
         points = sorted(p for p in points if p[1] is not None)
-        if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        if name.startswith("anchor"):
+            style = ":" if "SPARQL" in name else "--"
+            ax.plot(xs, ys, linestyle=style, color="gray", marker="x", label=name)
+        elif name.endswith("killed at cap"):
+            ax.plot(xs, ys, linestyle="none", marker="^", markersize=10, label=name)
+        else:
+            ax.plot(xs, ys, marker="o", label=name)
     ax.set_xscale("log")
     if log:
         ax.set_yscale("log")
@@ -197,6 +205,16 @@ def charts(results: dict, out: Path) -> list[tuple[str, str]]:
                 s = _summary(runs)
                 if s[key] is not None:
                     series.setdefault(engine, []).append((size["services"], s[key]))
+                elif key == "median" and s["capped"]:
+                    series.setdefault(f"{engine}: killed at cap", []).append(
+                        (size["services"], s["cap"])
+                    )
+        if scenario == "validate" and key == "median":
+            n = {"1k": 1_000, "10k": 10_000, "50k": 50_000, "200k": 200_000}
+            series["anchor: pyshacl (ANCHORS.md)"] = [(1_000, 25.0), (10_000, 136.0)]
+            series["anchor: 33 SPARQL queries on pyoxigraph (ANCHORS.md)"] = [
+                (n[k], float(v.split()[0])) for k, v in ANCHORS["sparql"].items()
+            ]
         return series
 
     for scenario, title in (("load", "Loading"), ("validate", "Whole-graph validation")):
@@ -507,7 +525,6 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
     made = charts(results, chart_dir)
     m = results.get("machine", {})
     v = m.get("versions", {})
-    settings = results.get("settings", {})
     lines = [
         "# pvkg benchmark results",
         "",
