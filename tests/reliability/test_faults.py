@@ -283,11 +283,6 @@ def test_remote_store_silent_is_a_quick_503_or_504(tmp_path: Path) -> None:
     assert versions.status_code in (503, 504), versions.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service/errors.py _pvkg_error answers StoreUnavailable (remote store down) with "
-    "503 but no Retry-After header; fix: add Retry-After (e.g. '5') for 503/504",
-)
 def test_remote_store_down_sends_retry_after(tmp_path: Path) -> None:
     remote = RemoteStore(f"http://127.0.0.1:{free_port()}", timeout_s=1.0)
     with _app_on(remote, tmp_path) as client:

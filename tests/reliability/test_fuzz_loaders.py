@@ -88,6 +88,19 @@ HOSTILE = st.sampled_from(
 CELL = st.one_of(HOSTILE, st.text(max_size=40))
 
 
+RDF_IRI_BUG = (
+    "BUG: loaders/rdf_portfolio.py read_rdf: Turtle whose IRI holds an escaped control character "
+    "(<\\ttp://x/y>, a one-byte edit of a valid file) parses in rdflib, then "
+    "to_canonical_graph (rdflib N-Triples serialisation) raises a bare Exception ('does not look "
+    "like a valid URI'): 500 over HTTP. Fix: check IRIs after parsing (or parse with pyoxigraph, "
+    "which refuses them) and raise SourceSyntaxError with the line"
+)
+
+
+def _is_rdf_iri_bug(err: Exception) -> bool:
+    return type(err) is Exception and "does not look like a valid URI" in str(err)
+
+
 def _check(data: bytes, filename: str) -> None:
     """Read the file; the only acceptable failure is an InputError naming the file."""
     count("loader")
@@ -138,7 +151,21 @@ def test_random_bytes(data: bytes, ext: str) -> None:
 @given(st.sampled_from(sorted(SEEDS)), st.integers(0, 2), EDITS)
 def test_mutated_valid_files(ext: str, which: int, edits: list[tuple[int, int, int]]) -> None:
     seeds = SEEDS[ext]
-    _check(_mutate(seeds[which % len(seeds)], edits), f"mutated.{ext}")
+    try:
+        _check(_mutate(seeds[which % len(seeds)], edits), f"mutated.{ext}")
+    except Exception as err:
+        if not _is_rdf_iri_bug(err):  # the known one is the strict xfail below
+            raise
+        count("known_rdf_iri_escape")
+
+
+@pytest.mark.xfail(strict=True, reason=RDF_IRI_BUG)
+def test_turtle_with_a_control_character_in_an_iri_is_rejected() -> None:
+    text = (
+        b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        b"<urn:p> a dcat:Dataset ; <urn:x> [ a <\\ttp://x/y> ] .\n"
+    )
+    _check(text, "control.ttl")
 
 
 @fuzz_settings(200)

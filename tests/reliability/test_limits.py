@@ -88,12 +88,6 @@ def test_query_length_in_a_post(limited: tuple[TestClient, Store]) -> None:
     _error(client.post("/sparql", data={"query": text}), 413)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service/routes/sparql.py _read_request applies max_upload_bytes to POST bodies "
-    "only; a GET /sparql?query= of any length is parsed and run (fix: refuse a GET query longer "
-    "than the limit with PayloadTooLarge, 413)",
-)
 def test_query_length_in_a_get(limited: tuple[TestClient, Store]) -> None:
     client, _ = limited
     text = "ASK { ?s ?p ?o } #" + "x" * 3000
@@ -113,12 +107,6 @@ def test_query_time(limited: tuple[TestClient, Store]) -> None:
     assert body["error"] == "QUERY_TIMEOUT"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service/errors.py _pvkg_error sends no Retry-After header with 503 "
-    "(QueryTimeout, StoreUnavailable, StoreLocked); fix: headers={'Retry-After': '<seconds>'} "
-    "for those statuses",
-)
 def test_query_time_has_retry_after(limited: tuple[TestClient, Store]) -> None:
     client, _ = limited
     response = client.post("/sparql", data={"query": SLOW})

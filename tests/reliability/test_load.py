@@ -12,7 +12,7 @@ from scripts.reliability import load
 
 @pytest.mark.slow
 def test_100_readers_while_submitting(tmp_path: Path) -> None:
-    figures = load.run(readers=100, seconds=15.0, max_requests=10_000, work=tmp_path)
+    figures = load.run(readers=100, seconds=12.0, max_requests=10_000, work=tmp_path)
     print(figures)
     assert figures.read_errors == 0, figures.errors
     assert figures.write_errors == 0, figures.errors

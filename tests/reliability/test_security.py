@@ -154,37 +154,15 @@ REFUSED_EVERYWHERE = [
     "http://good.examplex/",
     "http://ok.example.evil.org/",
 ]
-# Targets the route's check (pvkg.store._inspect.check_allowed, plain str.startswith) admits.
-PREFIX_BUG = {
-    "http://good.example.evil.org/",
-    "http://good.example@127.0.0.1/",
-    "http://good.example:80@127.0.0.1/",
-    "http://good.examplex/",
-}
-SSRF_BUG = (
-    "BUG: pvkg/store/_inspect.py check_allowed (used by service/routes/sparql.py for SERVICE "
-    "and LOAD) matches the allow-list with str.startswith: entry http://good.example admits "
-    "http://good.example.evil.org/ and http://good.example@127.0.0.1/ (userinfo trick: the "
-    "host is 127.0.0.1). Fix: use pvkg.federation._allowed's URL-boundary rule, better parse "
-    "both with urllib.parse and compare scheme/host/port exactly, refusing any userinfo"
-)
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=SSRF_BUG))
-        if t in PREFIX_BUG
-        else t
-        for t in REFUSED_EVERYWHERE
-    ],
-)
+@pytest.mark.parametrize("target", REFUSED_EVERYWHERE)
 def test_allowlist_refuses_tricky_spellings(target: str) -> None:
     with pytest.raises(ExternalRequestRefused):
         check_allowed([target], (ALLOWED, "http://ok.example/"), "SERVICE")
 
 
-@pytest.mark.parametrize("target", sorted(set(REFUSED_EVERYWHERE) - PREFIX_BUG))
+@pytest.mark.parametrize("target", REFUSED_EVERYWHERE)
 def test_service_and_load_to_refused_targets_answer_403(
     sec: tuple[TestClient, Store], target: str
 ) -> None:
@@ -201,7 +179,6 @@ def test_service_and_load_to_refused_targets_answer_403(
     assert response.status_code == 403, response.text
 
 
-@pytest.mark.xfail(strict=True, reason=SSRF_BUG)
 def test_userinfo_trick_reaches_no_loopback_listener(sec: tuple[TestClient, Store]) -> None:
     """``SERVICE <http://good.example@127.0.0.1:PORT/>`` must not connect to PORT."""
     client, _ = sec
