@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update
+from service.audit import with_update_record
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import MethodNotAllowed
@@ -171,7 +172,7 @@ async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep
     check_allowed(info.services, settings.service_allowlist, "SERVICE")
     await run_in_threadpool(
         store.update_request,
-        update,
+        with_update_record(update, "admin"),
         using_graphs=params.get("using-graph-uri", []),
         using_named_graphs=params.get("using-named-graph-uri", []),
         base_iri=_endpoint(request, "sparql_query"),

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from pvkg.errors import InputError, UnsupportedFormat
 from pvkg.settings import Settings
 from pvkg.store import Store, rdf_format, rdf_format_for_path
+from service.audit import record_graph_write
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
@@ -165,6 +166,7 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
             await run_in_threadpool(store.update, "CLEAR DEFAULT")
         else:
             await run_in_threadpool(store.drop_graph, graph)
+        await run_in_threadpool(record_graph_write, store, "admin", method, graph)
         return Response(status_code=204)
     content_type = request.headers.get("content-type", "")
     body = await _body(request, settings)
@@ -182,6 +184,7 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
     for index, (data, fmt) in enumerate(parts):
         replace = method == "PUT" and index == 0
         await run_in_threadpool(store.load_data, data, fmt, graph=graph, replace=replace)
+    await run_in_threadpool(record_graph_write, store, "admin", method, graph)
     if created_new:
         return Response(status_code=201, headers={"Location": str(graph)})
     return Response(status_code=204 if existed else 201)

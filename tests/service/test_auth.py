@@ -116,3 +116,41 @@ def test_tokens_file_json_and_toml(tmp_path: Path) -> None:
         load_tokens(tmp_path / "bad.toml")
     with pytest.raises(InputError):
         load_tokens(tmp_path / "missing.toml")
+
+
+AUDIT = """PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?label ?who ?sha ?graph WHERE { GRAPH <https://pvkg.lv/graph/registry> {
+  ?a a prov:Activity ; rdfs:label ?label ; prov:wasAssociatedWith ?who ; prov:endedAtTime ?when .
+  OPTIONAL { ?a pv:sha256 ?sha }
+  OPTIONAL { ?a prov:generated|prov:invalidated ?graph }
+} } ORDER BY ?when"""
+
+
+def test_writes_leave_audit_records(client: TestClient, admin: dict) -> None:
+    import hashlib
+
+    # an update ending in a comment and one ending in ';' both get their record appended
+    for text in (UPDATE + " # done", UPDATE + " ;"):
+        response = client.post(
+            "/sparql/update",
+            content=text,
+            headers={"Content-Type": "application/sparql-update", **admin},
+        )
+        assert response.status_code == 204, response.text
+    client.put("/store?graph=urn:x", content=TTL, headers={"Content-Type": "text/turtle", **admin})
+    client.delete("/store?graph=urn:x", headers=admin)
+    rows = client.get("/sparql", params={"query": AUDIT}).json()["results"]["bindings"]
+    assert [r["label"]["value"] for r in rows] == [
+        "SPARQL Update",
+        "SPARQL Update",
+        "Graph Store Protocol PUT",
+        "Graph Store Protocol DELETE",
+    ]
+    assert {r["who"]["value"] for r in rows} == {"admin"}
+    assert rows[0]["sha"]["value"] == hashlib.sha256((UPDATE + " # done").encode()).hexdigest()
+    assert rows[3]["graph"]["value"] == "urn:x"
+
+
+def test_refused_writes_leave_no_audit_record(client: TestClient) -> None:
+    client.post("/sparql/update", data={"update": UPDATE}, headers={"Authorization": "Bearer x"})
+    assert client.get("/sparql", params={"query": AUDIT}).json()["results"]["bindings"] == []
