@@ -88,7 +88,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     target = os.environ.get("PVKG_FUZZ_COUNTS")
     if target:
-        Path(target).write_text(json.dumps(dict(COUNTS), indent=2), encoding="utf-8")
+        # with --import-mode=importlib pytest's copy of this conftest is not the module the tests
+        # import as tests.reliability.conftest: merge both counters
+        import importlib
+
+        shared = importlib.import_module("tests.reliability.conftest").COUNTS
+        merged = Counter(COUNTS) + (Counter(shared) if shared is not COUNTS else Counter())
+        Path(target).write_text(json.dumps(dict(merged), indent=2), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
