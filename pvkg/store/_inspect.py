@@ -171,6 +171,18 @@ def url_allowed(target: str, entry: str) -> bool:
     return got[3] == base or got[3].startswith(base if base.endswith("/") else base + "/")
 
 
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI a store will accept (scheme, no forbidden characters).
+
+    >>> is_absolute_iri("http://example.org/g"), is_absolute_iri("a b"), is_absolute_iri("rel")
+    (True, False, False)
+    """
+    return bool(_ABSOLUTE_IRI.match(text)) and not re.search(r"%(?![0-9A-Fa-f]{2})", text)
+
+
 class ExternalRequestRefused(InputError):
     """A SERVICE or LOAD to an endpoint outside ``service_allowlist``."""
 

@@ -252,10 +252,13 @@ def _run_job(store: ox.Store, job: tuple) -> SerializedAnswer:
     """Run one ``query_serialized`` job (in a query child, or in-process without fork)."""
     sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
     kwargs: dict[str, object] = {"prefixes": PREFIXES}
-    if default_graphs is not None:
-        kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
-    if named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        if default_graphs is not None:
+            kwargs["default_graph"] = [graph_node(g) for g in default_graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    except ValueError as err:
+        raise QuerySyntaxError(f"invalid graph IRI in the dataset: {err}") from None
     if base_iri:
         kwargs["base_iri"] = base_iri
     return _run_serialized(store, sparql, kwargs, media_type, max_rows)

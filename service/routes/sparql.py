@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
-from pvkg.store._inspect import check_allowed, inspect_query, inspect_update
+from pvkg.store._inspect import check_allowed, inspect_query, inspect_update, is_absolute_iri
 from service.audit import with_update_record
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
@@ -112,6 +112,10 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
         if request.method == "POST":
             raise InputError("no 'query' parameter in the request")
         return _description(request, settings)
+    for key in ("default-graph-uri", "named-graph-uri"):
+        for iri in params.get(key, []):
+            if not is_absolute_iri(iri):
+                raise InputError(f"{key} must be an absolute IRI, got {iri[:200]!r}")
     info = await run_in_threadpool(inspect_query, query)
     check_allowed(info.services, settings.service_allowlist, "SERVICE")
     media = negotiate(request.headers.get("accept"), QUERY_FORM_TYPES[info.form])
@@ -167,6 +171,10 @@ async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep
     )
     if update is None:
         raise InputError("no 'update' parameter in the request")
+    for key in ("using-graph-uri", "using-named-graph-uri"):
+        for iri in params.get(key, []):
+            if not is_absolute_iri(iri):
+                raise InputError(f"{key} must be an absolute IRI, got {iri[:200]!r}")
     info = await run_in_threadpool(inspect_update, update)
     check_allowed(info.loads, settings.service_allowlist, "LOAD")
     check_allowed(info.services, settings.service_allowlist, "SERVICE")

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -25,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from pvkg.errors import InputError, UnsupportedFormat
 from pvkg.settings import Settings
 from pvkg.store import Store, rdf_format, rdf_format_for_path
+from pvkg.store._inspect import is_absolute_iri
 from service.audit import record_graph_write
 from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
@@ -34,7 +34,6 @@ from service.uploads import read_body
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
 Target = tuple[bool, str | None]  # (whole dataset?, graph IRI or None for the default graph)
 
 
@@ -44,7 +43,7 @@ def _target(request: Request, path: str | None) -> Target:
         if "graph" in params or "default" in params:
             raise InputError("a directly identified graph takes no ?graph= or ?default")
         iri = str(request.url).split("?", 1)[0]
-        if not _ABSOLUTE_IRI.match(iri) or re.search(r"%(?![0-9A-Fa-f]{2})", iri):
+        if not is_absolute_iri(iri):
             raise InputError(f"the request URL is not a valid graph IRI: {iri!r}")
         return False, iri
     graphs = params.getlist("graph")
@@ -56,7 +55,7 @@ def _target(request: Request, path: str | None) -> Target:
         return False, None
     if not graphs:
         return True, None
-    if not _ABSOLUTE_IRI.match(graphs[0]):
+    if not is_absolute_iri(graphs[0]):
         raise InputError(f"?graph= must be an absolute IRI, got {graphs[0]!r}")
     return False, graphs[0]
 

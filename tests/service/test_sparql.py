@@ -332,3 +332,20 @@ def test_allowlist_matches_whole_hosts_and_path_segments(target: str, allowed: b
     else:
         with pytest.raises(ExternalRequestRefused):
             check_allowed([target], allowlist, "SERVICE")
+
+
+@pytest.mark.parametrize("key", ["default-graph-uri", "named-graph-uri"])
+def test_invalid_dataset_iris_are_400(client: TestClient, key: str) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}", key: "not an iri"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "BAD_INPUT"
+
+
+def test_invalid_using_iri_is_400(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(
+        "/sparql/update",
+        params={"using-graph-uri": "a b"},
+        content="INSERT { <urn:a> <urn:b> ?o } WHERE { ?s ?p ?o }",
+        headers={"Content-Type": "application/sparql-update", **admin},
+    )
+    assert response.status_code == 400
