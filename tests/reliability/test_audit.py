@@ -3,13 +3,14 @@ what in the graph, where analysts can query it.
 
 What exists: each portfolio version carries ``prov:wasAttributedTo`` (``admin`` or
 ``institution:<id>``), ``prov:generatedAtTime``, ``pv:sha256``, ``pv:sourceFileName`` and
-``prov:wasRevisionOf``, in the registry graph and the default graph. What is missing (strict
-xfails): SPARQL updates and Graph Store writes record nothing.
+``prov:wasRevisionOf``, in the registry graph and the default graph. SPARQL updates and Graph
+Store writes record a ``prov:Activity`` (who, when, the update's hash or the graph written).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -91,38 +92,41 @@ def test_a_refused_submission_records_nothing(audited: tuple[TestClient, Store])
     assert store.count(str(REGISTRY_GRAPH)) == before
 
 
-ACTIVITY = (
-    """PREFIX prov: <http://www.w3.org/ns/prov#>
-ASK { GRAPH <REGISTRY> { ?a prov:wasAssociatedWith|prov:wasAttributedTo ?who ;
-                      prov:endedAtTime|prov:generatedAtTime|prov:atTime ?when .
-                   FILTER(CONTAINS(STR(?who), "admin")) } }"""
-).replace("REGISTRY", str(REGISTRY_GRAPH))
+ACTIVITIES = """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX pv: <https://pvkg.lv/ontology#>
+SELECT ?a ?who ?when ?sha ?generated WHERE { GRAPH <https://pvkg.lv/graph/registry> {
+  ?a a prov:Activity ; prov:wasAssociatedWith ?who ; prov:endedAtTime ?when .
+  OPTIONAL { ?a pv:sha256 ?sha } OPTIONAL { ?a prov:generated ?generated }
+} }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MISSING: POST /sparql/update (service/routes/sparql.py sparql_update) records no "
-    "provenance: no prov:Activity with who (the token's identity), when and what (the update "
-    "text or its hash) in the registry graph",
-)
+def _activities(client: TestClient) -> list[dict[str, str]]:
+    """The write activities, as an analyst sees them over /sparql (in the registry graph only,
+    unlike portfolio versions, which are in the default graph too)."""
+    return _rows(client, ACTIVITIES)
+
+
+def _recent(row: dict[str, str]) -> bool:
+    when = datetime.fromisoformat(row["when"].replace("Z", "+00:00"))
+    return abs((datetime.now(UTC) - when).total_seconds()) < 60
+
+
 def test_sparql_update_records_who_when_what(audited: tuple[TestClient, Store]) -> None:
+    """Regression (found missing by issue 9, recorded since 6cc4317)."""
     client, _ = audited
     update = "INSERT DATA { GRAPH <urn:audit> { <urn:a> <urn:b> <urn:c> } }"
-    assert (
-        client.post("/sparql/update", data={"update": update}, headers=bearer(ADMIN)).status_code
-        == 204
-    )
-    assert client.post(
-        "/sparql", data={"query": ACTIVITY}, headers={"Accept": "application/sparql-results+json"}
-    ).json()["boolean"]
+    assert not _activities(client)
+    refused = client.post("/sparql/update", data={"update": update}, headers=bearer("wrong"))
+    assert refused.status_code == 403 and not _activities(client)
+    response = client.post("/sparql/update", data={"update": update}, headers=bearer(ADMIN))
+    assert response.status_code == 204
+    (row,) = _activities(client)
+    assert row["who"] == "admin" and _recent(row)
+    assert re.fullmatch(r"[0-9a-f]{64}", row.get("sha", "")), row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MISSING: Graph Store Protocol writes (service/routes/store.py _write: PUT/POST/DELETE "
-    "/store) record no provenance (who, when, which graph) in the registry graph",
-)
 def test_graph_store_write_records_who_when_what(audited: tuple[TestClient, Store]) -> None:
+    """Regression (found missing by issue 9, recorded since 6cc4317)."""
     client, _ = audited
     response = client.put(
         "/store?graph=urn:audit",
@@ -130,6 +134,5 @@ def test_graph_store_write_records_who_when_what(audited: tuple[TestClient, Stor
         headers={**bearer(ADMIN), "Content-Type": "text/turtle"},
     )
     assert response.status_code == 201
-    assert client.post(
-        "/sparql", data={"query": ACTIVITY}, headers={"Accept": "application/sparql-results+json"}
-    ).json()["boolean"]
+    (row,) = _activities(client)
+    assert row["who"] == "admin" and _recent(row) and row.get("generated") == "urn:audit"

@@ -176,25 +176,8 @@ def requests(draw: st.DrawFn, operations: list) -> dict:
     }
 
 
-DATASET_IRI_BUG = (
-    "BUG: service/routes/sparql.py sparql_query passes default-graph-uri / named-graph-uri "
-    "values unchecked to the store; an invalid IRI ('not an iri') raises ValueError in "
-    "pyoxigraph (pvkg/store/_local.py graph_node / ox.NamedNode) and answers 500 STORE_ERROR. "
-    "Fix: check them like using-graph-uri is checked (400)"
-)
-
-
-def _known_dataset_iri_bug(request: dict, status: int, body: bytes) -> bool:
-    params = request["params"]
-    dataset = "default-graph-uri" in params or "named-graph-uri" in params
-    return status == 500 and dataset and b"Invalid IRI" in body
-
-
 def check_response(request: dict, status: int, headers: dict, body: bytes) -> None:
     """The contract of every answer, whatever the request."""
-    if _known_dataset_iri_bug(request, status, body):  # the strict xfail below
-        count("known_dataset_iri_500")
-        return
     text = body.decode("utf-8", "replace")
     where = f"{request['method']} {request['url']} {request['params']} -> {status}: {text[:300]}"
     assert status < 500, where
@@ -275,7 +258,6 @@ def test_broken_workbook_over_http_is_a_400(rel_client: TestClient) -> None:
     assert response.status_code == 400, response.text
 
 
-@pytest.mark.xfail(strict=True, reason=DATASET_IRI_BUG)
 @pytest.mark.parametrize("key", ["default-graph-uri", "named-graph-uri"])
 def test_invalid_dataset_iri_is_a_400(rel_client: TestClient, key: str) -> None:
     response = rel_client.get("/sparql", params={"query": "ASK {}", key: "not an iri"})
