@@ -110,35 +110,78 @@ def test_full_disk_during_a_load_is_exit_3_without_traceback(full_disk_load: tup
     assert "Traceback" not in stderr
 
 
-def test_full_disk_during_an_http_submission_is_a_json_error(tmpfs: Path, tmp_path: Path) -> None:
-    settings = reliability_settings(tmp_path, store_path=tmpfs / "store")
-    store = LocalStore(tmpfs / "store")
-    prepare(store, settings)
-    app = create_app(settings, store)
-    try:
-        with TestClient(app, raise_server_exceptions=False) as client:
-            headers = {**bearer(ADMIN), "Content-Type": "text/csv"}
-            url = f"/portfolios/{KULTURA}"
-            csv_v1 = (DEMO / f"{KULTURA}.csv").read_bytes()
-            assert client.put(url, content=csv_v1, headers=headers).status_code == 201
-            filler = _fill(tmpfs, 600)
-            big = portfolio_csv("Izdomātā Kultūras pārvalde", 1200, "BIG")
-            response = client.put(url, content=big, headers=headers)
-            filler.unlink()
-            assert response.status_code in (500, 503, 507), response.text
-            assert response.json()["error"] and "Traceback" not in response.text
-            versions = client.get(f"{url}/versions").json()["versions"]
-            assert [v["number"] for v in versions if v["current"]] == [1]
-            assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
-    finally:
+@pytest.fixture(scope="module")
+def full_disk_http(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Submit v1, fill the disk, submit a big v2, free the space, submit again and update:
+    the answers, the versions seen after the failure, and the store's state afterwards."""
+    tmp_path = tmp_path_factory.mktemp("full-http")
+    out: dict[str, object] = {}
+    with _mounted(tmp_path / "mnt") as tmpfs:
+        settings = reliability_settings(tmp_path, store_path=tmpfs / "store")
+        store = LocalStore(tmpfs / "store")
+        prepare(store, settings)
+        app = create_app(settings, store)
+        headers = {**bearer(ADMIN), "Content-Type": "text/csv"}
+        url = f"/portfolios/{KULTURA}"
         try:
-            store.close()
-        except OSError:  # the close/flush bug of the xfail above: release the store by hand
-            del store._store
-        app.state.store = None
-        del app, store
-        gc.collect()
-    assert check_store(tmpfs / "store")[KULTURA][0] == 1
+            with TestClient(app, raise_server_exceptions=False) as client:
+                csv_v1 = (DEMO / f"{KULTURA}.csv").read_bytes()
+                assert client.put(url, content=csv_v1, headers=headers).status_code == 201
+                filler = _fill(tmpfs, 600)
+                big = portfolio_csv("Izdomātā Kultūras pārvalde", 1200, "BIG")
+                out["full"] = client.put(url, content=big, headers=headers)
+                out["versions"] = client.get(f"{url}/versions").json()["versions"]
+                out["read"] = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+                filler.unlink()
+                small = portfolio_csv("Izdomātā Kultūras pārvalde", 20, "AFTER")
+                out["after"] = client.put(url, content=small, headers=headers)
+        finally:
+            try:
+                store.close()
+            except OSError:  # the close/flush bug of the xfail above: release the store by hand
+                del store._store
+            app.state.store = None
+            del app, store
+            gc.collect()
+        out["store_path"] = str(tmpfs)
+        out["state"] = check_store(tmpfs / "store")[KULTURA]
+    return out
+
+
+def test_full_disk_during_an_http_submission_is_a_json_error(full_disk_http: dict) -> None:
+    response = full_disk_http["full"]
+    assert response.status_code in (500, 503, 507), response.text
+    assert response.json()["error"] and "Traceback" not in response.text
+    assert [v["number"] for v in full_disk_http["versions"] if v["current"]] == [1]
+    assert full_disk_http["read"].status_code == 200  # reads go on
+    assert full_disk_http["state"][0] in (1, 2)  # whole: old, or the small one after freeing
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: after one 'No space left on device', RocksDB keeps its background error: every "
+    "later write (PUT /portfolios, /sparql/update, GSP) still answers 500 after the space is "
+    "freed, until the process restarts (pvkg/store/_local.py). Fix: on an ENOSPC OSError reopen "
+    "the pyoxigraph store before the next write (or answer 503 + Retry-After / 507 and let a "
+    "supervisor restart), and document it",
+)
+def test_writes_resume_once_disk_space_is_freed(full_disk_http: dict) -> None:
+    response = full_disk_http["after"]
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: service/errors.py _pvkg_error sends StoreError messages (500) to the client "
+    "verbatim: they hold server internals, e.g. 'IO error: No space left on device: While "
+    "appending to file: /srv/…/store/000008.log'. STYLE.md: log them, return 500 without "
+    "internals. Fix: for status >= 500 (not QueryTimeout/StoreUnavailable) send a generic "
+    "message and keep the detail in the log",
+)
+def test_store_errors_do_not_reveal_server_paths(full_disk_http: dict) -> None:
+    response = full_disk_http["full"]
+    assert str(full_disk_http["store_path"]) not in response.text
+    assert ".log" not in response.json()["message"]
 
 
 def test_read_only_store_directory_is_a_clear_error(tmpfs: Path) -> None:
