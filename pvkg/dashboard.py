@@ -230,3 +230,110 @@ Vērtējums: <code>pvkg query governance_score</code> <span class=en>/ score: se
 <th>Vērtējums / Score</th><th>Tendence / Trend</th><th>Labot vispirms / Fix first</th></tr></thead>
 <tbody>{"".join(body_rows)}</tbody></table>
 </body></html>"""
+
+
+# -- survey panel (issue 7, item 4) -------------------------------------------------------------
+
+SURVEY_COLOURS = (
+    ("yes", "jā", "yes", "#2e7d32"),
+    ("partly", "daļēji", "partly", "#f9a825"),
+    ("no", "nē", "no", "#c62828"),
+)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def survey_bars_svg(rows: list[dict[str, Any]], *, width: int = 560) -> str:
+    """Per-question stacked bars of jā / daļēji / nē shares (``survey_progress`` rows)."""
+    esc = html.escape
+    bar_h, gap, label_w, top = 16, 6, 60, 30
+    bar_w = width - label_w - 10
+    height = top + max(len(rows), 1) * (bar_h + gap) + 4
+    title = "Aptaujas atbildes pa jautājumiem / Survey answers per question"
+    parts = [
+        f'<svg class="chart survey" role="img" aria-label="{esc(title)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-weight="bold" font-size="13">{esc(title)}</text>',
+    ]
+    x = label_w
+    for _, lv, en, colour in SURVEY_COLOURS:
+        parts.append(
+            f'<rect x="{x}" y="19" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="28" font-size="11">{esc(lv)} / {esc(en)}</text>'
+        )
+        x += 110
+    if not rows or not any(int(_number(r.get("answered"))) for r in rows):
+        parts.append(f'<text x="0" y="{top + 14}" font-size="12">nav atbilžu / no answers</text>')
+    for i, row in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        code = esc(_text(row.get("question_code")))
+        tip = f"{_text(row.get('question_lv'))} / {_text(row.get('question_en'))}"
+        parts.append(
+            f'<g><title>{esc(tip)}</title><text x="0" y="{y + 12}" font-size="12">{code}</text>'
+        )
+        answered = _number(row.get("answered"))
+        x = float(label_w)
+        for key, lv, en, colour in SURVEY_COLOURS:
+            count = _number(row.get(key))
+            share = count / answered if answered else 0.0
+            length = bar_w * share
+            if length > 0:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar_h}" '
+                    f'fill="{colour}"><title>{esc(lv)} / {esc(en)}: {count:g} '
+                    f"({100 * share:.1f} %)</title></rect>"
+                )
+                if length > 24:
+                    parts.append(
+                        f'<text x="{x + 3:.1f}" y="{y + 12}" font-size="11" fill="#fff">'
+                        f"{count:g}</text>"
+                    )
+            x += length
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def survey_panel_html(store: Store, settings: Settings) -> str:
+    """The survey panel: per-question answer shares (SVG) and per-ministry data freshness.
+
+    Reads ``survey_progress`` and ``survey_freshness`` (loaded answers, graph survey-answers).
+    """
+    esc = html.escape
+    progress = _rows(store, settings, "survey_progress")
+    freshness = _rows(store, settings, "survey_freshness")
+    questions = "".join(
+        f"<tr><td>{esc(_text(r.get('question_code')))}</td>"
+        f"<td>{esc(_text(r.get('measure_code')))}</td>"
+        f"<td>{esc(_text(r.get('question_lv')))}<br><small>{esc(_text(r.get('question_en')))}"
+        f"</small></td><td>{esc(_text(r.get('yes')))}</td><td>{esc(_text(r.get('partly')))}</td>"
+        f"<td>{esc(_text(r.get('no')))}</td><td>{esc(_text(r.get('answered')))}</td></tr>"
+        for r in progress
+    )
+    ministries = "".join(
+        f"<tr><td>{esc(_text(r.get('ministry_name')) or _text(r.get('ministry_id')))}</td>"
+        f"<td>{esc(_text(r.get('last_answer')) or '—')}</td>"
+        f"<td>{esc(_text(r.get('days_since')))}</td><td>{esc(_text(r.get('answers')))}</td></tr>"
+        for r in freshness
+    )
+    return (
+        '<section class="survey-panel">'
+        "<h2>Plāna īstenošanas aptauja <small>/ Plan progress survey</small></h2>"
+        f"{survey_bars_svg(progress)}"
+        "<details><summary>Jautājumi <small>/ Questions</small></summary>"
+        "<table><thead><tr><th>Kods / Code</th><th>Pasākums / Measure</th>"
+        "<th>Jautājums / Question</th><th>jā / yes</th><th>daļēji / partly</th>"
+        "<th>nē / no</th><th>atbildes / answered</th></tr></thead>"
+        f"<tbody>{questions}</tbody></table></details>"
+        "<h3>Datu svaigums <small>/ Data freshness</small></h3>"
+        "<table><thead><tr><th>Ministrija / Ministry</th>"
+        "<th>Pēdējā atbilde / Last answer</th><th>Dienas kopš / Days since</th>"
+        "<th>Atbildes / Answers</th></tr></thead>"
+        f"<tbody>{ministries}</tbody></table>"
+        "</section>"
+    )

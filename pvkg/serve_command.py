@@ -15,6 +15,7 @@ from pvkg.settings import PROJECT_ROOT, Settings
 from pvkg.store import Store
 
 DEMO_DIR = PROJECT_ROOT / "service" / "demo"
+DEMO_SURVEY = PROJECT_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
 
 
 def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
@@ -39,7 +40,24 @@ def load_demo(store: Store, settings: Settings, directory: Path = DEMO_DIR) -> l
         resolver = institution_resolver(store)
         outcome = load_file(store, path, settings, submitter="pvkg serve --demo", resolver=resolver)
         lines.append(summary(outcome))
+    lines.append(load_demo_survey(store))
     return lines
+
+
+def load_demo_survey(store: Store, path: Path = DEMO_SURVEY) -> str:
+    """Load the reconstructed demo survey answers (replaces the survey-answers graph, so
+    loading it again gives the same graph: idempotent). Returns a summary line.
+
+    Raises:
+        SourceSyntaxError, RowError: the demo file is unusable; the store is unchanged.
+        StoreError: the store failed.
+    """
+    from pvkg.survey import load_survey
+
+    if not path.is_file():
+        return f"{path.name}: not found, no demo survey answers"
+    count = load_survey(store, path.read_bytes(), path.name)
+    return f"{path.name}: {count} survey row(s) loaded (RECONSTRUCTED demo answers)"
 
 
 def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:

@@ -282,3 +282,38 @@ def test_survey_freshness(demo_store: Store, settings: Settings) -> None:
     assert {
         str(r["ministry_id"]): int(r["days_since"]) for r in later if r["days_since"] is not None
     }["kulturas-ministrija"] == 20
+
+
+# -- dashboard panel and the --demo loader ------------------------------------------------------
+
+
+def test_survey_panel_html(demo_store: Store, settings: Settings) -> None:
+    from pvkg.dashboard import survey_panel_html
+
+    page = survey_panel_html(demo_store, settings)
+    assert page.startswith('<section class="survey-panel">') and page.count("<svg") == 1
+    assert "SQ18" in page and "daļēji / partly" in page
+    assert "Ārlietu ministrija" in page and "2025-12-03" in page
+    assert page.count("<tr>") == 1 + 18 + 1 + 14
+
+
+def test_survey_panel_escapes_and_copes_with_no_answers(
+    memory_store: Store, settings: Settings
+) -> None:
+    from pvkg.dashboard import survey_panel_html
+
+    memory_store.update(
+        """INSERT DATA { <https://pvkg.lv/id/institution/x> a pv:Ministry, pv:Institution ;
+             dct:identifier "x" ; skos:prefLabel "<b>X</b>"@lv }"""
+    )
+    page = survey_panel_html(memory_store, settings)
+    assert "nav atbilžu / no answers" in page
+    assert "<b>X</b>" not in page and "&lt;b&gt;X&lt;/b&gt;" in page
+
+
+def test_demo_survey_load_is_idempotent(memory_store: Store) -> None:
+    from pvkg.serve_command import load_demo_survey
+
+    assert "199 survey row(s)" in load_demo_survey(memory_store)
+    load_demo_survey(memory_store)
+    assert answers_in_view(memory_store) == 198
