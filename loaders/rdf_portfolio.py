@@ -457,6 +457,31 @@ def _service(
     return svc
 
 
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(graph: Graph, text: str, filename: str) -> None:
+    """Refuse IRIs that RDF forbids (control characters, spaces, ``<>"{}|^`\\``).
+
+    rdflib's parsers let escaped ones through (``<\\ttp://x>``); every later step would choke.
+
+    Raises:
+        SourceSyntaxError: naming the IRI and, where it can be found, its line.
+    """
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and _BAD_IRI.search(str(term)):
+                tail = str(term)[-12:]
+                line = next(
+                    (n for n, row in enumerate(text.splitlines(), 1) if tail and tail in row), None
+                )
+                raise SourceSyntaxError(
+                    f"invalid IRI {str(term)!r}: IRIs may not contain spaces, control characters "
+                    'or any of <>"{}|^`\\',
+                    location=Location(file=filename, line=line),
+                )
+
+
 def read_rdf(
     data: bytes,
     filename: str,
@@ -473,6 +498,7 @@ def read_rdf(
     """
     text = data.decode("utf-8", errors="replace")
     graph = _parse(data, filename, fmt)
+    _check_iris(graph, text, filename)
     _check_literals(graph, text, filename, settings)
     if any(isinstance(t, BNode) for triple in graph for t in triple):
         canonical = Graph()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -18,10 +20,38 @@ from pvkg.errors import Location, RowError, SourceSyntaxError
 from pvkg.settings import Settings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What openpyxl raises on a damaged workbook: broken XML, a bad compressed stream, a truncated
+# member, an unknown compression method, or values of the wrong shape in the sheet XML.
+DAMAGED = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    ParseError,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    KeyError,
+    OSError,
+    TypeError,
+    ValueError,
+)
 
 
-def _rows(sheet: object) -> Iterator[tuple[int, list[object]]]:
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):  # type: ignore[attr-defined]
+def _rows(sheet: object, filename: str) -> Iterator[tuple[int, list[object]]]:
+    """The sheet's rows; openpyxl reads lazily, so damage shows up here, row by row."""
+    rows = sheet.iter_rows(min_row=1, values_only=True)  # type: ignore[attr-defined]
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except DAMAGED as err:
+            raise SourceSyntaxError(
+                f"damaged workbook: cannot read the row after row {number} "
+                f"({type(err).__name__}: {err})",
+                location=Location(file=filename, sheet=sheet.title, row=number + 1),  # type: ignore[attr-defined]
+            ) from None
+        number += 1
         yield number, list(values)
 
 
@@ -47,7 +77,7 @@ def read_xlsx(
         )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
+    except DAMAGED as err:
         raise SourceSyntaxError(
             f"not an .xlsx workbook ({type(err).__name__}: {err})", location=Location(file=filename)
         ) from None
@@ -57,7 +87,11 @@ def read_xlsx(
             sheet.reset_dimensions()
             try:
                 return read_rows(
-                    _rows(sheet), filename, settings, resolve_institution, sheet=sheet.title
+                    _rows(sheet, filename),
+                    filename,
+                    settings,
+                    resolve_institution,
+                    sheet=sheet.title,
                 )
             except RowError as err:
                 if not any("no service-id column" in p.message for p in err.problems):

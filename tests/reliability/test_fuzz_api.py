@@ -245,13 +245,6 @@ def _broken_xlsx() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: loaders/xlsx_portfolio.py read_xlsx lets xml ParseError escape: POST /validate "
-    "and PUT /portfolios/{institution} with a workbook whose sheet XML is broken answer 500 "
-    "INTERNAL (and `pvkg validate broken.xlsx` prints a traceback and exits 1) instead of 400 "
-    "SOURCE_SYNTAX / exit 2",
-)
 def test_broken_workbook_over_http_is_a_400(rel_client: TestClient) -> None:
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = rel_client.post("/validate", content=_broken_xlsx(), headers={"Content-Type": xlsx})

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
-from xml.etree import ElementTree
 
 import pytest
 from hypothesis import given
@@ -88,19 +86,6 @@ HOSTILE = st.sampled_from(
 CELL = st.one_of(HOSTILE, st.text(max_size=40))
 
 
-RDF_IRI_BUG = (
-    "BUG: loaders/rdf_portfolio.py read_rdf: Turtle whose IRI holds an escaped control character "
-    "(<\\ttp://x/y>, a one-byte edit of a valid file) parses in rdflib, then "
-    "to_canonical_graph (rdflib N-Triples serialisation) raises a bare Exception ('does not look "
-    "like a valid URI'): 500 over HTTP. Fix: check IRIs after parsing (or parse with pyoxigraph, "
-    "which refuses them) and raise SourceSyntaxError with the line"
-)
-
-
-def _is_rdf_iri_bug(err: Exception) -> bool:
-    return type(err) is Exception and "does not look like a valid URI" in str(err)
-
-
 def _check(data: bytes, filename: str) -> None:
     """Read the file; the only acceptable failure is an InputError naming the file."""
     count("loader")
@@ -151,15 +136,9 @@ def test_random_bytes(data: bytes, ext: str) -> None:
 @given(st.sampled_from(sorted(SEEDS)), st.integers(0, 2), EDITS)
 def test_mutated_valid_files(ext: str, which: int, edits: list[tuple[int, int, int]]) -> None:
     seeds = SEEDS[ext]
-    try:
-        _check(_mutate(seeds[which % len(seeds)], edits), f"mutated.{ext}")
-    except Exception as err:
-        if not _is_rdf_iri_bug(err):  # the known one is the strict xfail below
-            raise
-        count("known_rdf_iri_escape")
+    _check(_mutate(seeds[which % len(seeds)], edits), f"mutated.{ext}")
 
 
-@pytest.mark.xfail(strict=True, reason=RDF_IRI_BUG)
 def test_turtle_with_a_control_character_in_an_iri_is_rejected() -> None:
     text = (
         b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
@@ -225,29 +204,9 @@ XLSX_SEED = _workbook(
 )
 
 
-# What loaders/xlsx_portfolio.py read_xlsx lets escape today (see the strict xfail below).
-KNOWN_XLSX_ESCAPES = (
-    ElementTree.ParseError,
-    TypeError,
-    ValueError,
-    EOFError,
-    NotImplementedError,
-    zlib.error,
-)
-XLSX_BUG = (
-    "BUG: loaders/xlsx_portfolio.py read_xlsx catches only BadZipFile/InvalidFileException/"
-    "KeyError/OSError/ValueError around load_workbook, and nothing around the lazy row iteration "
-    "(_rows -> tabular._clean_rows): a damaged workbook raises xml ParseError, TypeError, "
-    "zlib.error, EOFError or NotImplementedError instead of SourceSyntaxError (HTTP 500 on PUT)"
-)
-
-
 def _check_xlsx(data: bytes, filename: str) -> None:
-    """:func:`_check`, tolerating only the known xlsx escape (counted, and xfailed below)."""
-    try:
-        _check(data, filename)
-    except KNOWN_XLSX_ESCAPES:
-        count("known_xlsx_escape")
+    """:func:`_check` for workbooks: a damaged one must be a SourceSyntaxError like any file."""
+    _check(data, filename)
 
 
 @fuzz_settings(60)
@@ -270,7 +229,6 @@ def _with_member(member: str, edit: bytes) -> bytes:
 BROKEN = b"<?xml version='1.0'?><broken"
 
 
-@pytest.mark.xfail(strict=True, reason=XLSX_BUG)
 @pytest.mark.parametrize(
     "data",
     [
