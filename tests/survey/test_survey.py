@@ -317,3 +317,17 @@ def test_demo_survey_load_is_idempotent(memory_store: Store) -> None:
     assert "199 survey row(s)" in load_demo_survey(memory_store)
     load_demo_survey(memory_store)
     assert answers_in_view(memory_store) == 198
+
+
+def test_c16_fires_on_a_loaded_bad_answer_in_the_store(
+    memory_store: Store, settings: Settings
+) -> None:
+    from pvkg.validation import validate_store
+
+    load_survey(
+        memory_store, "ministry,question,answer,date\nFM,SQ01,varbūt,2025-12-01\n".encode(), "x.csv"
+    )
+    report = validate_store(memory_store, settings=settings)
+    assert [(r.rule, r.focus, r.value) for r in report.results if r.rule == "C16"] == [
+        ("C16", f"{LOADED_SURVEY}/finansu-ministrija/SQ01", "varbūt")
+    ]
