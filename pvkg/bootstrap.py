@@ -6,6 +6,7 @@ content hash of the shipped Turtle files is compared with the one recorded in th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from pvkg import view
-from pvkg.errors import SourceSyntaxError
+from pvkg.errors import SourceSyntaxError, StoreError
 from pvkg.namespaces import ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, REGISTRY_GRAPH
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store, open_store
@@ -110,5 +111,8 @@ def open_ready_store(settings: Settings, *, in_memory: bool = False) -> Iterator
     try:
         prepare(store, settings)
         yield store
-    finally:
-        store.close()
+    except BaseException:
+        with contextlib.suppress(StoreError):  # the first error is the one to report
+            store.close()
+        raise
+    store.close()

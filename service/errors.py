@@ -103,8 +103,11 @@ def error_body(code: str, message: str, location: dict[str, object] | None = Non
 def _pvkg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PvkgError)
     status = status_of(exc)
+    message = exc.message
     if status >= 500 and not isinstance(exc, QueryTimeout | StoreUnavailable):
+        # Our fault: the detail (paths, store internals) goes to the log, not to the client.
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+        message = "internal store error; the request changed nothing; details are in the server log"
     location = exc.location.as_dict() if exc.location else None
     headers: dict[str, str] | None = None
     if status == 401:
@@ -113,7 +116,7 @@ def _pvkg_error(request: Request, exc: Exception) -> JSONResponse:
         headers = {"Retry-After": RETRY_AFTER_S}
     elif isinstance(exc, MethodNotAllowed):
         headers = {"Allow": "POST"}
-    return JSONResponse(error_body(exc.code, exc.message, location), status, headers=headers)
+    return JSONResponse(error_body(exc.code, message, location), status, headers=headers)
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:

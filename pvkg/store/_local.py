@@ -206,9 +206,21 @@ class LocalStore(Store):
         return self._store.dump(format=info.oxigraph) or b""
 
     def close(self) -> None:
-        if self._path is not None:
-            self._store.flush()
-        del self._store
+        """Flush and release the store; it is released even when the flush fails.
+
+        Raises:
+            StoreError: the final flush failed (for example a full disk).
+        """
+        store = self.__dict__.pop("_store", None)
+        if store is None:
+            return
+        try:
+            if self._path is not None:
+                store.flush()
+        except OSError as err:
+            raise StoreError(f"could not flush the store to disk: {err}") from None
+        finally:
+            del store
 
 
 def _write_quads(out: io.StringIO, quads: Iterable[ox.Quad]) -> None:

@@ -23,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pvkg.bootstrap import prepare
+from pvkg.errors import StoreError
 from pvkg.store import LocalStore
 from pvkg.store._remote import RemoteStore
 from scripts.reliability import kill_loop
@@ -96,14 +97,6 @@ def test_full_disk_during_a_load_keeps_the_old_version(full_disk_load: tuple) ->
     assert kept
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pvkg/store/_local.py LocalStore.close calls self._store.flush() without "
-    "catching OSError; on a full disk open_ready_store's finally: store.close() raises a raw "
-    "OSError that masks the StoreError: `pvkg load` prints a Python traceback and exits 1 "
-    "(= 'Violation') instead of 'store error: …' and exit 3. Fix: wrap flush in try/except "
-    "OSError -> StoreError, and do not let a close error mask the first one",
-)
 def test_full_disk_during_a_load_is_exit_3_without_traceback(full_disk_load: tuple) -> None:
     stderr, code, _ = full_disk_load
     assert code == 3, stderr[-500:]
@@ -136,10 +129,8 @@ def full_disk_http(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object
                 small = portfolio_csv("Izdomātā Kultūras pārvalde", 20, "AFTER")
                 out["after"] = client.put(url, content=small, headers=headers)
         finally:
-            try:
+            with contextlib.suppress(StoreError):  # a full disk may fail the final flush
                 store.close()
-            except OSError:  # the close/flush bug of the xfail above: release the store by hand
-                del store._store
             app.state.store = None
             del app, store
             gc.collect()
@@ -170,14 +161,6 @@ def test_writes_resume_once_disk_space_is_freed(full_disk_http: dict) -> None:
     assert response.status_code == 201, response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service/errors.py _pvkg_error sends StoreError messages (500) to the client "
-    "verbatim: they hold server internals, e.g. 'IO error: No space left on device: While "
-    "appending to file: /srv/…/store/000008.log'. STYLE.md: log them, return 500 without "
-    "internals. Fix: for status >= 500 (not QueryTimeout/StoreUnavailable) send a generic "
-    "message and keep the detail in the log",
-)
 def test_store_errors_do_not_reveal_server_paths(full_disk_http: dict) -> None:
     response = full_disk_http["full"]
     assert str(full_disk_http["store_path"]) not in response.text
