@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export the graph: DCAT-AP catalogue, CPSV-AP services, full dump.")
 app.add_typer(export_app, name="export")
+survey_app = typer.Typer(help="The ministries' self-assessment survey on the plan (DOMAIN.md §17).")
+app.add_typer(survey_app, name="survey")
 registry_app = typer.Typer(
     help="The registry of institutions (reference data beyond the ministries)."
 )
@@ -326,6 +328,25 @@ def export_cpsv(
         from pvkg.export_command import export_cpsv as run_export
 
         return run_export(_settings(store, store_url), fmt.value, output, institution)
+
+    _run(body)
+
+
+@survey_app.command("load")
+def survey_load(
+    path: Annotated[Path, typer.Argument(help="CSV: ministry, question (SQ01–SQ18), answer, date")],
+    store: StoreDirOption = None,
+    store_url: StoreUrlOption = None,
+) -> None:
+    """Replace the loaded survey answers with this CSV (atomically); rule C16 checks them."""
+
+    def body() -> int:
+        from pvkg.survey import load_survey_file
+
+        _read_input(path)  # a missing or unreadable file is an input error naming it
+        count = load_survey_file(_settings(store, store_url), path)
+        typer.echo(f"{path.name}: {count} survey rows loaded")
+        return EXIT_OK
 
     _run(body)
 

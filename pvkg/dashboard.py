@@ -168,8 +168,9 @@ def sparkline_svg(points: list[tuple[int, float]], *, width: int = 90, height: i
     )
 
 
-def render_html(rows: list[InstitutionCompliance]) -> str:
-    """The dashboard page: summary charts, then one row per institution, worst first."""
+def render_html(rows: list[InstitutionCompliance], *, panels: str = "") -> str:
+    """The dashboard page: summary charts, extra panels (HTML, already escaped), then one row
+    per institution, worst first."""
     esc = html.escape
     bands: dict[str, int] = defaultdict(int)
     rules: dict[str, int] = defaultdict(int)
@@ -224,6 +225,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
 Vērtējums: <code>pvkg query governance_score</code> <span class=en>/ score: see
 <code>ontology/governance-score.ttl</code></span>.</p>
 <div class="charts">{charts}</div>
+{panels}
 <h2>Ko labot vispirms <span class=en>/ What to fix first</span></h2>
 <table><thead><tr><th>Iestāde / Institution</th><th>Versija / Version</th>
 <th>Pakalpojumi / Services</th><th>Pārkāpumi / Violations</th><th>Brīdinājumi / Warnings</th>

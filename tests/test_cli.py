@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 DATA = Path(__file__).parent / "registry" / "data"
+ROOT = Path(__file__).parent.parent
 
 
 def pvkg(*args: str, store: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -102,3 +103,15 @@ def test_validate_all_stored_sees_what_was_loaded(tmp_path: Path) -> None:
     assert sorted(r["rule"] for r in report["results"]) == ["C02", "C07"]
     both = pvkg("validate", str(example), "--all-stored", store=store, cwd=tmp_path)
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_survey_load_reports_rows_and_bad_cells(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    demo = ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
+    proc = pvkg("survey", "load", str(demo), store=store, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "199 survey rows loaded" in proc.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ministry,question,answer,date\nFM,SQ99,jā,2026-01-05\n", encoding="utf-8")
+    proc = pvkg("survey", "load", str(bad), store=store, cwd=tmp_path)
+    assert proc.returncode == 2 and "bad.csv:2: column B" in proc.stderr

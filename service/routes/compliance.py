@@ -11,7 +11,7 @@ import json
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.dashboard import compliance_data, compliance_json, render_html
+from pvkg.dashboard import compliance_data, compliance_json, render_html, survey_panel_html
 from service.deps import SettingsDep, StoreDep
 from service.media import negotiate
 
@@ -31,4 +31,5 @@ async def compliance(request: Request, settings: SettingsDep, store: StoreDep) -
     if media == "application/json":
         body = json.dumps(compliance_json(rows), ensure_ascii=False, default=str)
         return Response(body, media_type=media)
-    return Response(render_html(rows), media_type="text/html; charset=utf-8")
+    panel = await run_in_threadpool(survey_panel_html, store, settings)
+    return Response(render_html(rows, panels=panel), media_type="text/html; charset=utf-8")

@@ -156,6 +156,7 @@ def test_dashboard_renders_in_headless_chromium(served: str, tmp_path: Path) -> 
     )
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count("<svg") >= 3 and "Digitālā aģentūra" in dom.stdout
+    assert "SQ01" in dom.stdout  # the survey panel (questions listed even before answers load)
     assert "CONSOLE" not in dom.stderr and "Uncaught" not in dom.stderr
     snap = subprocess.run(
         [*common, f"--screenshot={shot}", f"{served}/compliance"],
