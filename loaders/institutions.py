@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from pvkg.namespaces import ID
+from pvkg.namespaces import ID, slugify
 from pvkg.store import SelectResult, Store
 
 _QUERY = """
@@ -27,7 +27,13 @@ class StoreResolver:
         self._names = names
 
     def __call__(self, name: str) -> str | None:
-        return self._index.get(name.strip().casefold())
+        """The id of the institution with this label; else of the one whose id is the name's
+        slug (so "Viedas administrācijas …", a spelling variant, is still VARAM)."""
+        found = self._index.get(name.strip().casefold())
+        if found is not None:
+            return found
+        slug = slugify(name)
+        return slug if slug in self._names or slug in self._index.values() else None
 
     def label(self, institution_id: str) -> str | None:
         """The institution's ``skos:prefLabel``@lv in the store (used instead of a variant)."""

@@ -21,14 +21,19 @@ _REGISTRY = f"<{REGISTRY_GRAPH}>"
 
 
 def unpublish_update(graph: str) -> str:
-    """Update text removing ``graph`` from the view, keeping triples other published graphs hold."""
+    """Update text removing ``graph`` from the view, keeping triples other published graphs hold.
+
+    The registry test sits in an inner ``FILTER EXISTS`` so that the graphs holding a triple are
+    found first (one index lookup) and only those are checked; joining with every published graph
+    instead was 39× slower with 400 institutions (bench/NOTES.md, finding 1).
+    """
     return f"""
 DELETE {{ ?s ?p ?o }} WHERE {{
   GRAPH <{graph}> {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{
     GRAPH ?other {{ ?s ?p ?o }}
-    GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }}
     FILTER (?other != <{graph}>)
+    FILTER EXISTS {{ GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }} }}
   }}
 }} ;
 DELETE DATA {{ GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }} }}"""
