@@ -68,6 +68,8 @@ def _cell(s: dict[str, Any], tps: bool = False) -> str:
     text = f"{_fmt_s(s['median'])}"
     if s["n"] > 1:
         text += f" ({_fmt_s(s['min'])}–{_fmt_s(s['max'])})"
+    if s["cpu"] is not None:
+        text += f", CPU {_fmt_s(s['cpu'])}"
     if tps and s["tps"]:
         text += f", {s['tps'] / 1000:.0f}k triples/s"
     if s["rss"]:
@@ -538,8 +540,9 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
         f"* Command: `python -m bench --sizes {','.join(results.get('sizes', {}))}`"
         f" (repeats {results.get('settings', {}).get('repeats')}, one fewer above 10k; "
         f"pyshacl cap {results.get('settings', {}).get('pyshacl_cap')} s)",
-        "* Cells: median (min–max over repeats), peak RSS of the job's own process "
-        "(`os.wait4`). **WRONG** marks an answer that differs from the generator's expected "
+        "* Cells: median wall time (min–max over repeats), median CPU time of the measured "
+        "operation, peak RSS of the job's own process "
+        "(VmHWM). **WRONG** marks an answer that differs from the generator's expected "
         "results (a fast wrong answer is a failure).",
         "",
         "## Targets of the other issues",
