@@ -516,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         results["sizes"][label] = run_size(label, args, previous)
         results["sizes"][label]["run_s"] = time.perf_counter() - started
+        results["sizes"][label]["run_at"] = f"{results['machine']['date']}, pvkg commit " + str(
+            results["machine"]["commit"]
+        )
         args.results.parent.mkdir(parents=True, exist_ok=True)
         args.results.write_text(json.dumps(results, ensure_ascii=False, indent=1))
         report.write(results, args.report, args.charts)

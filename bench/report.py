@@ -536,7 +536,8 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
         f"* Date: {m.get('date')}; pvkg commit {m.get('commit')}",
         f"* Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gib')} GiB RAM, "
         f"{m.get('platform')}; shared with other engineers' test runs, so times are noisy",
-        f"* Python {m.get('python')}; " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"* Python {m.get('python')}; "
+        + ", ".join(f"{k} {' '.join(str(val).split()[:2])}" for k, val in v.items()),
         f"* Command: `python -m bench --sizes {','.join(results.get('sizes', {}))}`"
         f" (repeats {results.get('settings', {}).get('repeats')}, one fewer above 10k; "
         f"pyshacl cap {results.get('settings', {}).get('pyshacl_cap')} s)",
