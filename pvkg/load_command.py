@@ -17,9 +17,10 @@ import typer
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.errors import InputError
-from pvkg.portfolios import StoredVersion, store_portfolio
+from pvkg.portfolios import StoredVersion
 from pvkg.settings import Settings
 from pvkg.store import Store
+from pvkg.submission import submit_portfolio
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -35,15 +36,6 @@ class FileOutcome:
     warnings: int = 0
     services: int = 0
     people: int = 0
-
-
-def _validator() -> Any:
-    """``pvkg.validation`` when present (issue 5), else None (files are stored unchecked)."""
-    try:
-        from pvkg import validation
-    except ImportError:
-        return None
-    return validation
 
 
 @contextmanager
@@ -79,26 +71,10 @@ def load_file(
     except InputError as err:
         outcome.error = err
         return outcome
-    extra_graphs = None
-    extra_registry = None
-    outcome.warnings = len(loaded.warnings)
-    validation = _validator()
-    if validation is not None:
-        report = validation.validate_portfolios(
-            [loaded], profile="policy", store=store, settings=settings
-        )
-        outcome.violations = int(report.counts.get("violation", 0))
-        outcome.warnings += int(report.counts.get("warning", 0))
-        extra_graphs = {"{version}/validation": report.graph}
-        if hasattr(validation, "report_registry_triples"):
-            extra_registry = validation.report_registry_triples(report)
-    outcome.stored = store_portfolio(
-        store,
-        loaded,
-        submitter=submitter,
-        extra_graphs=extra_graphs,
-        extra_registry=extra_registry,
-    )
+    submission = submit_portfolio(store, loaded, settings=settings, submitter=submitter)
+    outcome.stored = submission.stored
+    outcome.violations = int(submission.report.counts.get("violation", 0))
+    outcome.warnings = len(loaded.warnings) + int(submission.report.counts.get("warning", 0))
     for warning in loaded.warnings:
         typer.echo(f"{path.name}: warning: {warning}", err=True)
     outcome.services, outcome.people = loaded.service_count, loaded.person_count
@@ -153,10 +129,6 @@ def load_files(
                 outcomes.append(outcome)
                 line = summary(outcome)
                 typer.echo(line, err=outcome.error is not None)
-    if _validator() is None:
-        typer.echo(
-            "note: pvkg.validation is not available; files were stored unvalidated", err=True
-        )
     if any(o.error is not None for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.violations for o in outcomes):

@@ -21,9 +21,9 @@ from loaders import institution_resolver, read_portfolio
 from pvkg import reports
 from pvkg.errors import InputError
 from pvkg.namespaces import portfolio_version_iri
-from pvkg.portfolios import VersionInfo, current_version, list_versions, store_portfolio
+from pvkg.portfolios import VersionInfo, current_version, list_versions
 from pvkg.store import rdf_format
-from pvkg.validation import report_registry_triples, validate_portfolios
+from pvkg.submission import submit_portfolio
 from service.auth import require_institution
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
@@ -78,14 +78,8 @@ async def submit(
                 f"{filename} is the portfolio of {loaded.institution_name!r} "
                 f"({loaded.institution_id}), not of {institution!r}; nothing stored"
             )
-        report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
-        stored = store_portfolio(
-            store,
-            loaded,
-            submitter=submitter,
-            extra_graphs={"{version}/validation": report.graph},
-            extra_registry=report_registry_triples(report),
-        )
+        submission = submit_portfolio(store, loaded, settings=settings, submitter=submitter)
+        stored, report = submission.stored, submission.report
         body = {
             "institution": institution,
             "version": stored.number,

@@ -17,10 +17,9 @@ import uvicorn
 
 from loaders import read_portfolio_file
 from pvkg.dashboard import compliance_data, compliance_json, render_html
-from pvkg.portfolios import store_portfolio
 from pvkg.settings import Settings
 from pvkg.store import Store
-from pvkg.validation import report_registry_triples, validate_portfolios
+from pvkg.submission import submit_portfolio
 from service.app import create_app
 
 DATA = Path(__file__).parent.parent / "queries" / "data"
@@ -28,14 +27,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def load(store: Store, settings: Settings, path: Path) -> None:
-    loaded = read_portfolio_file(path, settings=settings)
-    report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
-    store_portfolio(
-        store,
-        loaded,
-        extra_graphs={"{version}/validation": report.graph},
-        extra_registry=report_registry_triples(report),
-    )
+    submit_portfolio(store, read_portfolio_file(path, settings=settings), settings=settings)
 
 
 @pytest.fixture

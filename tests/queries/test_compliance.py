@@ -7,25 +7,16 @@ from pathlib import Path
 from loaders import read_portfolio_file
 from pvkg.curated import find_query, run_curated
 from pvkg.namespaces import institution_iri
-from pvkg.portfolios import store_portfolio
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store
-from pvkg.validation import report_registry_triples, validate_portfolios
+from pvkg.submission import submit_portfolio
 
 DATA = Path(__file__).parent / "data"
 DA = institution_iri("digitala-agentura")
 
 
 def load(store: Store, settings: Settings, path: Path) -> None:
-    loaded = read_portfolio_file(path, settings=settings)
-    report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
-    store_portfolio(
-        store,
-        loaded,
-        submitter="test",
-        extra_graphs={"{version}/validation": report.graph},
-        extra_registry=report_registry_triples(report),
-    )
+    submit_portfolio(store, read_portfolio_file(path, settings=settings), settings=settings)
 
 
 def run(store: Store, settings: Settings, name: str, **params: str) -> SelectResult:

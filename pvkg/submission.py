@@ -1,0 +1,45 @@
+"""Submitting a portfolio: validate it against the policy, then store it as the institution's
+new current version together with its report. Used by ``pvkg load``, ``pvkg serve --demo`` and
+``PUT /portfolios/{institution}``, so that every way in stores the same things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pvkg.portfolios import StoredVersion, store_portfolio
+from pvkg.settings import Settings
+from pvkg.store import Store
+from pvkg.validation import Report, report_registry_triples, validate_portfolios
+
+if TYPE_CHECKING:
+    from loaders import LoadedPortfolio
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a submission produced: the stored version and the report stored with it."""
+
+    stored: StoredVersion
+    report: Report
+
+
+def submit_portfolio(
+    store: Store, loaded: LoadedPortfolio, *, settings: Settings, submitter: str | None = None
+) -> Submission:
+    """Validate ``loaded`` incrementally against the store, then store it with its report.
+
+    A file that breaks policy rules is stored all the same (compliance is tracked, not enforced).
+
+    Raises:
+        StoreError: the store failed; the previous version stays current.
+    """
+    report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
+    stored = store_portfolio(
+        store,
+        loaded,
+        submitter=submitter,
+        extra_graphs={"{version}/validation": report.graph},
+        extra_registry=report_registry_triples(report),
+    )
+    return Submission(stored, report)
