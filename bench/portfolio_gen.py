@@ -378,7 +378,10 @@ def build(total: int, seed: int = 2026) -> tuple[list[Institution], dict]:
                 manager = ""
                 expected["C02"].append(service_iri)
             elif kind == SERVICE_RULES["C02-two"]:
-                manager = f"{manager}; {_person(rng)}"
+                second = _person(rng)
+                while second == manager:  # the same name twice is one manager, not two
+                    second = _person(rng)
+                manager = f"{manager}; {second}"
                 expected["C02"].append(service_iri)
             elif kind == SERVICE_RULES["C07"]:
                 status_cell = rng.choice(BAD_STATUS)
