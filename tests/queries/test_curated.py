@@ -204,3 +204,17 @@ def test_survey_published_figures_reproduce_the_survey(
         "inferred",
         "uncertain",
     )
+
+
+def test_services_by_status_filters_by_institution(store: Store, settings: Settings) -> None:
+    everyone = dict(values(run(store, settings, "services_by_status"), "status", "services"))
+    assert everyone == {
+        "https://pvkg.lv/id/status/STATUS-PROVISION": "3",
+        "https://pvkg.lv/id/status/STATUS-PLANNING": "1",
+        "sniegsana": "1",
+    }
+    only_fm = run(store, settings, "services_by_status", institution="finansu-ministrija")
+    assert dict(values(only_fm, "status", "services")) == {
+        "https://pvkg.lv/id/status/STATUS-PROVISION": "1",
+        "sniegsana": "1",
+    }
