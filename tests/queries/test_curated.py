@@ -82,6 +82,8 @@ def test_services_without_manager(store: Store, settings: Settings) -> None:
     assert (
         run(store, settings, "services_without_manager", institution="paraugu-agentura").rows == []
     )
+    fm = run(store, settings, "services_without_manager", institution="finansu-ministrija")
+    assert values(fm, "service_id") == [("FM-2",)]
 
 
 def test_institutions_without_portfolio_manager(store: Store, settings: Settings) -> None:
