@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,10 +59,30 @@ def _rows(store: Store, settings: Settings, name: str, **params: str) -> list[di
     return result.dicts()
 
 
+_DASHBOARD_QUERIES: dict[str, dict[str, str]] = {
+    "compliance_by_institution": {},
+    "governance_score": {"current_only": "false"},
+    "violations_by_rule": {},
+    "portfolio_overview": {},
+    "fix_first": {},
+}
+
+
+def _run_all(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """The dashboard's queries, two at a time: pyoxigraph releases the GIL while it evaluates."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            name: pool.submit(_rows, store, settings, name, **params)
+            for name, params in _DASHBOARD_QUERIES.items()
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
 def compliance_data(store: Store, settings: Settings) -> list[InstitutionCompliance]:
     """Gather the dashboard rows, worst score first (the prioritised order)."""
+    answers = _run_all(store, settings)
     rows: dict[str, InstitutionCompliance] = {}
-    for r in _rows(store, settings, "compliance_by_institution"):
+    for r in answers["compliance_by_institution"]:
         iri = _text(r["institution"])
         rows[iri] = InstitutionCompliance(
             institution=iri,
@@ -73,14 +94,14 @@ def compliance_data(store: Store, settings: Settings) -> list[InstitutionComplia
             warnings=int(r["warnings"] or 0),
             conforms=_text(r["conforms"]) == "true",
         )
-    for r in _rows(store, settings, "governance_score", current_only="false"):
+    for r in answers["governance_score"]:
         row = rows.get(_text(r["institution"]))
         if row is None:
             continue
         row.trend.append((int(r["version_number"]), float(r["score"])))
         if _text(r["current"]) == "true":
             row.score, row.band = float(r["score"]), _text(r["band"])
-    for r in _rows(store, settings, "violations_by_rule"):
+    for r in answers["violations_by_rule"]:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             row.by_rule.append(
@@ -91,14 +112,14 @@ def compliance_data(store: Store, settings: Settings) -> list[InstitutionComplia
                     "label": {"lv": _text(r["rule_lv"]), "en": _text(r["rule_en"])},
                 }
             )
-    for r in _rows(store, settings, "portfolio_overview"):
+    for r in answers["portfolio_overview"]:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             target = row.by_type if _text(r["dimension"]) == "type" else row.by_status
             target[_text(r["code"])] = int(r["services"])
             if r["label_lv"] is not None:
                 row.labels[_text(r["code"])] = f"{r['label_lv']} / {_text(r['label_en'])}"
-    for r in _rows(store, settings, "fix_first"):
+    for r in answers["fix_first"]:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             row.fix_first.append(
