@@ -9,21 +9,9 @@ import csv
 import sys
 from pathlib import Path
 
-HEADER = [
-    "institution",
-    "portfolio_manager",
-    "inst_service_id",
-    "register_service_id",
-    "service_name_lv",
-    "need_lv",
-    "type_public_individual_benefit",
-    "type_public_general_benefit",
-    "type_interagency_individual_use",
-    "type_interagency_shared_use",
-    "priority",
-    "status",
-    "service_manager",
-]
+from loaders.headers import FIELDS
+
+HEADER = list(FIELDS)  # the English columns of portfolio_example.csv, in order
 STATUSES = ["plānošana", "izstrāde", "ieviešana", "sniegšana", "likvidēšana", "likvidēts"]
 PRIORITIES = ["augsta", "vidēja", "zema", ""]
 MANAGERS = ["Ilze Kalniņa", "Jānis Ozols", "Andris Bērziņš", "Anna Liepa", "Māris Kalns"]

@@ -119,17 +119,3 @@ def is_numbering_header(text: str) -> bool:
 def is_group_header(text: str) -> bool:
     """Whether a cell is one of the template's group headers (above the column headers)."""
     return normalise_header(text) in GROUP_HEADERS
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters for a 0-based index.
-
-    >>> column_letter(0), column_letter(12), column_letter(26)
-    ('A', 'M', 'AA')
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -9,22 +9,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 
 from rdflib import URIRef
 
 from pvkg.namespaces import portfolio_iri, scoped_iri
+from pvkg.namespaces import slugify as slugify  # one slug rule for every IRI
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 NEED_SLUG_MAX = 60
-
-
-def slugify(text: str) -> str:
-    """NFKD, strip diacritics, lower case, runs of non-alphanumerics become ``-``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")
 
 
 def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:

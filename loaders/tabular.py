@@ -19,7 +19,6 @@ from loaders.headers import (
     FIELDS,
     HEADER_BLOCK_FIELDS,
     TYPE_FIELDS,
-    column_letter,
     is_group_header,
     is_numbering_header,
     match_header,
@@ -33,7 +32,7 @@ from loaders.normalise import (
     normalise_status,
     split_multi,
 )
-from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem
+from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem, column_letter
 from pvkg.namespaces import ADMS, CV, PV, SERVICE_TYPE, concept, institution_iri
 from pvkg.settings import Settings
 

@@ -59,6 +59,20 @@ class Location:
         }
 
 
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index (the ``column`` of a :class:`Location`).
+
+    >>> column_letter(0), column_letter(12), column_letter(26)
+    ('A', 'M', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 class PvkgError(Exception):
     """Base of every error pvkg raises on purpose."""
 

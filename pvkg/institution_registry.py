@@ -29,7 +29,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
 from pvkg import view
-from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
+from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.namespaces import (
     ADMS,
     CV,
@@ -71,15 +71,6 @@ class RegistryRow:
     register_number: str | None
     wikidata: str | None
     abbreviation: str | None
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
@@ -131,7 +122,7 @@ def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
             return record[index].strip() or None
 
         def problem(name: str, message: str, number: int = number) -> None:
-            letter = _column_letter(col[name]) if name in col else None
+            letter = column_letter(col[name]) if name in col else None
             problems.append(RowProblem(Location(file=filename, row=number, column=letter), message))
 
         name, kind = cell("name"), cell("kind")
@@ -163,7 +154,7 @@ def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
         if row.institution_id in seen:
             problems.append(
                 RowProblem(
-                    Location(file=filename, row=row.row, column=_column_letter(col["name"])),
+                    Location(file=filename, row=row.row, column=column_letter(col["name"])),
                     f"institution {row.name!r} already listed in row {seen[row.institution_id]}",
                 )
             )
