@@ -54,7 +54,8 @@ def load_graph_files(store: Store, graph: URIRef, files: list[Path]) -> bool:
         SourceSyntaxError: one of the files does not parse (names the file and line).
     """
     digest = _digest(files)
-    if _recorded_hash(store, graph) == digest and store.has_graph(str(graph)):
+    old_hash = _recorded_hash(store, graph)
+    if old_hash == digest and store.has_graph(str(graph)):
         return False
     staging = view.staging_graph(str(graph))
     store.drop_graph(staging)
@@ -64,7 +65,6 @@ def load_graph_files(store: Store, graph: URIRef, files: list[Path]) -> bool:
         except SourceSyntaxError as err:
             store.drop_graph(staging)
             raise SourceSyntaxError(f"{path}: {err.message}") from None
-    old_hash = _recorded_hash(store, graph)
     delete_hash = (
         f'DELETE DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> <{_HASH}> "{old_hash}" }} }} ;\n'
         if old_hash

@@ -197,8 +197,9 @@ class Store(ABC):
         self.update(text)
 
     def has_graph(self, graph: str) -> bool:
-        """Whether the named graph exists and holds at least one triple."""
-        return graph in self.graph_names()
+        """Whether the named graph exists and holds at least one triple (one lookup, not a
+        listing of every graph: the store is opened often and holds a graph per version)."""
+        return self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
 
     def to_rdflib(self, graphs: Iterable[str | None]) -> Graph:
         """The union of some graphs as one in-memory rdflib Graph (what pyshacl needs)."""
