@@ -341,10 +341,12 @@ def survey_load(
     """Replace the loaded survey answers with this CSV (atomically); rule C16 checks them."""
 
     def body() -> int:
-        from pvkg.survey import load_survey_file
+        from pvkg.bootstrap import open_ready_store
+        from pvkg.survey import load_survey
 
-        _read_input(path)  # a missing or unreadable file is an input error naming it
-        count = load_survey_file(_settings(store, store_url), path)
+        data = _read_input(path)
+        with open_ready_store(_settings(store, store_url)) as opened:
+            count = load_survey(opened, data, path.name)
         typer.echo(f"{path.name}: {count} survey rows loaded")
         return EXIT_OK
 

@@ -43,8 +43,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from pvkg import view
-from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError
-from pvkg.institution_registry import _column_letter, known_institution_names
+from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
+from pvkg.institution_registry import known_institution_names
 from pvkg.namespaces import GRAPH, ID, PV, institution_iri
 from pvkg.settings import Settings
 from pvkg.store import Store, Triple
@@ -192,7 +192,7 @@ def parse_survey(
         def problem(name: str, message: str, number: int = number) -> None:
             problems.append(
                 RowProblem(
-                    Location(file=filename, row=number, column=_column_letter(col[name])),
+                    Location(file=filename, row=number, column=column_letter(col[name])),
                     message,
                 )
             )
@@ -293,19 +293,3 @@ def load_survey(
     )
     view.commit_staged(store, str(SURVEY_ANSWERS_GRAPH))
     return len(answers)
-
-
-def load_survey_file(settings: Settings, path: Path | str) -> int:
-    """The body of ``pvkg survey load FILE``: open the store, load, return the row count.
-
-    Raises:
-        OSError: the file cannot be read.
-        SourceSyntaxError, RowError: the file is unusable; the store is unchanged.
-        StoreError: the store failed.
-    """
-    from pvkg.bootstrap import open_ready_store
-
-    path = Path(path)
-    data = path.read_bytes()
-    with open_ready_store(settings) as store:
-        return load_survey(store, data, path.name)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from pvkg.bootstrap import open_ready_store
 from pvkg.curated import find_query, run_curated
 from pvkg.errors import RowError, SourceSyntaxError
 from pvkg.namespaces import PV, institution_iri
@@ -16,7 +15,6 @@ from pvkg.survey import (
     LOADED_SURVEY,
     SURVEY_ANSWERS_GRAPH,
     load_survey,
-    load_survey_file,
     parse_survey,
     survey_triples,
 )
@@ -166,10 +164,11 @@ def test_institutions_in_the_store_resolve(memory_store: Store) -> None:
     assert load_survey(memory_store, text.encode(), "a.csv") == 1
 
 
-def test_load_survey_file(settings: Settings, tmp_path: Path) -> None:
-    path = tmp_path / "survey.csv"
-    path.write_text(GOOD, encoding="utf-8")
-    assert load_survey_file(settings, path) == 5
+def test_load_survey_into_the_on_disk_store(settings: Settings) -> None:
+    with open_ready_store(settings) as store:
+        assert load_survey(store, GOOD.encode("utf-8"), "survey.csv") == 5
+    with open_ready_store(settings) as store:
+        assert store.has_graph("https://pvkg.lv/graph/survey-answers")
 
 
 # -- rule C16 -----------------------------------------------------------------------------------
