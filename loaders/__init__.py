@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
 from loaders.mapping import PortfolioRecord, build_graphs
+from loaders.ntriples import graph_to_nt, parse_graph
 from pvkg.errors import Location, PayloadTooLarge, SourceSyntaxError, UnsupportedFormat
 from pvkg.settings import Settings
 
@@ -38,20 +38,99 @@ RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt"
 FORMATS = ("csv", "xlsx", *RDF_EXTENSIONS.values())
 
 
-@dataclass
 class LoadedPortfolio:
-    """One portfolio file read into RDF, ready to validate and store."""
+    """One portfolio file read into RDF, ready to validate and store.
 
-    institution_id: str
-    institution_name: str
-    graph: Graph
-    sources: Graph
-    filename: str
-    sha256: str
-    fmt: str
-    warnings: list[str] = field(default_factory=list)
-    service_count: int = 0
-    person_count: int = 0
+    The triples are held as N-Triples text (``graph_nt``, ``sources_nt``: one distinct triple a
+    line), which the store parses natively. ``graph`` and ``sources`` are the same triples as
+    rdflib Graphs, parsed from that text on first use only (pyshacl, exporters, tests); count
+    with ``triple_count``, which does not parse. Built from Graphs instead (``graph=``), the text
+    is written from them on first use.
+    """
+
+    def __init__(
+        self,
+        institution_id: str,
+        institution_name: str,
+        graph: Graph | None = None,
+        sources: Graph | None = None,
+        filename: str = "",
+        sha256: str = "",
+        fmt: str = "",
+        warnings: list[str] | None = None,
+        service_count: int = 0,
+        person_count: int = 0,
+        *,
+        graph_nt: str | None = None,
+        sources_nt: str | None = None,
+        triple_count: int | None = None,
+    ) -> None:
+        if graph is None and graph_nt is None:
+            raise TypeError("LoadedPortfolio needs graph or graph_nt")
+        self.institution_id = institution_id
+        self.institution_name = institution_name
+        self.filename = filename
+        self.sha256 = sha256
+        self.fmt = fmt
+        self.warnings = list(warnings or [])
+        self.service_count = service_count
+        self.person_count = person_count
+        self._graph, self._graph_nt = graph, graph_nt
+        self._sources = sources if sources is not None or sources_nt is not None else Graph()
+        self._sources_nt = sources_nt
+        self._triple_count = triple_count
+
+    @property
+    def graph_nt(self) -> str:
+        """The portfolio graph as N-Triples text."""
+        if self._graph_nt is None:
+            assert self._graph is not None
+            self._graph_nt = graph_to_nt(self._graph)
+        return self._graph_nt
+
+    @property
+    def sources_nt(self) -> str:
+        """The source map (docs/MODEL.md §5) as N-Triples text."""
+        if self._sources_nt is None:
+            self._sources_nt = graph_to_nt(self._sources) if self._sources is not None else ""
+        return self._sources_nt
+
+    @property
+    def triple_count(self) -> int:
+        """The number of triples in the portfolio graph (``len(graph)`` without parsing)."""
+        if self._triple_count is None:
+            self._triple_count = (
+                len(self._graph) if self._graph is not None else (self.graph_nt.count("\n"))
+            )
+        return self._triple_count
+
+    @property
+    def graph(self) -> Graph:
+        """The portfolio graph as an rdflib Graph (parsed once, on first use)."""
+        if self._graph is None:
+            self._graph = parse_graph(self.graph_nt)
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: Graph) -> None:
+        self._graph, self._graph_nt, self._triple_count = graph, None, None
+
+    @property
+    def sources(self) -> Graph:
+        """The source map as an rdflib Graph (parsed once, on first use)."""
+        if self._sources is None:
+            self._sources = parse_graph(self.sources_nt)
+        return self._sources
+
+    @sources.setter
+    def sources(self, sources: Graph) -> None:
+        self._sources, self._sources_nt = sources, None
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadedPortfolio({self.institution_id!r}, {self.filename!r}, fmt={self.fmt!r}, "
+            f"services={self.service_count}, triples={self.triple_count})"
+        )
 
 
 def detect_format(filename: str) -> str:
@@ -112,8 +191,9 @@ def read_portfolio(
     return LoadedPortfolio(
         institution_id=record.institution_id,
         institution_name=record.institution_name,
-        graph=built.graph,
-        sources=built.sources,
+        graph_nt=built.graph_nt,
+        sources_nt=built.sources_nt,
+        triple_count=built.triple_count,
         filename=name,
         sha256=hashlib.sha256(data).hexdigest(),
         fmt=fmt,

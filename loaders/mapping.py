@@ -1,26 +1,22 @@
 """Portfolio records to triples: the one place that writes the data model of docs/MODEL.md §4-5.
 
 The CSV, Excel and RDF readers all fill a :class:`PortfolioRecord`; :func:`build_graphs` turns
-it into the portfolio graph (no blank nodes) and its source map (docs/MODEL.md §5).
+it into the portfolio graph (no blank nodes) and its source map (docs/MODEL.md §5), written
+directly as N-Triples text: building rdflib Graphs here was most of a load's time.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from loaders.identity import (
-    attribution_iri,
-    need_iri,
-    participation_iri,
-    person_iri,
-    person_slug,
-    post_iri,
-    service_iri,
-)
+from loaders.identity import person_slug, text_slug
+from loaders.ntriples import literal, parse_graph, term
 from pvkg.namespaces import (
     ADMS,
     CPSV,
@@ -95,171 +91,249 @@ class PortfolioRecord:
 
 @dataclass
 class BuiltPortfolio:
-    graph: Graph
-    sources: Graph
+    """The portfolio graph and its source map as N-Triples text (one distinct triple a line)."""
+
+    graph_nt: str
+    sources_nt: str
+    triple_count: int
     person_count: int
+
+    @property
+    def graph(self) -> Graph:
+        """The portfolio graph parsed into rdflib (for tests and callers that need one)."""
+        return parse_graph(self.graph_nt)
+
+    @property
+    def sources(self) -> Graph:
+        """The source map parsed into rdflib."""
+        return parse_graph(self.sources_nt)
+
+
+def _n(node: URIRef) -> str:
+    return f"<{node}>"
+
+
+# Terms the builder writes over and over, as N-Triples once.
+_A = _n(RDF.type)
+_FOAF_PERSON, _FOAF_AGENT, _FOAF_NAME = _n(FOAF.Person), _n(FOAF.Agent), _n(FOAF.name)
+_ORG_POST, _ORG_ROLE, _ORG_POST_IN = _n(ORG.Post), _n(ORG.role), _n(ORG.postIn)
+_ORG_HELD_BY, _ORG_HOLDS, _ORG_HAS_POST = _n(ORG.heldBy), _n(ORG.holds), _n(ORG.hasPost)
+_DCT_ID, _DCT_TITLE, _DCT_DESCRIPTION = (
+    _n(DCTERMS.identifier),
+    _n(DCTERMS.title),
+    _n(DCTERMS.description),
+)
+_DCT_PART_OF, _DCT_HAS_PART = _n(DCTERMS.isPartOf), _n(DCTERMS.hasPart)
+_PV_SERVICE, _CPSV_SERVICE = _n(PV.Service), _n(CPSV.PublicService)
+_PV_REGISTER_ID, _PV_PRIORITY = _n(PV.registerServiceId), _n(PV.priority)
+_PV_NEED, _PV_SATISFIES = _n(PV.Need), _n(PV.satisfiesNeed)
+_PV_SERVICE_MANAGER = _n(PV.serviceManager)
+_CV_AUTHORITY, _CV_CLASSIFIED = _n(CV.hasCompetentAuthority), _n(CV.isClassifiedBy)
+_CV_PARTICIPATION, _CV_HAS_PARTICIPATION = _n(CV.Participation), _n(CV.hasParticipation)
+_CV_ROLE, _CV_PARTICIPANT = _n(CV.role), _n(CV.hasParticipant)
+_ADMS_STATUS, _SKOS_PREF, _RDFS_COMMENT = _n(ADMS.status), _n(SKOS.prefLabel), _n(RDFS.comment)
+_XSD_INTEGER = str(XSD.integer)
+_ROLE_TERMS = {role: _n(concept(ROLE, role)) for role in ROLE_TITLES}
+_ROLE_TITLE_TERMS = {role: literal(title, "lv") for role, title in ROLE_TITLES.items()}
+
+
+def _segment(value: str) -> str:
+    """One percent-encoded IRI path segment (as :func:`pvkg.namespaces.scoped_iri` writes it)."""
+    return value if _PLAIN_SEGMENT.fullmatch(value) else quote(value, safe="-._~")
+
+
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")
 
 
 class _Builder:
+    """Writes the triples of docs/MODEL.md §4 as N-Triples lines (terms are strings)."""
+
     def __init__(self, record: PortfolioRecord) -> None:
         self.rec = record
         self.inst_id = record.institution_id
-        self.inst = institution_iri(self.inst_id)
-        self.portfolio = portfolio_iri(self.inst_id)
-        self.triples: list[Triple] = []
-        self.persons: dict[str, URIRef] = {}
-        self.posts: set[URIRef] = set()
+        self.inst_text = str(institution_iri(self.inst_id))
+        self.inst = f"<{self.inst_text}>"
+        self.portfolio_text = str(portfolio_iri(self.inst_id))
+        self.portfolio = f"<{self.portfolio_text}>"
+        self.lines: list[str] = []
+        self.persons: dict[str, str] = {}
+        self.posts: set[str] = set()
+        self.terms: dict[Node, str] = {}  # rdflib terms of the record, written once each
 
-    def add(self, s: Node, p: Node, o: Node) -> None:
-        self.triples.append((s, p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o} .\n")
 
-    def person(self, name: str) -> URIRef:
+    def term(self, node: Node) -> str:
+        found = self.terms.get(node)
+        if found is None:
+            found = self.terms[node] = term(node)
+        return found
+
+    def person(self, name: str) -> str:
         slug = person_slug(name)
         iri = self.persons.get(slug)
         if iri is None:
-            iri = person_iri(self.inst_id, name)
+            iri = f"<{self.inst_text}/person/{_segment(slug)}>"
             self.persons[slug] = iri
-            self.add(iri, RDF.type, FOAF.Person)
-            self.add(iri, FOAF.name, Literal(name))
+            self.add(iri, _A, _FOAF_PERSON)
+            self.add(iri, _FOAF_NAME, literal(name))
         return iri
 
-    def post(self, role: str, name: str) -> URIRef:
-        iri = post_iri(self.inst_id, role, name)
+    def post(self, role: str, name: str) -> str:
+        slug = person_slug(name)
+        iri = f"<{self.inst_text}/post/{_segment(role)}/{slug}>"
         if iri in self.posts:
             return iri
         self.posts.add(iri)
         person = self.person(name)
         add = self.add
-        add(iri, RDF.type, ORG.Post)
-        add(iri, RDF.type, FOAF.Agent)
-        add(iri, ORG.role, concept(ROLE, role))
-        add(iri, ORG.postIn, self.inst)
-        add(iri, ORG.heldBy, person)
-        add(iri, DCTERMS.identifier, Literal(f"{role}/{person_slug(name)}"))
-        add(iri, DCTERMS.title, Literal(ROLE_TITLES[role], lang="lv"))
-        add(iri, FOAF.name, Literal(name))
-        add(person, ORG.holds, iri)
+        add(iri, _A, _ORG_POST)
+        add(iri, _A, _FOAF_AGENT)
+        add(iri, _ORG_ROLE, _ROLE_TERMS[role])
+        add(iri, _ORG_POST_IN, self.inst)
+        add(iri, _ORG_HELD_BY, person)
+        add(iri, _DCT_ID, literal(f"{role}/{slug}"))
+        add(iri, _DCT_TITLE, _ROLE_TITLE_TERMS[role])
+        add(iri, _FOAF_NAME, literal(name))
+        add(person, _ORG_HOLDS, iri)
         if self.rec.institution_name:
-            add(self.inst, ORG.hasPost, iri)
+            add(self.inst, _ORG_HAS_POST, iri)
         return iri
 
     def institution(self) -> None:
-        rec, inst, add = self.rec, self.inst, self.add
+        rec, inst, add, term = self.rec, self.inst, self.add, self.term
         named = bool(rec.institution_name)
         if named:
-            name = Literal(rec.institution_name, lang=rec.name_language or None)
+            name = literal(rec.institution_name, rec.name_language or None)
             for cls in (PV.Institution, CV.PublicOrganisation, ORG.FormalOrganization, FOAF.Agent):
-                add(inst, RDF.type, cls)
-            add(inst, DCTERMS.identifier, Literal(self.inst_id))
+                add(inst, _A, _n(cls))
+            add(inst, _DCT_ID, literal(self.inst_id))
             for prop in (SKOS.prefLabel, DCTERMS.title, FOAF.name):
-                add(inst, prop, name)
-            add(inst, DCTERMS.spatial, LATVIA)
+                add(inst, _n(prop), name)
+            add(inst, _n(DCTERMS.spatial), _n(LATVIA))
             for p, o in rec.institution_extra:
-                add(inst, p, o)
+                add(inst, term(p), term(o))
         title = rec.institution_name or self.inst_id
         portfolio = self.portfolio
-        add(portfolio, RDF.type, PV.Portfolio)
-        add(portfolio, RDF.type, DCAT.Dataset)
-        add(portfolio, DCTERMS.title, Literal(f"{title} – pakalpojumu portfelis", lang="lv"))
+        add(portfolio, _A, _n(PV.Portfolio))
+        add(portfolio, _A, _n(DCAT.Dataset))
+        add(portfolio, _DCT_TITLE, literal(f"{title} – pakalpojumu portfelis", "lv"))
         if named:
-            add(portfolio, DCTERMS.publisher, inst)
+            add(portfolio, _n(DCTERMS.publisher), inst)
         for p, o in rec.portfolio_extra:
-            add(portfolio, p, o)
+            add(portfolio, term(p), term(o))
+        role = ROLE_PORTFOLIO_MANAGER
         for name in rec.managers:
-            post = self.post(ROLE_PORTFOLIO_MANAGER, name)
+            post = self.post(role, name)
             if named:
-                add(inst, PV.portfolioManager, self.person(name))
-            attribution = attribution_iri(self.inst_id, ROLE_PORTFOLIO_MANAGER, name)
-            add(portfolio, PROV.qualifiedAttribution, attribution)
-            add(attribution, RDF.type, PROV.Attribution)
-            add(attribution, PROV.agent, post)
-            add(attribution, DCAT.hadRole, concept(ROLE, ROLE_PORTFOLIO_MANAGER))
+                add(inst, _n(PV.portfolioManager), self.person(name))
+            attribution = f"<{self.portfolio_text}/attribution/{role}/{person_slug(name)}>"
+            add(portfolio, _n(PROV.qualifiedAttribution), attribution)
+            add(attribution, _A, _n(PROV.Attribution))
+            add(attribution, _n(PROV.agent), post)
+            add(attribution, _n(DCAT.hadRole), _ROLE_TERMS[role])
 
-    def service(self, svc: ServiceRecord) -> URIRef:
-        add = self.add
-        iri = service_iri(self.inst_id, svc.local_id or svc.service_id)
-        add(iri, RDF.type, PV.Service)
-        add(iri, RDF.type, CPSV.PublicService)
-        add(iri, DCTERMS.identifier, Literal(svc.service_id))
+    def service(self, svc: ServiceRecord) -> str:
+        add, term = self.add, self.term
+        local = svc.local_id or svc.service_id
+        iri_text = f"{self.inst_text}/service/{_segment(local)}"
+        iri = f"<{iri_text}>"
+        add(iri, _A, _PV_SERVICE)
+        add(iri, _A, _CPSV_SERVICE)
+        add(iri, _DCT_ID, literal(svc.service_id))
         for reg in svc.register_ids:
-            add(iri, PV.registerServiceId, Literal(reg))
+            add(iri, _PV_REGISTER_ID, literal(reg))
         for title in svc.titles:
-            add(iri, DCTERMS.title, title)
+            add(iri, _DCT_TITLE, term(title))
         if self.rec.institution_name:
-            add(iri, CV.hasCompetentAuthority, self.inst)
-        add(iri, DCTERMS.isPartOf, self.portfolio)
-        add(self.portfolio, DCTERMS.hasPart, iri)
+            add(iri, _CV_AUTHORITY, self.inst)
+        add(iri, _DCT_PART_OF, self.portfolio)
+        add(self.portfolio, _DCT_HAS_PART, iri)
         for type_iri in svc.types:
-            add(iri, CV.isClassifiedBy, type_iri)
+            add(iri, _CV_CLASSIFIED, term(type_iri))
         for status in svc.statuses:
-            add(iri, ADMS.status, status)
+            add(iri, _ADMS_STATUS, term(status))
         for priority in svc.priorities:
-            add(iri, PV.priority, priority)
+            add(iri, _PV_PRIORITY, term(priority))
         for need in svc.needs:
-            need_node = need_iri(self.inst_id, need)
-            add(iri, PV.satisfiesNeed, need_node)
-            add(need_node, RDF.type, PV.Need)
-            add(need_node, SKOS.prefLabel, Literal(need, lang="lv"))
+            need_node = f"<{self.inst_text}/need/{_segment(text_slug(need))}>"
+            add(iri, _PV_SATISFIES, need_node)
+            add(need_node, _A, _PV_NEED)
+            add(need_node, _SKOS_PREF, literal(need, "lv"))
+        role = ROLE_SERVICE_MANAGER
         for name in svc.managers:
-            post = self.post(ROLE_SERVICE_MANAGER, name)
-            add(iri, PV.serviceManager, self.person(name))
-            part = participation_iri(iri, ROLE_SERVICE_MANAGER, name)
-            add(iri, CV.hasParticipation, part)
-            add(part, RDF.type, CV.Participation)
-            ident = f"{svc.local_id or svc.service_id}/{ROLE_SERVICE_MANAGER}/{person_slug(name)}"
-            add(part, DCTERMS.identifier, Literal(ident))
-            add(part, DCTERMS.description, Literal(ROLE_TITLES[ROLE_SERVICE_MANAGER], lang="lv"))
-            add(part, CV.role, concept(ROLE, ROLE_SERVICE_MANAGER))
-            add(part, CV.hasParticipant, post)
+            post = self.post(role, name)
+            add(iri, _PV_SERVICE_MANAGER, self.person(name))
+            slug = person_slug(name)
+            part = f"<{iri_text}/participation/{role}/{slug}>"
+            add(iri, _CV_HAS_PARTICIPATION, part)
+            add(part, _A, _CV_PARTICIPATION)
+            add(part, _DCT_ID, literal(f"{local}/{role}/{slug}"))
+            add(part, _DCT_DESCRIPTION, _ROLE_TITLE_TERMS[role])
+            add(part, _CV_ROLE, _ROLE_TERMS[role])
+            add(part, _CV_PARTICIPANT, post)
         for comment in svc.comments:
-            add(iri, RDFS.comment, comment)
+            add(iri, _RDFS_COMMENT, term(comment))
         for p, o in svc.extra:
-            add(iri, p, o)
+            add(iri, term(p), term(o))
         return iri
 
 
+def _distinct(lines: list[str]) -> list[str]:
+    """Each triple once, in first-seen order (a Graph is a set: a need shared by two services is
+    one ``pv:Need``)."""
+    return list(dict.fromkeys(lines))
+
+
 def build_graphs(record: PortfolioRecord) -> BuiltPortfolio:
-    """The portfolio graph and its source map for one record.
+    """The portfolio graph and its source map for one record, as N-Triples text.
 
     >>> rec = PortfolioRecord("da", "Digitālā aģentūra", "da.csv", managers=["Pēteris Liepiņš"],
     ...                       services=[ServiceRecord("DA-001", managers=["Ilze Kalniņa"])])
     >>> built = build_graphs(rec)
-    >>> built.person_count, len(built.graph) > 20
-    (2, True)
+    >>> built.person_count, built.triple_count > 20, len(built.graph) == built.triple_count
+    (2, True, True)
     """
     builder = _Builder(record)
     builder.institution()
-    sources: list[Triple] = []
+    sources: list[str] = []
     portfolio = builder.portfolio
-    sources.append((portfolio, PV.sourceFile, Literal(record.filename)))
+    source_line = sources.append
+    source_line(f"{portfolio} {_n(PV.sourceFile)} {literal(record.filename)} .\n")
     if record.sheet:
-        sources.append((portfolio, PV.sourceSheet, Literal(record.sheet)))
+        source_line(f"{portfolio} {_n(PV.sourceSheet)} {literal(record.sheet)} .\n")
+    blank = 0
+    column_of, prop_p, column_p = _n(PV.columnOf), _n(PV.property), _n(PV.column)
     for prop, letter, header in record.columns:
-        node = BNode()
-        sources += [
-            (portfolio, PV.columnOf, node),
-            (node, PV.property, prop),
-            (node, PV.column, Literal(letter)),
-            (node, PV.header, Literal(header)),
-        ]
+        blank += 1
+        node = f"_:b{blank}"
+        source_line(f"{portfolio} {column_of} {node} .\n")
+        source_line(f"{node} {prop_p} {builder.term(prop)} .\n")
+        source_line(f"{node} {column_p} {literal(letter)} .\n")
+        source_line(f"{node} {_n(PV.header)} {literal(header)} .\n")
+    row_p, line_p = _n(PV.sourceRow), _n(PV.sourceLine)
     for svc in record.services:
         iri = builder.service(svc)
         if svc.row is not None:
-            sources.append((iri, PV.sourceRow, Literal(svc.row, datatype=XSD.integer)))
+            source_line(f'{iri} {row_p} "{svc.row}"^^<{_XSD_INTEGER}> .\n')
         if svc.line is not None:
-            sources.append((iri, PV.sourceLine, Literal(svc.line, datatype=XSD.integer)))
+            source_line(f'{iri} {line_p} "{svc.line}"^^<{_XSD_INTEGER}> .\n')
+    cell_p, cell_row_p = _n(PV.sourceCell), _n(PV.row)
     for cell in record.cells:
-        node = BNode()
-        sources += [(cell.subject, PV.sourceCell, node), (node, PV.property, cell.prop)]
+        blank += 1
+        node = f"_:b{blank}"
+        source_line(f"{builder.term(cell.subject)} {cell_p} {node} .\n")
+        source_line(f"{node} {prop_p} {builder.term(cell.prop)} .\n")
         if cell.row is not None:
-            sources.append((node, PV.row, Literal(cell.row, datatype=XSD.integer)))
+            source_line(f'{node} {cell_row_p} "{cell.row}"^^<{_XSD_INTEGER}> .\n')
         if cell.column:
-            sources.append((node, PV.column, Literal(cell.column)))
+            source_line(f"{node} {column_p} {literal(cell.column)} .\n")
     for subject, line in record.lines.items():
-        sources.append((subject, PV.sourceLine, Literal(line, datatype=XSD.integer)))
-    builder.triples.extend(record.extra_triples)
-    graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in builder.triples)
-    source_graph = Graph()
-    source_graph.addN((s, p, o, source_graph) for s, p, o in sources)
-    return BuiltPortfolio(graph, source_graph, len(builder.persons))
+        source_line(f'{builder.term(subject)} {line_p} "{line}"^^<{_XSD_INTEGER}> .\n')
+    term = builder.term
+    for s, p, o in record.extra_triples:
+        builder.add(term(s), term(p), term(o))
+    lines = _distinct(builder.lines)
+    return BuiltPortfolio(
+        "".join(lines), "".join(_distinct(sources)), len(lines), len(builder.persons)
+    )

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from loaders import LoadedPortfolio
 
 VERSION_PLACEHOLDER = URIRef("urn:pvkg:version")
+GraphContent = Graph | str  # an rdflib Graph or N-Triples text
 # One writer at a time in this process (the HTTP server's threads): version numbers stay unique.
 _WRITE_LOCK = threading.Lock()
 _REG = f"<{REGISTRY_GRAPH}>"
@@ -159,7 +160,7 @@ def _registry_triples(
         (version, PV.sha256, Literal(loaded.sha256)),
         (version, PV.sourceFormat, Literal(loaded.fmt)),
         (version, PV.serviceCount, Literal(loaded.service_count, datatype=XSD.integer)),
-        (version, PV.tripleCount, Literal(len(loaded.graph), datatype=XSD.integer)),
+        (version, PV.tripleCount, Literal(loaded.triple_count, datatype=XSD.integer)),
     ]
     if submitter:
         triples.append((version, PROV.wasAttributedTo, Literal(submitter)))
@@ -212,7 +213,7 @@ def store_portfolio(
     loaded: LoadedPortfolio,
     *,
     submitter: str | None = None,
-    extra_graphs: Mapping[str, Graph] | None = None,
+    extra_graphs: Mapping[str, GraphContent] | None = None,
     extra_registry: Graph | None = None,
 ) -> StoredVersion:
     """Store a loaded portfolio as its institution's new current version, atomically.
@@ -222,8 +223,9 @@ def store_portfolio(
         loaded: the portfolio read by :func:`loaders.read_portfolio`.
         submitter: who submitted it (``prov:wasAttributedTo``).
         extra_graphs: more graphs written with the version, by name; ``{version}`` in a name is
-            replaced by the version IRI (``{"{version}/validation": report}``). Use only the
-            ``/source`` and ``/validation`` suffixes: other names are not cleaned up after a crash.
+            replaced by the version IRI (``{"{version}/validation": report}``); each an rdflib Graph
+            or N-Triples text. Use only the ``/source`` and ``/validation`` suffixes: other names
+            are not cleaned up after a crash.
         extra_registry: triples added to the registry (and the default graph) in the commit;
             ``URIRef("urn:pvkg:version")`` stands for the new version's IRI.
 
@@ -242,7 +244,7 @@ def _store_locked(
     store: Store,
     loaded: LoadedPortfolio,
     submitter: str | None,
-    extra_graphs: Mapping[str, Graph] | None,
+    extra_graphs: Mapping[str, GraphContent] | None,
     extra_registry: Graph | None,
 ) -> StoredVersion:
     inst_id = loaded.institution_id
@@ -253,20 +255,30 @@ def _store_locked(
     old = current[0] if current else None
     number = _last_number(store, portfolio) + 1
     version = portfolio_version_iri(inst_id, number)
-    graphs: dict[str, Graph] = {str(version): loaded.graph}
-    graphs[str(source_map_graph(version))] = loaded.sources
+    graphs: dict[str, GraphContent] = {str(version): loaded.graph_nt}
+    graphs[str(source_map_graph(version))] = loaded.sources_nt
     for name, graph in (extra_graphs or {}).items():
         graphs[name.replace("{version}", str(version))] = graph
     try:
-        for name, graph in graphs.items():  # step 1: invisible until registered
-            store.drop_graph(name)
-            store.add_triples(name, graph)
+        for name, content in graphs.items():  # step 1: invisible until registered
+            _write_graph(store, name, content)
         registry = _registry_triples(loaded, version, number, old, submitter, extra_registry)
         store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
     except StoreError:
         _drop_quietly(store, graphs)  # the orphans would also go at the next open
         raise
     return StoredVersion(inst_id, number, str(version), True)
+
+
+def _write_graph(store: Store, name: str, content: GraphContent) -> None:
+    """Make the (unregistered) graph ``name`` hold ``content``: N-Triples text goes to the store's
+    own parser in one transaction, much faster than converting rdflib terms one by one."""
+    store.drop_graph(name)  # an orphan of a crashed attempt may hold the name
+    if isinstance(content, str):
+        if content:
+            store.load_data(content.encode("utf-8"), "nt", graph=name)
+    else:
+        store.add_triples(name, content)
 
 
 def _drop_quietly(store: Store, graphs: Iterable[str]) -> None:
