@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from rdflib import URIRef
@@ -18,6 +19,7 @@ from pvkg.namespaces import slugify as slugify  # one slug rule for every IRI
 NEED_SLUG_MAX = 60
 
 
+@functools.lru_cache(maxsize=65536)  # names and needs repeat on every row that mentions them
 def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:
     """A slug for long text (needs): cut at ``limit`` with a short hash so it stays unique."""
     slug = slugify(text) or "x"
@@ -27,6 +29,7 @@ def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:
     return f"{slug[:limit].rstrip('-')}-{digest}"
 
 
+@functools.lru_cache(maxsize=65536)
 def person_slug(name: str) -> str:
     """The slug identifying a person within an institution (same slug = same person)."""
     return slugify(name) or "x"

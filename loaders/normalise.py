@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,16 +58,21 @@ _STATUS = _table(STATUS_FORMS)
 _PRIORITY = _table(PRIORITY_FORMS)
 
 
+@functools.cache
+def _concept(scheme: str, code: str) -> URIRef:
+    return concept(scheme, code)
+
+
 def normalise_status(value: str) -> URIRef | Literal:
     """The status concept for a Latvian value (any case/inflection) or code; else the literal."""
     code = _STATUS.get(_key(value))
-    return concept(STATUS, code) if code else Literal(value.strip())
+    return _concept(STATUS, code) if code else Literal(value.strip())
 
 
 def normalise_priority(value: str) -> URIRef | Literal:
     """The priority concept for a Latvian value (any case/inflection) or code; else the literal."""
     code = _PRIORITY.get(_key(value))
-    return concept(PRIORITY, code) if code else Literal(value.strip())
+    return _concept(PRIORITY, code) if code else Literal(value.strip())
 
 
 def is_type_mark(value: str) -> bool | None:

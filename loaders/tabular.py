@@ -50,6 +50,8 @@ FIELD_PROPERTIES: dict[str, URIRef] = {
     **dict.fromkeys(TYPE_FIELDS, CV.isClassifiedBy),
 }
 
+_TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
+
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
 Resolver = Callable[[str], str | None]
 
@@ -274,7 +276,7 @@ def _service(
         value = _cell(cells, layout, field)
         mark = is_type_mark(value)
         if mark:
-            svc.types.append(concept(SERVICE_TYPE, code))
+            svc.types.append(_TYPE_CONCEPTS[code])
         elif mark is None:
             col = column_letter(layout.fields[field])
             warnings.append(
