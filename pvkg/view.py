@@ -46,13 +46,39 @@ INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ;
 INSERT DATA {{ GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }} }}"""
 
 
+def replace_update(new: str, old: str) -> str:
+    """Update text putting ``new`` in the view in place of ``old``, touching only what differs.
+
+    A new portfolio version mostly repeats the one it replaces, so only triples of ``old`` that
+    ``new`` lacks may leave the view (when no other published graph holds them: the costly test,
+    now run on those few triples only), and only triples of ``new`` the view lacks are written.
+    The result equals unpublishing ``old`` and then publishing ``new``.
+    """
+    return f"""
+DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH <{old}> {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH <{new}> {{ ?s ?p ?o }} }}
+  FILTER NOT EXISTS {{
+    GRAPH ?other {{ ?s ?p ?o }}
+    FILTER (?other != <{old}>)
+    FILTER EXISTS {{ GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }} }}
+  }}
+}} ;
+DELETE DATA {{ GRAPH {_REGISTRY} {{ <{old}> {_IN_VIEW} true }} }} ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} }} ;
+INSERT DATA {{ GRAPH {_REGISTRY} {{ <{new}> {_IN_VIEW} true }} }}"""
+
+
 def swap_update(new: str | None, old: str | None, extra: str = "") -> str:
     """One update request: unpublish ``old``, publish ``new``, then run ``extra`` (if any)."""
     parts = []
-    if old is not None and old != new:
-        parts.append(unpublish_update(old))
-    if new is not None:
-        parts.append(publish_update(new))
+    if old is not None and new is not None and old != new:
+        parts.append(replace_update(new, old))
+    else:
+        if old is not None and old != new:
+            parts.append(unpublish_update(old))
+        if new is not None:
+            parts.append(publish_update(new))
     if extra.strip():
         parts.append(extra)
     return " ;\n".join(parts)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from loaders import LoadedPortfolio, read_portfolio, read_portfolio_file
 from loaders.identity import service_iri
@@ -187,3 +187,41 @@ def test_version_graph_returns_a_stored_version(disk_store: Store) -> None:
     store_portfolio(disk_store, loaded)
     assert set(version_graph(disk_store, DA, 1)) == set(loaded.graph)
     assert len(version_graph(disk_store, DA, 9)) == 0
+
+
+def test_swapping_versions_gives_the_view_a_rebuild_gives(disk_store: Store) -> None:
+    from pvkg import view
+
+    first = example()
+    store_portfolio(disk_store, first)
+    # Another published graph holds two triples that leave with DA-002: they must stay.
+    da2 = service_iri(DA, "DA-002")
+    gone = [
+        (da2, DCTERMS.identifier, Literal("DA-002")),
+        (da2, DCTERMS.isPartOf, portfolio_iri(DA)),
+    ]
+    assert set(gone) <= set(first.graph)
+    shared = Graph()
+    for triple in gone:
+        shared.add(triple)
+    disk_store.add_triples("urn:test:shared", shared)
+    view.publish(disk_store, "urn:test:shared")
+    store_portfolio(disk_store, edited())
+    swapped = default_graph(disk_store)
+    view.rebuild(disk_store)  # the published graphs only: this bare store does not publish
+    rebuilt = default_graph(disk_store)  # the registry, whose entries the commit adds itself
+    registry = set(disk_store.triples(str(REGISTRY_GRAPH)))
+    assert rebuilt <= swapped
+    assert swapped - rebuilt <= registry
+    assert set(gone) <= swapped
+    assert (service_iri(DA, "DA-002"), RDF.type, PV.Service) not in swapped
+    assert set(edited().graph) <= swapped
+
+
+def test_the_swap_deletes_only_what_the_new_version_lacks() -> None:
+    from pvkg import view
+
+    text = view.swap_update("urn:new", "urn:old")
+    assert "FILTER NOT EXISTS { GRAPH <urn:new> { ?s ?p ?o } }" in text
+    assert view.swap_update("urn:new", None).count("INSERT") == 2
+    assert "DELETE" in view.swap_update(None, "urn:old")
