@@ -52,12 +52,13 @@ def replace_update(new: str, old: str) -> str:
     A new portfolio version mostly repeats the one it replaces, so only triples of ``old`` that
     ``new`` lacks may leave the view (when no other published graph holds them: the costly test,
     now run on those few triples only), and only triples of ``new`` the view lacks are written.
-    The result equals unpublishing ``old`` and then publishing ``new``.
+    The result equals unpublishing ``old`` and then publishing ``new``. The difference is a
+    sub-select: written as a plain FILTER, pyoxigraph ran the costly test on every triple first
+    (0.4 s instead of 5 ms for a 3,009-triple version in the 50k store).
     """
     return f"""
 DELETE {{ ?s ?p ?o }} WHERE {{
-  GRAPH <{old}> {{ ?s ?p ?o }}
-  FILTER NOT EXISTS {{ GRAPH <{new}> {{ ?s ?p ?o }} }}
+  {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{old}> {{ ?s ?p ?o }} MINUS {{ GRAPH <{new}> {{ ?s ?p ?o }} }} }} }}
   FILTER NOT EXISTS {{
     GRAPH ?other {{ ?s ?p ?o }}
     FILTER (?other != <{old}>)

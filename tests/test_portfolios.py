@@ -222,6 +222,6 @@ def test_the_swap_deletes_only_what_the_new_version_lacks() -> None:
     from pvkg import view
 
     text = view.swap_update("urn:new", "urn:old")
-    assert "FILTER NOT EXISTS { GRAPH <urn:new> { ?s ?p ?o } }" in text
+    assert "MINUS { GRAPH <urn:new> { ?s ?p ?o } }" in text
     assert view.swap_update("urn:new", None).count("INSERT") == 2
     assert "DELETE" in view.swap_update(None, "urn:old")
