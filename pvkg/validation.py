@@ -17,8 +17,7 @@ Specs: SHACL https://www.w3.org/TR/shacl/ (§2.1 targets, §4 core components, �
 constraints), SHACL-AF https://www.w3.org/TR/shacl-af/#SPARQLTarget.
 
 >>> from pvkg.settings import Settings
->>> from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib import Graph
+>>> from rdflib import Graph
 >>> report = validate_graph(Graph(), settings=Settings())
 >>> report.conforms, report.counts
 (True, {'violation': 0, 'warning': 0, 'info': 0})
@@ -36,14 +35,16 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
 from pvkg.errors import PvkgError
-from pvkg.namespaces import CV, ID, ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, SH
+from pvkg.namespaces import ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, SH
+from pvkg.reports.ntriples import ntriples
+from pvkg.reports.sources import SourceResolver, source_subgraph
 from pvkg.settings import Settings
-from pvkg.store import LocalStore, SelectResult, Store
+from pvkg.store import LocalStore, SelectResult, Store, Triple
+from pvkg.validation_context import gather_context, index_graph, index_store
 
 if TYPE_CHECKING:  # the loaders package depends on pvkg, never the other way round
     from loaders import LoadedPortfolio  # type: ignore[import-not-found]
@@ -120,18 +121,54 @@ class Result:
         }
 
 
-@dataclass
 class Report:
-    """The outcome of one validation run. Non-conformance is a result, not an exception."""
+    """The outcome of one validation run. Non-conformance is a result, not an exception.
 
-    conforms: bool
-    profile: str
-    results: list[Result]
-    graph: Graph
-    engine: str = "fast"
-    generated: str = field(
-        default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    ``graph`` is the W3C ``sh:ValidationReport`` graph (SHACL §3.6), built on first use only;
+    :meth:`ntriples` gives the same triples as text without building it (what a submission
+    stores with the version).
+    """
+
+    def __init__(
+        self,
+        conforms: bool,
+        profile: str,
+        results: list[Result],
+        graph: Graph | None = None,
+        engine: str = "fast",
+        generated: str | None = None,
+        *,
+        triples: Sequence[Triple] | None = None,
+    ) -> None:
+        self.conforms = conforms
+        self.profile = profile
+        self.results = results
+        self.engine = engine
+        self.generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._graph = graph
+        self._triples = triples
+
+    def __repr__(self) -> str:
+        return (
+            f"Report(conforms={self.conforms}, profile={self.profile!r}, "
+            f"engine={self.engine!r}, counts={self.counts})"
+        )
+
+    @property
+    def graph(self) -> Graph:
+        """The W3C validation report graph."""
+        if self._graph is None:
+            graph = Graph()
+            graph.bind("sh", SH)
+            graph.bind("pv", PV)
+            for triple in self._triples or ():
+                graph.add(triple)
+            self._graph = graph
+        return self._graph
+
+    def ntriples(self) -> str:
+        """The report graph as N-Triples text."""
+        return ntriples(self._triples if self._triples is not None else self.graph)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -225,38 +262,6 @@ def reference_context(settings: Settings) -> Graph:
         if directory.is_dir():
             files.extend(sorted(directory.glob("*.ttl")))
     return _reference_cached(tuple((str(f), f.stat().st_mtime) for f in files))
-
-
-def _mentioned_by_ours(data: Graph, node: URIRef, ours: str) -> bool:
-    """Whether pvkg data (a subject under ``ours``) mentions ``node`` as subject or object."""
-    if str(node).startswith(ours) and next(data.triples((node, None, None)), None) is not None:
-        return True
-    return any(str(s).startswith(ours) for s in data.subjects(None, node))
-
-
-def _context_for(data: Graph, reference: Graph) -> Graph:
-    """What the shapes need besides the data: typings of referenced IRIs, the pv: hierarchy.
-
-    Only ``rdf:type`` triples of IRIs that pvkg data (subjects under ``https://pvkg.lv/id/``,
-    i.e. loaded portfolios) mentions, and ``rdfs:subClassOf`` axioms of our own (``pv:``)
-    classes, so that the CPSV-AP shapes see our concepts as ``skos:Concept``, authority-table
-    IRIs as what they are, and institutions as ministries. Foreign data (for example the
-    official CPSV-AP example) is validated as the SEMIC validator would: without background
-    knowledge, so it gives exactly the 6 violations of STANDARDS.md §1.5.
-    """
-    context = Graph()
-    ours = str(ID)
-    # Walk the (small) reference typings, not the (large) data: O(reference) index lookups.
-    for node in set(reference.subjects(RDF.type, None)):
-        if not isinstance(node, URIRef) or not _mentioned_by_ours(data, node, ours):
-            continue
-        for cls in reference.objects(node, RDF.type):
-            context.add((node, RDF.type, cls))
-    pv_prefix = str(PV)
-    for sub, sup in reference.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and str(sub).startswith(pv_prefix):
-            context.add((sub, RDFS.subClassOf, sup))
-    return context
 
 
 # ------------------------------------------------------------------------------------------
@@ -639,10 +644,27 @@ def _run_check(store: Store, check: _Check, timeout_s: float | None) -> _Found:
     return found
 
 
+@lru_cache(maxsize=8)
+def _compiled(
+    shapes: Graph, subclasses: tuple[tuple[URIRef, frozenset[URIRef]], ...]
+) -> tuple[_Check, ...]:
+    """The checks of a shapes graph for one class hierarchy (compiling costs more than running
+    them on one submission; the shapes graph is cached and never modified)."""
+    return tuple(_Compiler(shapes, dict(subclasses)).compile())
+
+
+def _checks(store: Store, shapes: Graph) -> tuple[_Check, ...]:
+    subclasses = _subclasses(store, shapes)
+    key = tuple(sorted(((c, frozenset(s)) for c, s in subclasses.items()), key=lambda i: i[0]))
+    return _compiled(shapes, key)
+
+
 def _run_fast(store: Store, shapes: Graph, timeout_s: float | None, workers: int = 2) -> _Found:
     """Run every compiled check; pyoxigraph releases the GIL, so checks run on ``workers``
-    threads (ANCHORS.md: 4 heavy queries 1.70 s serial, 0.99 s on 2 threads)."""
-    checks = _Compiler(shapes, _subclasses(store, shapes)).compile()
+    threads (ANCHORS.md: 4 heavy queries 1.70 s serial, 0.99 s on 2 threads). On a small store
+    (one submission) the checks take a fraction of a millisecond each and threads only add
+    overhead: use ``workers=1``."""
+    checks = _checks(store, shapes)
     if workers <= 1:
         return [hit for check in checks for hit in _run_check(store, check, timeout_s)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -744,52 +766,60 @@ def _make_results(
     return results
 
 
-def _report_graph(results: Sequence[Result], shapes: Graph) -> Graph:
-    """The W3C ``sh:ValidationReport`` graph (SHACL §3.6) for the results."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    graph.bind("pv", PV)
+def _report_triples(results: Sequence[Result], shapes: Graph) -> list[Triple]:
+    """The triples of the W3C ``sh:ValidationReport`` graph (SHACL §3.6) for the results."""
+    triples: list[Triple] = []
+    add = triples.append
     report = BNode()
     conforms = not any(r.severity == "Violation" for r in results)
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(conforms)))
+    add((report, RDF.type, SH.ValidationReport))
+    add((report, SH.conforms, Literal(conforms)))
     severity_iri = {v: k for k, v in SEVERITIES.items()}
     for r in results:
         node = BNode()
-        graph.add((report, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, r.focus_node or URIRef(r.focus)))
-        graph.add((node, SH.resultSeverity, severity_iri[r.severity]))
-        graph.add((node, SH.sourceConstraintComponent, URIRef(r.component)))
+        add((report, SH.result, node))
+        add((node, RDF.type, SH.ValidationResult))
+        add((node, SH.focusNode, r.focus_node or URIRef(r.focus)))
+        add((node, SH.resultSeverity, severity_iri[r.severity]))
+        add((node, SH.sourceConstraintComponent, URIRef(r.component)))
         if isinstance(r.shape_node, URIRef):
-            graph.add((node, SH.sourceShape, r.shape_node))
+            add((node, SH.sourceShape, r.shape_node))
         else:
-            graph.add((node, SH.sourceShape, BNode()))
+            add((node, SH.sourceShape, BNode()))
         if isinstance(r.path_node, URIRef):
-            graph.add((node, SH.resultPath, r.path_node))
+            add((node, SH.resultPath, r.path_node))
         elif r.path_node is not None:
             inverse = shapes.value(r.path_node, SH.inversePath)
             if inverse is not None:
                 path = BNode()
-                graph.add((node, SH.resultPath, path))
-                graph.add((path, SH.inversePath, inverse))
+                add((node, SH.resultPath, path))
+                add((path, SH.inversePath, inverse))
         if r.value_node is not None:
-            graph.add((node, SH.value, r.value_node))
+            add((node, SH.value, r.value_node))
         for lang, text in r.message.items():
-            graph.add((node, SH.resultMessage, Literal(text, lang=lang)))
+            add((node, SH.resultMessage, Literal(text, lang=lang)))
         if r.rule:
-            graph.add((node, PV.ruleCode, Literal(r.rule)))
-    return graph
+            add((node, PV.ruleCode, Literal(r.rule)))
+    return triples
 
 
 def _finish(results: list[Result], shapes: Graph, profile: str, engine: str) -> Report:
     conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms, profile, results, _report_graph(results, shapes), engine)
+    return Report(
+        conforms, profile, results, engine=engine, triples=_report_triples(results, shapes)
+    )
 
 
 # ------------------------------------------------------------------------------------------
 # Public API
 # ------------------------------------------------------------------------------------------
+
+
+_PARALLEL_FROM = 20_000  # triples; below, the checks run faster one after the other
+
+
+def _workers(triples: int) -> int:
+    return 1 if triples < _PARALLEL_FROM else 2
 
 
 def validate_graph(
@@ -822,9 +852,15 @@ def validate_graph(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = load_shapes(settings, profile)
-    context = _context_for(
-        data, reference if reference is not None else reference_context(settings)
-    )
+    index = index_graph(reference if reference is not None else reference_context(settings))
+    work = LocalStore(None)
+    try:
+        work.add_triples(None, data)
+        _extra, context = gather_context(work, index)
+        if engine == "fast":
+            found = _run_fast(work, shapes, None, _workers(len(data)))
+    finally:
+        work.close()
     if engine == "pyshacl":
         merged = Graph()
         for graph in (data, context):
@@ -832,62 +868,16 @@ def validate_graph(
                 merged.add(triple)
         raw = _run_pyshacl(merged, shapes)
     else:
-        store = LocalStore(None)
-        try:
-            store.add_triples(None, data)
-            store.add_triples(None, context)
-            found = _run_fast(store, shapes, None)
-        finally:
-            store.close()
         raw = [(c.shape, c.component, this, value, c.path) for c, this, value in found]
     results = _make_results(raw, shapes, data)
     if sources is not None:
-        _attach_sources(results, sources, data)
+        _attach_sources(results, SourceResolver(sources))
     return _finish(results, shapes, profile, engine)
 
 
-def _attach_sources(results: list[Result], sources: Graph, data: Graph) -> None:
-    from pvkg.reports.sources import SourceResolver
-
-    resolver = SourceResolver(sources)
+def _attach_sources(results: list[Result], resolver: SourceResolver) -> None:
     for result in results:
         result.source = resolver.resolve(result.focus_node, result.path_node)
-
-
-def _incremental_context(store: Store, data: Graph) -> Graph:
-    """From the store's current view: what the cross-portfolio rules need, and nothing else.
-
-    C22 needs other institutions' services that share a submitted unified-register id: their
-    ``pv:registerServiceId`` and ``dct:identifier`` only (untyped, so no other rule sees them).
-    The submitted institutions' own stored services are left out: the submission replaces them.
-    """
-    context = Graph()
-    register_ids = {o for o in data.objects(None, PV.registerServiceId)}
-    institutions = {o for o in data.objects(None, CV.hasCompetentAuthority)} | {
-        o for o in data.objects(None, DCTERMS.publisher)
-    }
-    if not register_ids:
-        return context
-    own = " ".join(i.n3() for i in institutions if isinstance(i, URIRef)) or "<urn:pvkg:none>"
-    ids = list(register_ids)
-    for start in range(0, len(ids), 500):
-        values = " ".join(i.n3() for i in ids[start : start + 500])
-        answer = store.query(
-            f"""SELECT ?s ?r ?id WHERE {{
-                VALUES ?r {{ {values} }}
-                ?s <{PV.registerServiceId}> ?r .
-                OPTIONAL {{ ?s dct:identifier ?id }}
-                FILTER NOT EXISTS {{
-                    ?s <{CV.hasCompetentAuthority}> ?inst . VALUES ?inst {{ {own} }}
-                }}
-            }}"""
-        )
-        assert isinstance(answer, SelectResult)
-        for s, r, ident in answer.rows:
-            context.add((s, PV.registerServiceId, r))  # type: ignore[arg-type]
-            if ident is not None:
-                context.add((s, DCTERMS.identifier, ident))  # type: ignore[arg-type]
-    return context
 
 
 def validate_portfolios(
@@ -901,35 +891,46 @@ def validate_portfolios(
     """Validate loaded portfolios together as one data set (cross-portfolio C22 included).
 
     With a ``store``, the validation is incremental: the submitted portfolios plus only what
-    cross-portfolio rules need from the store's current view (see :func:`_incremental_context`).
+    cross-portfolio rules need from the store's current view (see
+    :func:`pvkg.validation_context.gather_context`), with the typings of the store's own
+    ontology and reference graphs. The fast engine reads the portfolios' N-Triples text
+    straight into its temporary store and never builds their rdflib Graphs.
 
     Raises:
-        ValueError: unknown profile.
+        ValueError: unknown profile or engine.
         ShapesError: the shapes cannot be read or compiled.
+        StoreError: the store cannot be queried.
     """
-    if len(portfolios) == 1:  # no copy of a big single portfolio
-        data, sources = portfolios[0].graph, portfolios[0].sources
-    else:
-        data, sources = Graph(), Graph()
-        for portfolio in portfolios:
-            data += portfolio.graph
-            if portfolio.sources is not None:
-                sources += portfolio.sources
-    if store is not None:
-        extra = _incremental_context(store, data)
-        if len(extra):
-            # A read-only view over both: copying the portfolio into a new rdflib Graph cost
-            # about a third of a submission (bench/NOTES.md); the caller's graph is not changed.
-            data = ReadOnlyGraphAggregate([data, extra])
-    reference = store_reference(store) if store is not None else None
-    return validate_graph(
-        data,
-        profile=profile,
-        sources=sources,
-        settings=settings,
-        engine=engine,
-        reference=reference,
-    )
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    shapes = load_shapes(settings, profile)
+    index = index_store(store) if store is not None else index_graph(reference_context(settings))
+    work = LocalStore(None)
+    try:
+        for portfolio in portfolios:  # one load each: blank node labels are per document
+            if portfolio.graph_nt:
+                work.load_data(portfolio.graph_nt.encode("utf-8"), "nt")
+        extra, context = gather_context(work, index, store)
+        if engine == "pyshacl":
+            merged = Graph()
+            for portfolio in portfolios:
+                merged += portfolio.graph
+            for triple in (*extra, *context):
+                merged.add(triple)
+            raw = _run_pyshacl(merged, shapes)
+            results = _make_results(raw, shapes, merged)
+        else:
+            triples = sum(p.triple_count for p in portfolios)
+            found = _run_fast(work, shapes, None, _workers(triples))
+            raw = [(c.shape, c.component, this, value, c.path) for c, this, value in found]
+            results = _make_results(raw, shapes, work)
+    finally:
+        work.close()
+    if results:
+        foci = [r.focus_node for r in results if r.focus_node is not None]
+        texts = [p.sources_nt for p in portfolios if p.sources_nt]
+        _attach_sources(results, SourceResolver(source_subgraph(texts, foci)))
+    return _finish(results, shapes, profile, engine)
 
 
 def validate_store(store: Store, *, profile: str = "policy", settings: Settings) -> Report:

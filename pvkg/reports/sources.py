@@ -15,6 +15,8 @@ The file (and sheet) come from the portfolio the focus belongs to: the portfolio
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -92,3 +94,52 @@ class SourceResolver:
         if line is not None:
             return {"file": name, "line": int(line)}
         return None
+
+
+_SOURCE_FILE = f"<{PV.sourceFile}>"
+_COLUMN_OF = f"<{PV.columnOf}>"
+_SOURCE_CELL = f"<{PV.sourceCell}>"
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _iri_token(token: str) -> str:
+    """An IRI token of N-Triples with its ``\\u`` escapes (if any) decoded."""
+    if "\\" not in token:
+        return token
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token)
+
+
+def _selected_lines(text: str, foci: set[str]) -> str:
+    """The lines of one source map that resolving ``foci`` (``<iri>`` tokens) reads, in order."""
+    lines: list[tuple[str, str, str, str]] = []  # (subject, predicate, object's first token, line)
+    for line in text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) < 3 or parts[0].startswith("#"):
+            continue
+        obj = _iri_token(parts[2].split(None, 1)[0])
+        lines.append((_iri_token(parts[0]), _iri_token(parts[1]), obj, line))
+    wanted = {s for s, p, _o, _l in lines if p == _SOURCE_FILE} | foci
+    # the column specs of the portfolios and the cells of the foci
+    wanted |= {o for s, p, o, _l in lines if s in wanted and p in (_COLUMN_OF, _SOURCE_CELL)}
+    return "\n".join(line for s, _p, _o, line in lines if s in wanted)
+
+
+def source_subgraph(texts: Iterable[str], foci: Iterable[Node]) -> Graph:
+    """The part of source maps (N-Triples text, one per portfolio) that resolving ``foci`` reads.
+
+    The portfolios (``pv:sourceFile``) with their column specs, and the foci with their cells,
+    parsed in the order of the text: :class:`SourceResolver` on it answers exactly as on the
+    whole map (where two specs or cells fit, the order decides), and parsing a few dozen lines
+    instead of the whole map costs a fraction of a millisecond.
+
+    >>> text = '<urn:p> <https://pvkg.lv/ontology#sourceFile> "a.csv" .\\n<urn:x> <urn:q> <urn:y> .'
+    >>> len(source_subgraph([text], [URIRef("urn:z")]))
+    1
+    """
+    tokens = {f"<{f}>" for f in foci if isinstance(f, URIRef)}
+    graph = Graph()
+    for text in texts:  # one parse each: blank node labels are per document
+        selected = _selected_lines(text, tokens)
+        if selected:
+            graph.parse(data=selected, format="nt")
+    return graph

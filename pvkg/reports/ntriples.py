@@ -1,0 +1,53 @@
+"""rdflib triples as N-Triples text (https://www.w3.org/TR/n-triples/), written directly.
+
+The store parses N-Triples natively, so a report stored with its version goes in as text; this
+avoids building an rdflib Graph that nothing reads (``Graph.serialize`` would need one).
+
+>>> from rdflib import BNode, Literal, URIRef
+>>> print(ntriples([(URIRef("urn:a"), URIRef("urn:p"), Literal('say "hi"\\n', lang="lv"))]), end="")
+<urn:a> <urn:p> "say \\"hi\\"\\n"@lv .
+>>> ntriples([(BNode("b1"), URIRef("urn:p"), Literal(3))])
+'_:b1 <urn:p> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+__all__ = ["ntriples", "term"]
+
+# Backslash, quote and every control character are escaped: one triple is always one line.
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in (0x0A, 0x0D)})
+_XSD_STRING = str(XSD.string)
+
+
+def term(node: Node) -> str:
+    """One rdflib term in N-Triples syntax.
+
+    Raises:
+        TypeError: not an IRI, blank node or literal.
+    """
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        body = str(node).translate(_ESCAPES)
+        if node.language:
+            return f'"{body}"@{node.language}'
+        if node.datatype is not None and str(node.datatype) != _XSD_STRING:
+            return f'"{body}"^^<{node.datatype}>'
+        return f'"{body}"'
+    if isinstance(node, BNode):
+        # other characters spelled out, so two labels never become one
+        label = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in node)
+        return f"_:{label}"
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """The triples as N-Triples text, one line each (duplicates are kept; a store drops them)."""
+    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)

@@ -1,0 +1,211 @@
+"""What the shapes need besides the validated data, added to the temporary validation store.
+
+Two kinds of context (see :func:`gather_context`):
+
+* from a store's current view, for an incremental submission: what cross-portfolio rules need
+  (C22: other institutions' services sharing a submitted unified-register id);
+* from the reference data (ontology + reference graphs, or the shipped files): the ``rdf:type``
+  of reference IRIs that pvkg data mentions, and the ``rdfs:subClassOf`` axioms of ``pv:``
+  classes. Inference is never on; this is explicit background knowledge.
+
+Reading the typings out of an on-disk store costs tens of milliseconds (every term is decoded),
+so they are kept per store, keyed by a fingerprint that a one-millisecond query reads: the content
+hashes bootstrap records for both graphs and the number of typing triples in each.
+
+Both engines get the context from here, so the fast engine and pySHACL see the same data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.term import Node
+
+from pvkg.namespaces import CV, ID, ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, REGISTRY_GRAPH
+from pvkg.store import SelectResult, Store, Triple
+
+__all__ = ["ReferenceIndex", "gather_context", "index_graph", "index_store"]
+
+_OURS = str(ID)  # subjects of loaded portfolios (pvkg data) live under this prefix
+_PV = str(PV)
+
+
+@dataclass(frozen=True)
+class ReferenceIndex:
+    """The reference data a validation needs, indexed for lookups by IRI.
+
+    ``typings``: each reference IRI with its ``rdf:type`` classes; ``hierarchy``: the
+    ``rdfs:subClassOf`` axioms whose subject is a ``pv:`` class.
+    """
+
+    typings: Mapping[URIRef, tuple[Node, ...]]
+    hierarchy: tuple[Triple, ...]
+
+    @classmethod
+    def of(cls, triples: Iterable[tuple[Node, Node, Node]]) -> ReferenceIndex:
+        """Index ``rdf:type`` and ``rdfs:subClassOf`` triples (others are ignored)."""
+        typings: dict[URIRef, dict[Node, None]] = {}
+        hierarchy: list[Triple] = []
+        for s, p, o in triples:
+            if not isinstance(s, URIRef):
+                continue
+            if p == RDF.type:
+                typings.setdefault(s, {})[o] = None
+            elif p == RDFS.subClassOf and str(s).startswith(_PV):
+                hierarchy.append((s, RDFS.subClassOf, o))
+        return cls({s: tuple(c) for s, c in typings.items()}, tuple(dict.fromkeys(hierarchy)))
+
+    def context_for(self, mentioned: Iterable[Node]) -> list[Triple]:
+        """The typings of the ``mentioned`` IRIs, then the ``pv:`` hierarchy."""
+        out: list[Triple] = []
+        for node in mentioned:
+            for cls in self.typings.get(node, ()):  # type: ignore[call-overload]
+                out.append((node, RDF.type, cls))
+        out.extend(self.hierarchy)
+        return out
+
+
+# -- reference indexes -------------------------------------------------------------------------
+
+_GRAPH_INDEXES: weakref.WeakKeyDictionary[Graph, ReferenceIndex] = weakref.WeakKeyDictionary()
+_STORE_INDEXES: weakref.WeakKeyDictionary[Store, tuple[tuple, ReferenceIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK = threading.Lock()
+
+_FINGERPRINT = f"""SELECT ?h1 ?h2 ?a ?b ?c ?d WHERE {{
+    {{ SELECT (COUNT(*) AS ?a) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdf:type ?o }} }} }}
+    {{ SELECT (COUNT(*) AS ?b) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdfs:subClassOf ?o }} }} }}
+    {{ SELECT (COUNT(*) AS ?c) WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?s rdf:type ?o }} }} }}
+    {{ SELECT (COUNT(*) AS ?d) WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?s rdfs:subClassOf ?o }} }} }}
+    OPTIONAL {{ GRAPH <{REGISTRY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> pv:contentHash ?h1 }} }}
+    OPTIONAL {{ GRAPH <{REGISTRY_GRAPH}> {{ <{REFERENCE_GRAPH}> pv:contentHash ?h2 }} }}
+}}"""
+
+# One constant graph and predicate per branch: pyoxigraph then reads one index range each
+# (a VALUES over the graphs made it scan).
+_TYPINGS = " UNION ".join(
+    f"{{ GRAPH <{g}> {{ ?s {p} ?o }} BIND({p} AS ?p) }}"
+    for g in (ONTOLOGY_GRAPH, REFERENCE_GRAPH)
+    for p in ("rdf:type", "rdfs:subClassOf")
+)
+
+
+def index_graph(reference: Graph) -> ReferenceIndex:
+    """The index of an rdflib reference graph (kept while the graph lives; do not modify it)."""
+    index = _GRAPH_INDEXES.get(reference)
+    if index is None:
+        index = ReferenceIndex.of(
+            itertools.chain(
+                reference.triples((None, RDF.type, None)),
+                reference.triples((None, RDFS.subClassOf, None)),
+            )
+        )
+        _GRAPH_INDEXES[reference] = index
+    return index
+
+
+def index_store(store: Store) -> ReferenceIndex:
+    """The index of the store's ontology and reference graphs, re-read when they change.
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    answer = store.query(_FINGERPRINT)
+    assert isinstance(answer, SelectResult)
+    fingerprint = tuple(answer.rows)
+    with _LOCK:
+        cached = _STORE_INDEXES.get(store)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ {_TYPINGS} }}")
+    assert isinstance(rows, SelectResult)
+    index = ReferenceIndex.of(rows.rows)  # type: ignore[arg-type]
+    with _LOCK:
+        _STORE_INDEXES[store] = (fingerprint, index)
+    return index
+
+
+# -- gathering the context into the validation store ---------------------------------------------
+
+_MENTIONED = f"""SELECT DISTINCT ?n WHERE {{
+    {{ ?n ?p ?o FILTER (isIRI(?n) && STRSTARTS(STR(?n), "{_OURS}")) }}
+    UNION {{ ?s ?p ?n FILTER (isIRI(?n) && STRSTARTS(STR(?s), "{_OURS}")) }}
+}}"""
+
+_SUBMITTED = f"""SELECT DISTINCT ?r ?i WHERE {{
+    {{ ?s <{PV.registerServiceId}> ?r }}
+    UNION {{ ?s <{CV.hasCompetentAuthority}> ?i }}
+    UNION {{ ?s <{DCTERMS.publisher}> ?i }}
+}}"""
+
+
+def _incremental(work: Store, store: Store) -> list[Triple]:
+    """From ``store``'s current view: what the cross-portfolio rules need, and nothing else.
+
+    C22 needs other institutions' services that share a submitted unified-register id: their
+    ``pv:registerServiceId`` and ``dct:identifier`` only (untyped, so no other rule sees them).
+    The submitted institutions' own stored services are left out: the submission replaces them.
+    """
+    answer = work.query(_SUBMITTED)
+    assert isinstance(answer, SelectResult)
+    register_ids = {r for r, _i in answer.rows if r is not None}
+    if not register_ids:
+        return []
+    institutions = {i for _r, i in answer.rows if isinstance(i, URIRef)}
+    own = " ".join(i.n3() for i in institutions) or "<urn:pvkg:none>"
+    ids = list(register_ids)
+    extra: list[Triple] = []
+    for start in range(0, len(ids), 500):
+        values = " ".join(i.n3() for i in ids[start : start + 500])
+        rows = store.query(
+            f"""SELECT ?s ?r ?id WHERE {{
+                VALUES ?r {{ {values} }}
+                ?s <{PV.registerServiceId}> ?r .
+                OPTIONAL {{ ?s dct:identifier ?id }}
+                FILTER NOT EXISTS {{
+                    ?s <{CV.hasCompetentAuthority}> ?inst . VALUES ?inst {{ {own} }}
+                }}
+            }}"""
+        )
+        assert isinstance(rows, SelectResult)
+        for s, r, ident in rows.rows:
+            extra.append((s, PV.registerServiceId, r))  # type: ignore[arg-type]
+            if ident is not None:
+                extra.append((s, DCTERMS.identifier, ident))  # type: ignore[arg-type]
+    return extra
+
+
+def gather_context(
+    work: Store, reference: ReferenceIndex, store: Store | None = None
+) -> tuple[list[Triple], list[Triple]]:
+    """Add to ``work`` (a store holding the validated data in its default graph) the context.
+
+    First, with a ``store``, the incremental context from its current view; then the typings of
+    the reference IRIs that pvkg data (subjects under ``https://pvkg.lv/id/``, i.e. loaded
+    portfolios, and that incremental context) mentions as subject or object, and the ``pv:``
+    hierarchy. Foreign data (for example the official CPSV-AP example) is validated as the SEMIC
+    validator would: without background knowledge, so it gives exactly the 6 violations of
+    STANDARDS.md §1.5.
+
+    Returns:
+        (the incremental triples, the reference triples), as added to ``work``.
+
+    Raises:
+        StoreError: a store cannot be queried.
+    """
+    extra = _incremental(work, store) if store is not None else []
+    if extra:
+        work.add_triples(None, extra)
+    answer = work.query(_MENTIONED)
+    assert isinstance(answer, SelectResult)
+    context = reference.context_for(row[0] for row in answer.rows if row[0] is not None)
+    if context:
+        work.add_triples(None, context)
+    return extra, context
