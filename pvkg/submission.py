@@ -39,7 +39,8 @@ def submit_portfolio(
         store,
         loaded,
         submitter=submitter,
-        extra_graphs={"{version}/validation": report.graph},
+        # N-Triples text: the store parses it natively; no rdflib Graph is built for it
+        extra_graphs={"{version}/validation": report.ntriples()},
         extra_registry=report_registry_triples(report),
     )
     return Submission(stored, report)
