@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.errors import InputError
 from pvkg.portfolios import StoredVersion
+from pvkg.read_ahead import read_files
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
+
+if TYPE_CHECKING:
+    from loaders import LoadedPortfolio
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -63,14 +67,29 @@ def load_file(
     """
     from loaders import read_portfolio_file
 
-    outcome = FileOutcome(path)
     try:
         loaded = read_portfolio_file(
             path, encoding=encoding, resolve_institution=resolver, settings=settings
         )
     except InputError as err:
-        outcome.error = err
-        return outcome
+        return FileOutcome(path, error=err)
+    return submit_file(store, path, loaded, settings, submitter=submitter)
+
+
+def submit_file(
+    store: Store,
+    path: Path,
+    loaded: LoadedPortfolio,
+    settings: Settings,
+    *,
+    submitter: str | None = None,
+) -> FileOutcome:
+    """Validate and store one file already read.
+
+    Raises:
+        StoreError: the store failed (the previous version stays current).
+    """
+    outcome = FileOutcome(path)
     submission = submit_portfolio(store, loaded, settings=settings, submitter=submitter)
     outcome.stored = submission.stored
     outcome.violations = int(submission.report.counts.get("violation", 0))
@@ -114,18 +133,17 @@ def load_files(
     from loaders import institution_resolver
 
     outcomes: list[FileOutcome] = []
+    files = [Path(p) for p in paths]
     with open_ready_store(settings) as store:
         resolver = institution_resolver(store)
-        with _progress(list(paths)) as items:
-            for path in items:
-                outcome = load_file(
-                    store,
-                    Path(path),
-                    settings,
-                    submitter=submitter,
-                    encoding=encoding,
-                    resolver=resolver,
-                )
+        # Worker processes read the next files while this one validates and stores.
+        reading = read_files(files, settings, encoding=encoding, resolver=resolver)
+        with closing(reading) as read, _progress(files) as items:
+            for _, (path, loaded) in zip(items, read, strict=True):
+                if isinstance(loaded, InputError):
+                    outcome = FileOutcome(path, error=loaded)
+                else:
+                    outcome = submit_file(store, path, loaded, settings, submitter=submitter)
                 outcomes.append(outcome)
                 line = summary(outcome)
                 typer.echo(line, err=outcome.error is not None)

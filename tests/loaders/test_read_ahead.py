@@ -1,0 +1,71 @@
+"""Reading ahead in worker processes gives what reading in order gives, errors included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from loaders.institutions import StoreResolver
+from pvkg.cli import app
+from pvkg.errors import InputError, RowError
+from pvkg.portfolios import list_versions
+from pvkg.read_ahead import MIN_FILES, read_files, worker_count
+from pvkg.settings import Settings
+from pvkg.store import LocalStore
+
+
+def portfolio_files(folder: Path, count: int) -> list[Path]:
+    paths = []
+    for index in range(count):
+        path = folder / f"iestade{index}.csv"
+        path.write_text(
+            "institution,inst_service_id,service_name_lv\n"
+            f"Iestāde {index},I{index}-1,Pakalpojums {index}\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_workers_give_the_files_in_order_with_their_errors(tmp_path: Path) -> None:
+    paths = portfolio_files(tmp_path, 6)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name;other\nx;y\n", encoding="utf-8")
+    paths.insert(3, bad)
+    resolver = StoreResolver({"iestāde 1": "pirma"}, {"pirma": "Pirmā iestāde"})
+    settings = Settings()
+    serial = list(read_files(paths, settings, resolver=resolver, workers=0))
+    parallel = list(read_files(paths, settings, resolver=resolver, workers=2))
+    assert [p for p, _ in parallel] == paths
+    for (_, one), (_, other) in zip(serial, parallel, strict=True):
+        if isinstance(one, InputError):
+            assert isinstance(other, RowError) and str(other) == str(one)
+            assert other.problems[0].location.file == "bad.csv"
+        else:
+            assert not isinstance(other, InputError)
+            assert (other.institution_id, other.graph_nt) == (one.institution_id, one.graph_nt)
+    assert parallel[1][1].institution_id == "pirma"  # the resolver went to the workers
+
+
+def test_few_files_are_read_in_this_process() -> None:
+    assert worker_count(MIN_FILES - 1) == 0
+    assert worker_count(1000) in (0, *range(2, 5))
+
+
+def test_load_of_many_files_stores_the_readable_ones(tmp_path: Path) -> None:
+    paths = portfolio_files(tmp_path, MIN_FILES + 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name;other\nx;y\n")
+    store_dir = tmp_path / "store"
+    args = ["load", "--store", str(store_dir), *map(str, paths[:4]), str(bad)]
+    result = CliRunner().invoke(app, [*args, *map(str, paths[4:])])
+    assert result.exit_code == 2, result.output
+    assert "bad.csv: NOT stored: " in result.output and "bad.csv:1" in result.output
+    lines = [line for line in result.output.splitlines() if ": stored as " in line]
+    assert [line.split(":")[0] for line in lines] == [p.name for p in paths]
+    store = LocalStore(store_dir)
+    try:
+        assert all(len(list_versions(store, f"iestade-{i}")) == 1 for i in range(len(paths)))
+    finally:
+        store.close()
