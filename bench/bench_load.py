@@ -33,7 +33,8 @@ def bench(count: int, suffix: str) -> None:
             store.close()
         memory_s, disk_s = timings
         print(
-            f"{count:>6} services {suffix:5} {len(loaded.graph):>7} triples: read {read_s:.2f} s, "
+            f"{count:>6} services {suffix:5} {loaded.triple_count:>7} triples: "
+            f"read {read_s:.2f} s, "
             f"store {memory_s:.2f} s in memory / {disk_s:.2f} s on disk (per version)"
         )
 
