@@ -44,7 +44,7 @@ from pvkg.reports.ntriples import ntriples
 from pvkg.reports.sources import SourceResolver, source_subgraph
 from pvkg.settings import Settings
 from pvkg.store import LocalStore, SelectResult, Store, Triple
-from pvkg.validation_context import gather_context, index_graph, index_store
+from pvkg.validation_context import gather_context, index_graph, index_store, mentioned_in
 
 if TYPE_CHECKING:  # the loaders package depends on pvkg, never the other way round
     from loaders import LoadedPortfolio  # type: ignore[import-not-found]
@@ -910,7 +910,8 @@ def validate_portfolios(
         for portfolio in portfolios:  # one load each: blank node labels are per document
             if portfolio.graph_nt:
                 work.load_data(portfolio.graph_nt.encode("utf-8"), "nt")
-        extra, context = gather_context(work, index, store)
+        texts = [p.graph_nt for p in portfolios]
+        extra, context = gather_context(work, index, store, mentioned=mentioned_in(texts))
         if engine == "pyshacl":
             merged = Graph()
             for portfolio in portfolios:

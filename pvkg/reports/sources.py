@@ -15,7 +15,6 @@ The file (and sheet) come from the portfolio the focus belongs to: the portfolio
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from pvkg.namespaces import PV
+from pvkg.reports.ntriples import scan
 
 
 class SourceResolver:
@@ -99,25 +99,11 @@ class SourceResolver:
 _SOURCE_FILE = f"<{PV.sourceFile}>"
 _COLUMN_OF = f"<{PV.columnOf}>"
 _SOURCE_CELL = f"<{PV.sourceCell}>"
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _iri_token(token: str) -> str:
-    """An IRI token of N-Triples with its ``\\u`` escapes (if any) decoded."""
-    if "\\" not in token:
-        return token
-    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token)
 
 
 def _selected_lines(text: str, foci: set[str]) -> str:
     """The lines of one source map that resolving ``foci`` (``<iri>`` tokens) reads, in order."""
-    lines: list[tuple[str, str, str, str]] = []  # (subject, predicate, object's first token, line)
-    for line in text.splitlines():
-        parts = line.split(None, 2)
-        if len(parts) < 3 or parts[0].startswith("#"):
-            continue
-        obj = _iri_token(parts[2].split(None, 1)[0])
-        lines.append((_iri_token(parts[0]), _iri_token(parts[1]), obj, line))
+    lines = list(scan(text))
     wanted = {s for s, p, _o, _l in lines if p == _SOURCE_FILE} | foci
     # the column specs of the portfolios and the cells of the foci
     wanted |= {o for s, p, o, _l in lines if s in wanted and p in (_COLUMN_OF, _SOURCE_CELL)}

@@ -15,9 +15,16 @@ from loaders import LoadedPortfolio, read_portfolio, read_portfolio_file
 from pvkg.namespaces import PV, REFERENCE_GRAPH, SH
 from pvkg.reports.sources import SourceResolver
 from pvkg.settings import Settings
-from pvkg.store import Store
+from pvkg.store import LocalStore, Store
 from pvkg.submission import submit_portfolio
-from pvkg.validation import Report, Result, validate_graph, validate_portfolios
+from pvkg.validation import (
+    Report,
+    Result,
+    reference_context,
+    validate_graph,
+    validate_portfolios,
+)
+from pvkg.validation_context import gather_context, index_graph, mentioned_in
 from tests.shapes.cases import Case, load_cases
 
 DATA = Path(__file__).parent / "data"
@@ -46,6 +53,27 @@ def test_ntriples_path_agrees_with_pyshacl(case: Case, profile: str) -> None:
     reference = validate_graph(data, profile=profile, settings=settings, engine="pyshacl")
     assert _keys(fast) == _keys(reference)
     assert fast.conforms == reference.conforms
+
+
+def _portfolios() -> list[LoadedPortfolio]:
+    files = [read_portfolio_file(DATA / n) for n in ("portfolio_bad.csv", "portfolio_cpsv.ttl")]
+    cases = [LoadedPortfolio("case", "Case", graph=c.graph()) for c in CASES]
+    return files + cases
+
+
+@pytest.mark.parametrize("loaded", _portfolios(), ids=repr)
+def test_mentioned_iris_read_off_the_text_are_what_the_store_finds(
+    loaded: LoadedPortfolio,
+) -> None:
+    index = index_graph(reference_context(Settings()))
+    contexts = []
+    for mentioned in (None, mentioned_in([loaded.graph_nt])):
+        work = LocalStore(None)
+        work.load_data(loaded.graph_nt.encode("utf-8"), "nt")
+        contexts.append(set(gather_context(work, index, mentioned=mentioned)[1]))
+        work.close()
+    assert contexts[0] == contexts[1]
+    assert len(contexts[0]) > len(index.hierarchy) or "cpsv" in loaded.filename
 
 
 @pytest.mark.parametrize("name", ["portfolio_bad.csv", "portfolio_cpsv.ttl", "portfolio_ok.csv"])
