@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,10 +66,16 @@ def _read_here(
         return err
 
 
+def _main_importable() -> bool:
+    """Whether spawned workers can import the main module again (not a script on stdin)."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
+
+
 def worker_count(files: int) -> int:
     """How many reader processes to start for ``files`` files (0: read in this process)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if files < MIN_FILES or not cores or cores < 2:
+    if files < MIN_FILES or not cores or cores < 2 or not _main_importable():
         return 0
     return min(cores, 4)
 
@@ -90,9 +98,10 @@ def read_files(
         workers: reader processes (None: :func:`worker_count`; 0: read in this process).
     """
     count = worker_count(len(paths)) if workers is None else workers
+    here = (encoding, resolver, settings)
     if count <= 0:
         for path in paths:
-            yield path, _read_here(path, encoding, resolver, settings)
+            yield path, _read_here(path, *here)
         return
     # spawn, not fork: the caller may hold an open store and threads, which a fork would copy.
     context = multiprocessing.get_context("spawn")
@@ -100,21 +109,24 @@ def read_files(
         count, mp_context=context, initializer=_init, initargs=(encoding, resolver, settings)
     )
     pending: deque[tuple[Path, Future[LoadedPortfolio | None]]] = deque()
-    remaining = iter(paths)
+    submitted = done = 0
     try:
-        for path in remaining:
-            pending.append((path, pool.submit(_read_in_worker, path)))
-            if len(pending) >= count * AHEAD_PER_WORKER:
-                break
+        while submitted < len(paths) and submitted < count * AHEAD_PER_WORKER:
+            pending.append((paths[submitted], pool.submit(_read_in_worker, paths[submitted])))
+            submitted += 1
         while pending:
-            path, future = pending.popleft()
-            following = next(remaining, None)
-            if following is not None:
-                pending.append((following, pool.submit(_read_in_worker, following)))
+            path, future = pending[0]
             loaded = future.result()
-            yield (
-                path,
-                loaded if loaded is not None else _read_here(path, encoding, resolver, settings),
-            )
+            pending.popleft()
+            if submitted < len(paths):
+                pending.append((paths[submitted], pool.submit(_read_in_worker, paths[submitted])))
+                submitted += 1
+            yield path, loaded if loaded is not None else _read_here(path, *here)
+            done += 1
+    except BrokenProcessPool:
+        # The workers could not start or died (a main module that spawn cannot import again,
+        # such as a script read from stdin): read the rest in this process.
+        for path in paths[done:]:
+            yield path, _read_here(path, *here)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

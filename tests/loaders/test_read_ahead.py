@@ -69,3 +69,25 @@ def test_load_of_many_files_stores_the_readable_ones(tmp_path: Path) -> None:
         assert all(len(list_versions(store, f"iestade-{i}")) == 1 for i in range(len(paths)))
     finally:
         store.close()
+
+
+def test_workers_that_cannot_start_leave_the_reading_to_this_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    paths = portfolio_files(tmp_path, 3)
+    script = (
+        "from pathlib import Path\n"
+        "from pvkg.read_ahead import read_files\n"
+        "from pvkg.settings import Settings\n"
+        f"paths = [Path(p) for p in {[str(p) for p in paths]!r}]\n"
+        "out = list(read_files(paths, Settings(), workers=2))\n"
+        "print([p.name for p, _ in out], [type(x).__name__ for _, x in out])\n"
+    )
+    # From stdin, spawned workers cannot import the main module: the pool breaks at once.
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    names = [p.name for p in paths]
+    assert done.stdout.strip() == f"{names} {['LoadedPortfolio'] * 3}"
