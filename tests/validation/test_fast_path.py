@@ -165,3 +165,21 @@ def test_submission_stores_the_report_graph(memory_store: Store, settings: Setti
     assert submission.report.counts["violation"] == 1
     stored = memory_store.to_rdflib([f"{submission.stored.iri}/validation"])
     assert isomorphic(stored, submission.report.graph)
+
+
+def test_incremental_engines_agree(memory_store: Store, settings: Settings) -> None:
+    """Against a store, pySHACL gets the same data and context as the fast engine."""
+    from pvkg.portfolios import store_portfolio
+
+    store_portfolio(memory_store, read_portfolio(OK.encode("utf-8"), "da.csv"))
+    vid = OK.replace("Digitālā aģentūra", "Valsts ieņēmumu dienests").replace(
+        ",Ilze Kalniņa", ",", 1
+    )
+    loaded = read_portfolio(vid.encode("utf-8"), "vid.csv")
+    fast = validate_portfolios([loaded], store=memory_store, settings=settings)
+    reference = validate_portfolios(
+        [loaded], store=memory_store, settings=settings, engine="pyshacl"
+    )
+    assert {r.rule for r in fast.results} == {"C02", "C22"}
+    assert _keys(fast) == _keys(reference)
+    assert [r.to_json() for r in fast.results] == [r.to_json() for r in reference.results]
