@@ -44,7 +44,13 @@ from pvkg.reports.ntriples import ntriples
 from pvkg.reports.sources import SourceResolver, source_subgraph
 from pvkg.settings import Settings
 from pvkg.store import LocalStore, SelectResult, Store, Triple
-from pvkg.validation_context import gather_context, index_graph, index_store, mentioned_in
+from pvkg.validation_context import (
+    ReferenceIndex,
+    gather_context,
+    index_graph,
+    index_store,
+    mentioned_in,
+)
 
 if TYPE_CHECKING:  # the loaders package depends on pvkg, never the other way round
     from loaders import LoadedPortfolio  # type: ignore[import-not-found]
@@ -255,13 +261,27 @@ def store_reference(store: Store) -> Graph:
     return graph
 
 
-def reference_context(settings: Settings) -> Graph:
-    """The ontology and reference Turtle files as one graph (cached until a file changes)."""
+def _reference_files(settings: Settings) -> tuple[tuple[str, float], ...]:
     files: list[Path] = []
     for directory in (Path(settings.ontology_dir), Path(settings.reference_dir)):
         if directory.is_dir():
             files.extend(sorted(directory.glob("*.ttl")))
-    return _reference_cached(tuple((str(f), f.stat().st_mtime) for f in files))
+    return tuple((str(f), f.stat().st_mtime) for f in files)
+
+
+def reference_context(settings: Settings) -> Graph:
+    """The ontology and reference Turtle files as one graph (cached until a file changes)."""
+    return _reference_cached(_reference_files(settings))
+
+
+@lru_cache(maxsize=4)
+def _reference_index_cached(files: tuple[tuple[str, float], ...]) -> ReferenceIndex:
+    return index_graph(_reference_cached(files))
+
+
+def _reference_index(settings: Settings) -> ReferenceIndex:
+    """:func:`reference_context` indexed (cached like it)."""
+    return _reference_index_cached(_reference_files(settings))
 
 
 # ------------------------------------------------------------------------------------------
@@ -852,7 +872,7 @@ def validate_graph(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = load_shapes(settings, profile)
-    index = index_graph(reference if reference is not None else reference_context(settings))
+    index = index_graph(reference) if reference is not None else _reference_index(settings)
     work = LocalStore(None)
     try:
         work.add_triples(None, data)
@@ -904,7 +924,7 @@ def validate_portfolios(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     shapes = load_shapes(settings, profile)
-    index = index_store(store) if store is not None else index_graph(reference_context(settings))
+    index = index_store(store) if store is not None else _reference_index(settings)
     work = LocalStore(None)
     try:
         for portfolio in portfolios:  # one load each: blank node labels are per document

@@ -77,7 +77,6 @@ class ReferenceIndex:
 
 # -- reference indexes -------------------------------------------------------------------------
 
-_GRAPH_INDEXES: weakref.WeakKeyDictionary[Graph, ReferenceIndex] = weakref.WeakKeyDictionary()
 _STORE_INDEXES: weakref.WeakKeyDictionary[Store, tuple[tuple, ReferenceIndex]] = (
     weakref.WeakKeyDictionary()
 )
@@ -102,17 +101,13 @@ _TYPINGS = " UNION ".join(
 
 
 def index_graph(reference: Graph) -> ReferenceIndex:
-    """The index of an rdflib reference graph (kept while the graph lives; do not modify it)."""
-    index = _GRAPH_INDEXES.get(reference)
-    if index is None:
-        index = ReferenceIndex.of(
-            itertools.chain(
-                reference.triples((None, RDF.type, None)),
-                reference.triples((None, RDFS.subClassOf, None)),
-            )
+    """The index of an rdflib reference graph (built anew each time: the graph may change)."""
+    return ReferenceIndex.of(
+        itertools.chain(
+            reference.triples((None, RDF.type, None)),
+            reference.triples((None, RDFS.subClassOf, None)),
         )
-        _GRAPH_INDEXES[reference] = index
-    return index
+    )
 
 
 def index_store(store: Store) -> ReferenceIndex:
