@@ -18,6 +18,7 @@ Both engines get the context from here, so the fast engine and pySHACL see the s
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,10 @@ __all__ = ["ReferenceIndex", "gather_context", "index_graph", "index_store", "me
 
 _OURS = str(ID)  # subjects of loaded portfolios (pvkg data) live under this prefix
 _OURS_TOKEN = f"<{_OURS}"
+# a triple line with a subject under _OURS: (subject, IRI object or "")
+_OURS_LINE = re.compile(
+    rf"^[ \t]*({re.escape(_OURS_TOKEN)}[^>]*>)[ \t]+<[^>]*>[ \t]+(<[^>]*>)?", re.MULTILINE
+)
 _PV = str(PV)
 
 
@@ -185,7 +190,9 @@ def mentioned_in(texts: Iterable[str]) -> set[str]:
     """The IRIs that pvkg data in N-Triples ``texts`` mentions (see :func:`gather_context`):
     subjects under ``https://pvkg.lv/id/`` and the IRI objects of such subjects.
 
-    What ``_MENTIONED`` asks the store, read off the text (a third of the time).
+    What ``_MENTIONED`` asks the store, read off the text (a third of the time): one regular
+    expression over the text, or, where ``\\u`` escapes may hide an IRI's characters (or lines
+    end in a lone CR), a scan that decodes every term.
 
     >>> text = "<https://pvkg.lv/id/a> <urn:p> <urn:b> .\\n<urn:c> <urn:p> <urn:d> ."
     >>> sorted(mentioned_in([text]))
@@ -193,11 +200,17 @@ def mentioned_in(texts: Iterable[str]) -> set[str]:
     """
     tokens: set[str] = set()
     for text in texts:
-        for s, _p, o, _line in scan(text):
-            if s.startswith(_OURS_TOKEN):
-                tokens.add(s)
-                if o.startswith("<"):
-                    tokens.add(o)
+        if "\\u" in text or "\\U" in text or "\r" in text:
+            for s, _p, o, _line in scan(text):
+                if s.startswith(_OURS_TOKEN):
+                    tokens.add(s)
+                    if o.startswith("<"):
+                        tokens.add(o)
+            continue
+        for s, o in _OURS_LINE.findall(text):
+            tokens.add(s)
+            if o:
+                tokens.add(o)
     return {t[1:-1] for t in tokens}
 
 

@@ -24,7 +24,7 @@ from pvkg.validation import (
     validate_graph,
     validate_portfolios,
 )
-from pvkg.validation_context import gather_context, index_graph, mentioned_in
+from pvkg.validation_context import ReferenceIndex, gather_context, index_graph, mentioned_in
 from tests.shapes.cases import Case, load_cases
 
 DATA = Path(__file__).parent / "data"
@@ -183,3 +183,32 @@ def test_incremental_engines_agree(memory_store: Store, settings: Settings) -> N
     assert {r.rule for r in fast.results} == {"C02", "C22"}
     assert _keys(fast) == _keys(reference)
     assert [r.to_json() for r in fast.results] == [r.to_json() for r in reference.results]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("escape", ["", "\\u00C4"])
+def test_mentioned_iris_survive_escapes_and_line_ends(eol: str, escape: str) -> None:
+    ours = "https://pvkg.lv/id/"
+    lines = [
+        f"<{ours}inst/a> <urn:p> <{ours}x{escape}> .",
+        f'<{ours}inst/a> <urn:q> "two\\nlines {escape} \\" <{ours}not-an-object>" .',
+        f"  <{ours}b>\t<urn:p>\t<urn:c> .",
+        "_:b <urn:p> <urn:d> .",
+        f"<urn:e> <urn:p> <{ours}f> .",
+        f"# <{ours}g> <urn:p> <urn:h> .",
+    ]
+    text = eol.join(lines) + eol
+    iris = ["inst/a", "x" + ("Ä" if escape else ""), "not-an-object", "b", "f", "g"]
+    typed = [URIRef(ours + i) for i in iris] + [URIRef(f"urn:{c}") for c in "cdeh"]
+    index = ReferenceIndex.of((iri, RDF.type, PV.Thing) for iri in typed)
+    contexts = []
+    for mentioned in (None, mentioned_in([text])):
+        work = LocalStore(None)
+        work.load_data(text.encode("utf-8"), "nt")
+        contexts.append({s for s, _p, _o in gather_context(work, index, mentioned=mentioned)[1]})
+        work.close()
+    assert contexts[0] == contexts[1]
+    assert contexts[0] == {URIRef(ours + i) for i in iris[:2]} | {
+        URIRef(ours + "b"),
+        URIRef("urn:c"),
+    }
