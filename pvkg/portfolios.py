@@ -4,7 +4,8 @@ A new version is stored in two steps. (1) The version graph ``<v>``, its source 
 ``<v>/source`` and any extra graphs (``<v>/validation``) are written; nobody sees them yet, and a
 crash here leaves orphans that :func:`pvkg.bootstrap.remove_orphans` drops on the next open.
 (2) One SPARQL Update adds the registry entry (to the registry graph and the default graph),
-moves ``pv:currentVersion`` and swaps the current view (:func:`pvkg.view.swap_update`). Either
+moves ``pv:currentVersion`` and swaps the current view (:func:`pvkg.view.swap_update`, which
+touches only the triples the two versions do not share). Either
 all of (2) happens or none of it, so readers see the old version or the new one, never a mix.
 
 >>> from loaders import read_portfolio
