@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pvkg import __version__
 from pvkg.settings import Settings
 from pvkg.store import Store
 from service import errors
 from service.auth import load_tokens
-from service.routes import landing, sparql
+from service.routes import landing, sparql, sparql_fast
 from service.routes import store as graph_store
 
 log = logging.getLogger("pvkg.service")
@@ -60,20 +61,38 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(graph_store.router)
     _include_optional(app)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            for key, value in HTML_HEADERS.items():
-                response.headers.setdefault(key, value)
-            if request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
-                response.headers["Content-Security-Policy"] = DOCS_CSP
-        return response
-
+    app.add_middleware(sparql_fast.FastSparqlGet)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost, so it sees every answer
     return app
+
+
+class SecurityHeaders:
+    """Adds ``nosniff`` to every response and the HTML headers to HTML pages.
+
+    A plain ASGI middleware: ``@app.middleware("http")`` runs each request through extra tasks
+    and streams, which cost more than a small SPARQL query.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if headers.get("content-type", "").startswith("text/html"):
+                    for key, value in HTML_HEADERS.items():
+                        headers.setdefault(key, value)
+                    if scope["path"] in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+                        headers["Content-Security-Policy"] = DOCS_CSP
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _include_optional(app: FastAPI) -> None:

@@ -100,7 +100,8 @@ def error_body(code: str, message: str, location: dict[str, object] | None = Non
     return {"error": code, "message": message, "location": location}
 
 
-def _pvkg_error(request: Request, exc: Exception) -> JSONResponse:
+def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
+    """The response for a pvkg error (also used by the lean ``/sparql`` path)."""
     assert isinstance(exc, PvkgError)
     status = status_of(exc)
     message = exc.message
@@ -142,7 +143,7 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def register(app: FastAPI) -> None:
     """Install the handlers on an app (called by ``create_app``)."""
-    app.add_exception_handler(PvkgError, _pvkg_error)
+    app.add_exception_handler(PvkgError, pvkg_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -17,6 +17,7 @@ and comments looks for the keywords instead, and anything it cannot vouch for is
 
 from __future__ import annotations
 
+import collections
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,11 @@ _PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
 # rdflib's parser is slow on big texts (large INSERT DATA, VALUES blocks) and cannot be stopped;
 # longer texts get the linear keyword scan only.
 MAX_PARSED_CHARS = 100_000
+# Recently inspected query texts (at most CACHE_ENTRIES x MAX_CACHED_CHARS characters kept).
+CACHE_ENTRIES = 512
+MAX_CACHED_CHARS = 20_000
+_CACHE: collections.OrderedDict[str, QueryInfo] = collections.OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 _FORMS = {
     "SelectQuery": "select",
@@ -65,11 +71,36 @@ class UpdateInfo:
 
 
 def inspect_query(sparql: str) -> QueryInfo:
-    """The form and the SERVICE endpoints of a query.
+    """The form and the SERVICE endpoints of a query (remembered for recently seen texts).
 
     Raises:
         QuerySyntaxError: not a query (neither rdflib nor the keyword scan finds a form).
     """
+    info = known_query(sparql)
+    if info is None:
+        info = _inspect_query(sparql)
+        if len(sparql) <= MAX_CACHED_CHARS:
+            with _CACHE_LOCK:
+                _CACHE[sparql] = info
+                while len(_CACHE) > CACHE_ENTRIES:
+                    _CACHE.popitem(last=False)
+    return info
+
+
+def known_query(sparql: str) -> QueryInfo | None:
+    """What :func:`inspect_query` found for this exact text recently, without parsing it.
+
+    Why: rdflib's parser takes about 3 ms for a one-line query, under a lock; endpoints see the
+    same texts again and again (dashboards, polling clients, the curated queries).
+    """
+    with _CACHE_LOCK:
+        info = _CACHE.get(sparql)
+        if info is not None:
+            _CACHE.move_to_end(sparql)
+        return info
+
+
+def _inspect_query(sparql: str) -> QueryInfo:
     if len(sparql) > MAX_PARSED_CHARS:
         return _scan_query(sparql, ValueError("too long for the full parser"))
     try:

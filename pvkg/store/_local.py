@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import io
@@ -22,7 +23,7 @@ from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
 from pvkg.store._results import serialize_boolean, serialize_solutions, serialize_triples
-from pvkg.store._sandbox import CAN_FORK, ChildPool, ForkGuard
+from pvkg.store._sandbox import CAN_FORK, ForkGuard, WorkerPool
 from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
 
 
@@ -58,7 +59,9 @@ class LocalStore(Store):
         # Every call into pyoxigraph holds this shared, so that a query child is only forked
         # while no other thread is inside the store (see _sandbox.py).
         self._guard = ForkGuard()
-        self._children = ChildPool(self._guard, functools.partial(_run_job, self._store))
+        self._children = WorkerPool(
+            self._guard, functools.partial(_run_job, self._store), watch=path
+        )
         weakref.finalize(self, self._children.close)
 
     # -- queries -----------------------------------------------------------------------------
@@ -99,22 +102,37 @@ class LocalStore(Store):
         timeout_s: float | None = None,
         max_rows: int | None = None,
     ) -> SerializedAnswer:
-        """Run a query in a killable child process (see ``_sandbox.py``) and serialise it there.
+        """Run a query in a killable worker process (see ``_sandbox.py``) and serialise it there.
 
         >>> store = LocalStore(None)
         >>> store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=5).body
         b'{"head": {}, "boolean": true}'
         """
-        job = (
-            sparql,
-            None if default_graphs is None else list(default_graphs),
-            None if named_graphs is None else list(named_graphs),
-            base_iri,
-            media_type,
-            max_rows,
-        )
+        job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         if CAN_FORK and timeout_s is not None:
             return self._children.run(job, timeout_s)  # type: ignore[no-any-return]
+        with self._guard.shared():
+            return _run_job(self._store, job)
+
+    async def query_serialized_async(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedAnswer:
+        """:meth:`query_serialized` for the event loop: no thread waits while the worker runs,
+        and cancelling it (the client went away) stops the query."""
+        job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
+        if CAN_FORK and timeout_s is not None:
+            return await self._children.run_async(job, timeout_s)  # type: ignore[no-any-return]
+        return await asyncio.to_thread(self._run_job_shared, job)
+
+    def _run_job_shared(self, job: tuple) -> SerializedAnswer:
         with self._guard.shared():
             return _run_job(self._store, job)
 
@@ -265,6 +283,25 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
     return graph
 
 
+def _job(
+    sparql: str,
+    media_type: str,
+    default_graphs: Sequence[str | None] | None,
+    named_graphs: Sequence[str] | None,
+    base_iri: str | None,
+    max_rows: int | None,
+) -> tuple:
+    """What a worker needs to run one ``query_serialized`` call (plain, picklable values)."""
+    return (
+        sparql,
+        None if default_graphs is None else list(default_graphs),
+        None if named_graphs is None else list(named_graphs),
+        base_iri,
+        media_type,
+        max_rows,
+    )
+
+
 def _run_job(store: ox.Store, job: tuple) -> SerializedAnswer:
     """Run one ``query_serialized`` job (in a query child, or in-process without fork)."""
     sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
@@ -330,7 +367,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             with self._guard.shared():
                 return method(self, *args, **kwargs)
         finally:
-            if writes:  # a warm query child holds a snapshot from before the write
+            if writes:  # a kept query worker holds a snapshot from before the write
                 self._children.invalidate()
 
     return call

@@ -1,27 +1,37 @@
-"""Run one read-only job on the embedded store in a forked child process that can be killed.
+"""Run read-only jobs on the embedded store in forked worker processes that can be killed.
 
 Why: pyoxigraph cannot cancel a query. It releases the GIL and never checks for signals, and an
 aggregate over a cross join does all its work inside one ``next()`` call, so polling a deadline
 between rows does not stop it. Measured on this machine: ``SELECT (COUNT(*) AS ?c)`` over a
 three-way cross join of 3,000 triples ran on after a 1 s ``SIGALRM`` until killed.
 
-How: ``os.fork()`` gives the child a copy-on-write snapshot of the store (in memory or the open
-RocksDB handles); the child runs the query, writes its serialised answer to a pipe and exits
-with ``os._exit``. The parent reads the pipe until the deadline, then sends ``SIGKILL``. The
-child also gets an address-space limit, so one query cannot exhaust the server's memory.
-Measured cost of the fork: 7-11 ms with 300k triples, 26-29 ms with 1M triples in memory.
+How: ``os.fork()`` gives a worker a copy-on-write snapshot of the store (in memory or the open
+RocksDB handles). A worker answers many jobs, one at a time, over a pair of pipes, and is killed
+(``SIGKILL``) when a job passes its deadline. Each worker also gets an address-space limit, so
+one query cannot exhaust the server's memory. Forking per query (7-29 ms, plus the pickling)
+capped the endpoint at about 50 small queries per second; a kept worker answers one in well
+under a millisecond.
+
+Snapshots: a worker serves only the store *generation* it was forked in. Every write bumps the
+generation (:meth:`WorkerPool.invalidate`), so a read after a write is answered by a worker
+forked after it (read-your-writes); an on-disk store's generation also includes the modification
+time of its directory, which changes whenever RocksDB creates or deletes a file (flush,
+compaction), so no kept worker goes on reading a table file that compaction has deleted.
+Workers of an old generation finish the job they have and exit.
 
 Forking a threaded process is only safe when no other thread is inside the store at that
 moment (a lock held by a thread that does not exist in the child would never be released).
 :class:`ForkGuard` is a reader/writer lock: every store call in the parent holds it shared,
 the fork holds it exclusively for the few milliseconds of the ``fork()`` system call. A
-deadlocked child (possible only through RocksDB's own background threads) is killed at the
+deadlocked worker (possible only through RocksDB's own background threads) is killed at the
 deadline like a slow query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 import os
 import pickle
 import resource
@@ -30,8 +40,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from pvkg.errors import (
     PayloadTooLarge,
@@ -41,22 +52,25 @@ from pvkg.errors import (
     StoreError,
     UnsupportedFormat,
 )
-
-T = TypeVar("T")
+from pvkg.store._slots import Slots
 
 CAN_FORK = hasattr(os, "fork")
-CHILD_MEMORY_BYTES = 2 * 1024**3  # address space a query child may add to the parent's
-MAX_CHILDREN = max(2, os.cpu_count() or 2)
+CHILD_MEMORY_BYTES = 2 * 1024**3  # address space a worker may add to the parent's
+MAX_CHILDREN = max(2, os.cpu_count() or 2)  # workers busy at once (all pools)
+IDLE_S = 300.0  # a worker idle this long is retired (its snapshot's pages stay shared till then)
+RETIRE_AFTER_S = 1.0  # a worker whose job ran this long is retired: its heap may have grown
+ASYNC_JOB_BYTES = 60_000  # bigger jobs are written from a thread (a pipe holds 64 KiB)
 
 _ERRORS: dict[str, type[PvkgError]] = {
     cls.__name__: cls
     for cls in (QuerySyntaxError, PayloadTooLarge, UnsupportedFormat, QueryTimeout, StoreError)
 }
-_children = threading.BoundedSemaphore(MAX_CHILDREN)
-# Parent-side pipe ends of live query children. A newly forked child closes them all, so that no
-# child keeps a sibling's pipe open (that would hide the sibling's end of file).
+_slots = Slots(MAX_CHILDREN)
+# Parent-side pipe ends of live workers. A newly forked worker closes them all, so that no
+# worker keeps a sibling's pipe open (that would hide the sibling's end of file).
 _PIPE_FDS: set[int] = set()
 _PIPE_LOCK = threading.Lock()
+_OUT_OF_MEMORY = "the query needed more memory than allowed"
 _HEADER = 8  # every message on a pipe is an 8-byte big-endian length and then the bytes
 
 
@@ -106,130 +120,308 @@ class ForkGuard:
                 self._cond.notify_all()
 
 
-@dataclass
-class _Child:
+@dataclass(eq=False)
+class _Worker:
     pid: int
-    job_fd: int  # the parent writes the pickled job here, then closes it
-    result_fd: int  # the child writes its pickled outcome here
-    generation: int
+    job_fd: int  # the parent writes length-prefixed pickled jobs here
+    result_fd: int  # the worker writes its length-prefixed pickled outcomes here
+    generation: tuple[int, int]
+    used: float = field(default_factory=time.monotonic)
+    reaped: bool = False
+    closed: bool = False  # the parent's pipe ends
 
 
-class ChildPool:
-    """Forks query children, keeping one forked in advance ("warm") while the store is unchanged.
+class _Expired(Exception):
+    """The job's deadline passed before its answer was complete."""
 
-    A child waits for its job on a pipe, so it can be forked before the query arrives. Any write
-    to the store calls :meth:`invalidate`, which kills warm children: their snapshot is stale.
-    ``handler(job)`` runs in the child, on the snapshot taken at fork time.
 
-    Warm children are **off** (``warm=0``): measured with 300k triples in memory, a small query
-    took p50 12-13 ms forked on demand but 24-27 ms with one warm child, because while a child
-    shares the parent's pages every page the server writes is copied (copy-on-write faults in
-    the parent). Most of a query child's cost is the fork and the first touches of memory; the
-    child's exit (page-table teardown) is reaped in the background.
+class _Ended(Exception):
+    """The worker's pipe closed before a complete answer: it died."""
+
+
+class WorkerPool:
+    """Keeps forked workers of the current store generation and gives each job to one of them.
+
+    ``handler(job)`` runs in a worker, on the snapshot taken when that worker was forked. At
+    most :data:`MAX_CHILDREN` jobs run at once (over every pool of the process); an idle worker
+    waits for its next job on a pipe. Any write to the store calls :meth:`invalidate`.
     """
 
-    def __init__(self, guard: ForkGuard, handler: Callable[[Any], object], warm: int = 0) -> None:
+    def __init__(
+        self,
+        guard: ForkGuard,
+        handler: Callable[[Any], object],
+        *,
+        watch: Path | None = None,
+    ) -> None:
         self._guard = guard
         self._handler = handler
-        self._warm = warm
+        self._watch = watch  # an on-disk store's directory (see the module docstring)
         self._lock = threading.Lock()
-        self._idle: list[_Child] = []
-        self._generation = 0
-        self._refilling = False
+        self._idle: list[_Worker] = []
+        self._writes = 0
         self._closed = False
+        self._owner = os.getpid()  # a worker inheriting this pool must never kill its siblings
+
+    def generation(self) -> tuple[int, int]:
+        """(writes so far, directory modification time): a worker serves only its own."""
+        mtime = 0
+        if self._watch is not None:
+            with contextlib.suppress(OSError):
+                mtime = os.stat(self._watch).st_mtime_ns
+        return self._writes, mtime
 
     def invalidate(self) -> None:
-        """The store changed: discard the warm children."""
+        """The store changed: discard the idle workers; busy ones exit after their job."""
+        if os.getpid() != self._owner:
+            return
         with self._lock:
-            self._generation += 1
+            self._writes += 1
             stale, self._idle = self._idle, []
-        for child in stale:
-            _discard(child)
+        for worker in stale:
+            _retire(worker)
 
     def close(self) -> None:
-        """Discard warm children and drop the handler (it holds the store, and so its lock)."""
+        """Discard the workers and drop the handler (it holds the store, and so its lock)."""
+        if os.getpid() != self._owner:
+            return
         with self._lock:
             self._closed = True
             self._handler = _closed_handler
         self.invalidate()
 
     def run(self, job: object, timeout_s: float) -> Any:
-        """Run ``job`` in a child; return its result or re-raise its pvkg error.
+        """Run ``job`` in a worker; return its result or re-raise its pvkg error.
 
         Raises:
-            QueryTimeout: the child did not finish within ``timeout_s`` (it has been killed).
-            PayloadTooLarge: the child ran out of its memory allowance.
-            StoreError: the child failed in an unexpected way.
+            QueryTimeout: no answer within ``timeout_s`` (the worker has been killed), or no
+                worker came free within it.
+            PayloadTooLarge: the worker ran out of its memory allowance.
+            StoreError: the worker failed in an unexpected way.
         """
         deadline = time.monotonic() + timeout_s
-        if not _children.acquire(timeout=timeout_s):
-            raise QueryTimeout(f"server busy: no query slot free within {timeout_s:g} s")
+        if not _slots.acquire(timeout_s):
+            raise _busy(timeout_s)
         try:
-            child = self._take() or self._fork(self._generation)
-            self._refill_later()
-            return _send_and_wait(child, job, deadline, timeout_s)
+            return self._run_in_slot(_frame(job), deadline, timeout_s)
         finally:
-            _children.release()
+            _slots.release()
 
-    def _take(self) -> _Child | None:
+    async def run_async(self, job: object, timeout_s: float) -> Any:
+        """:meth:`run` for the event loop: waits for the answer without holding a thread.
+
+        Forking a new worker (after a write) blocks for milliseconds, so that case runs
+        :meth:`run`'s body in a thread. Cancelling the call (the client went away) kills the
+        worker, which stops the query.
+        """
+        deadline = time.monotonic() + timeout_s
+        if not await _slots.acquire_async(timeout_s):
+            raise _busy(timeout_s)
+        try:
+            data = _frame(job)
+            worker = self._take() if len(data) <= ASYNC_JOB_BYTES else None
+            if worker is not None:
+                try:
+                    sent = os.write(worker.job_fd, data)
+                except OSError:
+                    sent = -1
+                if sent != len(data):  # it died while idle (or a partial write): start afresh
+                    _retire(worker)
+                    worker = None
+            if worker is None:
+                return await asyncio.to_thread(self._run_in_slot, data, deadline, timeout_s)
+            started = time.monotonic()
+            try:
+                received = await _answer_async(worker, deadline)
+            except asyncio.CancelledError:
+                _retire(worker)
+                raise
+            except _Expired:
+                await asyncio.to_thread(_kill, worker)
+                raise _expired(timeout_s) from None
+            except _Ended:
+                status = await asyncio.to_thread(_reap, worker)
+                raise _died(status) from None
+            self._give_back(worker, time.monotonic() - started)
+            return _decode(received)
+        finally:
+            _slots.release()
+
+    def _run_in_slot(self, data: bytes, deadline: float, timeout_s: float) -> Any:
+        for attempt in range(2):
+            worker = self._take() or self._fork()
+            try:
+                _write_all(worker.job_fd, data)
+            except OSError:  # it died while idle, before reading the job: one more try
+                status = _reap(worker)
+                if attempt:
+                    raise _died(status) from None
+                continue
+            started = time.monotonic()
+            try:
+                received = _answer(worker, deadline)
+            except _Expired:
+                _kill(worker)
+                raise _expired(timeout_s) from None
+            except _Ended:
+                raise _died(_reap(worker)) from None
+            self._give_back(worker, time.monotonic() - started)
+            return _decode(received)
+        raise StoreError("no query process could be started")  # pragma: no cover
+
+    def _take(self) -> _Worker | None:
+        """An idle, living worker of the current generation (stale ones are retired)."""
+        now, generation = time.monotonic(), self.generation()
+        stale = []
+        found = None
         with self._lock:
             while self._idle:
-                child = self._idle.pop()
-                if child.generation == self._generation:
-                    return child
-                _discard(child)
-        return None
+                worker = self._idle.pop()
+                if worker.generation == generation and now - worker.used < IDLE_S:
+                    found = worker
+                    break
+                stale.append(worker)
+        for worker in stale:
+            _retire(worker)
+        return found  # one that died while idle fails its job write (EPIPE) and is replaced
 
-    def _fork(self, generation: int) -> _Child:
+    def _give_back(self, worker: _Worker, took_s: float) -> None:
+        with self._lock:
+            keep = (
+                not self._closed
+                and took_s < RETIRE_AFTER_S
+                and worker.generation[0] == self._writes  # _take checks the directory too
+                and len(self._idle) < MAX_CHILDREN
+            )
+            if keep:
+                worker.used = time.monotonic()
+                self._idle.append(worker)
+        if not keep:
+            _retire(worker)
+
+    def _fork(self) -> _Worker:
         parent = os.getpid()
         with self._guard.exclusive(), _PIPE_LOCK:
+            generation = self.generation()  # read before the fork: never newer than the snapshot
             job_read, job_write = os.pipe()
             result_read, result_write = os.pipe()
             inherited = _PIPE_FDS | {job_write, result_read}
             pid = os.fork()
-            if pid == 0:  # child: never returns
+            if pid == 0:  # the worker: never returns
                 for fd in inherited:
                     with contextlib.suppress(OSError):
                         os.close(fd)
-                _child(self._handler, job_read, result_write, parent)
+                _worker_main(self._handler, job_read, result_write, parent)
             _PIPE_FDS.update((job_write, result_read))
             os.close(job_read)
             os.close(result_write)
-        return _Child(pid, job_write, result_read, generation)
+        return _Worker(pid, job_write, result_read, generation)
 
-    def _refill_later(self) -> None:
-        with self._lock:
-            if self._closed or self._refilling or len(self._idle) >= self._warm:
-                return
-            self._refilling = True
-        threading.Thread(target=self._refill, name="pvkg-warm-child", daemon=True).start()
 
-    def _refill(self) -> None:
+def _busy(timeout_s: float) -> QueryTimeout:
+    return QueryTimeout(f"server busy: no query slot free within {timeout_s:g} s")
+
+
+def _expired(timeout_s: float) -> QueryTimeout:
+    return QueryTimeout(f"query exceeded its {timeout_s:g} s time limit and was stopped")
+
+
+def _died(status: int) -> PvkgError:
+    if os.WIFSIGNALED(status):
+        return PayloadTooLarge(
+            "the query was stopped by the server (signal "
+            f"{os.WTERMSIG(status)}): it probably needed more memory than allowed"
+        )
+    return StoreError("the query process ended without an answer")
+
+
+def _frame(job: object) -> bytes:
+    data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_HEADER, "big") + data
+
+
+def _decode(received: bytes | bytearray) -> Any:
+    outcome, payload = pickle.loads(memoryview(received)[_HEADER:])
+    if outcome == "ok":
+        return payload
+    name, message = payload
+    raise _ERRORS.get(name, StoreError)(message)
+
+
+def _complete(received: bytes | bytearray) -> bool:
+    return len(received) >= _HEADER and len(received) >= _HEADER + int.from_bytes(
+        received[:_HEADER], "big"
+    )
+
+
+def _answer(worker: _Worker, deadline: float) -> bytearray:
+    """Read one answer, blocking until it is complete or the deadline passes."""
+    received = bytearray()
+    while not _complete(received):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Expired
+        ready, _, _ = select.select([worker.result_fd], [], [], remaining)
+        if ready:
+            chunk = os.read(worker.result_fd, 1 << 20)
+            if not chunk:
+                raise _Ended
+            received += chunk
+    return received
+
+
+async def _answer_async(worker: _Worker, deadline: float) -> bytearray:
+    """Read one answer on the running event loop (no thread waits for it)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+    received = bytearray()
+
+    def readable() -> None:
+        if done.done():
+            return
         try:
-            generation = self._generation
-            child = self._fork(generation)
-            with self._lock:
-                keep = not self._closed and generation == self._generation
-                if keep:
-                    self._idle.append(child)
-            if not keep:
-                _discard(child)
+            chunk = os.read(worker.result_fd, 1 << 20)
+        except BlockingIOError:
+            return
         except OSError:
-            pass  # fork failed (resources); the next query forks on demand
-        finally:
-            with self._lock:
-                self._refilling = False
+            chunk = b""
+        if not chunk:
+            done.set_exception(_Ended())
+            return
+        received.extend(chunk)
+        if _complete(received):
+            done.set_result(None)
+
+    def expire() -> None:
+        if not done.done():
+            done.set_exception(_Expired())
+
+    loop.add_reader(worker.result_fd, readable)
+    # (loop.call_at rather than asyncio.wait_for: no extra task and future per query)
+    timer = loop.call_at(loop.time() + max(0.0, deadline - time.monotonic()), expire)
+    try:
+        await done
+    finally:
+        timer.cancel()
+        loop.remove_reader(worker.result_fd)
+    return received
 
 
-def _close(fd: int) -> None:
+def _close_pipes(worker: _Worker) -> None:
+    """Close the parent's ends of a worker's pipes, once (a file descriptor number is reused
+    by the next ``pipe()``: closing it twice could close another worker's pipe)."""
     with _PIPE_LOCK:
-        _PIPE_FDS.discard(fd)
-        with contextlib.suppress(OSError):
-            os.close(fd)
+        if worker.closed:
+            return
+        worker.closed = True
+        for fd in (worker.job_fd, worker.result_fd):
+            _PIPE_FDS.discard(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
-def _write_message(fd: int, data: bytes) -> None:
-    view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
@@ -238,119 +430,73 @@ def _closed_handler(job: object) -> object:
     raise StoreError("the store is closed")
 
 
-def _discard(child: _Child) -> None:
-    for fd in (child.job_fd, child.result_fd):
-        _close(fd)
+def _kill(worker: _Worker) -> None:
+    """Stop a worker now and wait for it (its CPU use ends before this returns)."""
     with contextlib.suppress(OSError):
-        os.kill(child.pid, signal.SIGKILL)
+        os.kill(worker.pid, signal.SIGKILL)
+    _reap(worker)
+
+
+def _reap(worker: _Worker) -> int:
+    """Close the worker's pipes and wait for it; its exit status (0 if already reaped)."""
+    _close_pipes(worker)
+    if worker.reaped:
+        return 0
+    worker.reaped = True
     with contextlib.suppress(ChildProcessError):
-        os.waitpid(child.pid, 0)
+        return os.waitpid(worker.pid, 0)[1]
+    return 0
 
 
-def _send_and_wait(child: _Child, job: object, deadline: float, timeout_s: float) -> Any:
-    try:
-        _write_message(child.job_fd, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # the child died; reported below
-    finally:
-        _close(child.job_fd)
-    read_fd, pid = child.result_fd, child.pid
-    received = bytearray()
-    expected: int | None = None
-    killed = False
-    status = 0
-    reaped = False
-    try:
-        while expected is None or len(received) < _HEADER + expected:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
-            ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.2))
-            if ready:
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    break
-                received += chunk
-                if expected is None and len(received) >= _HEADER:
-                    expected = int.from_bytes(received[:_HEADER], "big")
-            else:
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    reaped = True
-                    break
-    finally:
-        _close(read_fd)
-        complete = expected is not None and len(received) >= _HEADER + expected
-        if reaped:
-            pass
-        elif complete and not killed:
-            # The answer is in; tearing down a big child's memory takes milliseconds: reap it
-            # in the background instead of making the client wait.
-            threading.Thread(target=_reap, args=(pid,), daemon=True).start()
-        else:
-            _, status = os.waitpid(pid, 0)
-    if killed:
-        raise QueryTimeout(f"query exceeded its {timeout_s:g} s time limit and was stopped")
-    if expected is None or len(received) < _HEADER + expected:
-        if os.WIFSIGNALED(status):
-            raise PayloadTooLarge(
-                "the query was stopped by the server (signal "
-                f"{os.WTERMSIG(status)}): it probably needed more memory than allowed"
-            )
-        raise StoreError("the query process ended without an answer")
-    outcome, payload = pickle.loads(bytes(received[_HEADER:]))
-    if outcome == "ok":
-        return payload
-    name, message = payload
-    raise _ERRORS.get(name, StoreError)(message)
-
-
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+def _retire(worker: _Worker) -> None:
+    """Kill a worker that is no longer wanted; tearing down its memory takes milliseconds, so
+    it is reaped in the background instead of making a client wait."""
+    _close_pipes(worker)
+    if worker.reaped:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(worker.pid, signal.SIGKILL)
+    threading.Thread(target=_reap, args=(worker,), daemon=True).start()
 
 
 def _read_message(fd: int, parent: int) -> bytes | None:
     """One length-prefixed message, or None at end of file or when the parent process is gone."""
     data = bytearray()
-    size: int | None = None
-    while size is None or len(data) < _HEADER + size:
+    while not _complete(data):
         ready, _, _ = select.select([fd], [], [], 1.0)
         if not ready:
             if os.getppid() != parent:
                 return None
             continue
-        chunk = os.read(fd, 1 << 16)
+        chunk = os.read(fd, 1 << 20)
         if not chunk:
             return None
         data += chunk
-        if size is None and len(data) >= _HEADER:
-            size = int.from_bytes(data[:_HEADER], "big")
     return bytes(data[_HEADER:])
 
 
-def _child(handler: Callable[[Any], object], job_fd: int, write_fd: int, parent: int) -> None:
+def _worker_main(handler: Callable[[Any], object], job_fd: int, write_fd: int, parent: int) -> None:
     code = 0
     try:
+        gc.freeze()  # the inherited objects are never collected here: do not touch their pages
         with contextlib.suppress(ValueError, OSError):
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             limit = _current_vsize() + CHILD_MEMORY_BYTES
             if hard == resource.RLIM_INFINITY or limit < hard:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        received = _read_message(job_fd, parent)
-        if received is None:  # discarded before it got a job
-            return
-        try:
-            message: tuple[str, object] = ("ok", handler(pickle.loads(received)))
-        except PvkgError as err:
-            message = ("error", (type(err).__name__, err.message))
-        except MemoryError:
-            message = ("error", ("PayloadTooLarge", "the query needed more memory than allowed"))
-        except Exception as err:
-            message = ("error", ("StoreError", f"query failed: {type(err).__name__}: {err}"))
-        _write_message(write_fd, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+        while (received := _read_message(job_fd, parent)) is not None:
+            try:
+                message: tuple[str, object] = ("ok", handler(pickle.loads(received)))
+            except PvkgError as err:
+                message = ("error", (type(err).__name__, err.message))
+            except MemoryError:
+                message = (
+                    "error",
+                    ("PayloadTooLarge", "the query needed more memory than allowed"),
+                )
+            except Exception as err:
+                message = ("error", ("StoreError", f"query failed: {type(err).__name__}: {err}"))
+            _write_all(write_fd, _frame(message))
     except BaseException:
         code = 1
     finally:

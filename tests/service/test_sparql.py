@@ -235,8 +235,9 @@ def test_timeout_stops_a_slow_query_and_the_server_keeps_answering(
         started = time.monotonic()
         response = query(client, SLOW)
         elapsed = time.monotonic() - started
-        # the query process was killed and reaped: no child left burning CPU
-        assert _children() == children_before
+        # the query process was killed and reaped: no child left burning CPU (workers of
+        # stores from earlier tests may have been collected meanwhile)
+        assert _children() <= children_before
         cpu = _cpu_seconds()
         time.sleep(0.5)
         assert _cpu_seconds() == cpu
@@ -291,6 +292,9 @@ def test_update_with_admin_token(
 def test_unexpected_errors_are_json_without_internals(service_settings: Settings) -> None:
     class Broken(LocalStore):
         def query_serialized(self, *args: object, **kwargs: object):  # type: ignore[override]
+            raise RuntimeError("secret internal detail")
+
+        async def query_serialized_async(self, *args: object, **kwargs: object):  # type: ignore[override]
             raise RuntimeError("secret internal detail")
 
     with TestClient(create_app(service_settings, Broken(None)), raise_server_exceptions=False) as c:

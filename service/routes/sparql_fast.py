@@ -1,0 +1,118 @@
+"""The lean path of ``GET /sparql?query=...``: the endpoint's hot case without FastAPI's layers.
+
+Why: a small SELECT costs the store well under a millisecond, so FastAPI's per-request work
+(routing, dependency resolution, a thread-pool hop, ``url_for``) was most of its time. This
+plain ASGI middleware answers only the common case: exactly one ``query`` parameter whose text
+was inspected recently (``known_query``), the answer awaited on the event loop
+(``query_serialized_async``). Everything else (the service description, dataset parameters,
+new query texts, refused SERVICE calls, unacceptable Accept headers, oversized query strings)
+goes on to the documented FastAPI route, which also fills the inspection cache. Errors of the
+query itself are written by the same function as the app's exception handler writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pvkg.errors import PvkgError
+from pvkg.store._inspect import check_allowed, known_query
+from service.errors import pvkg_error_response
+from service.media import QUERY_FORM_TYPES, negotiate
+
+
+def _headers(media: str, body: bytes) -> list[tuple[bytes, bytes]]:
+    content_type = f"{media}; charset=utf-8" if media.startswith("text/") else media
+    return [
+        (b"content-length", str(len(body)).encode("latin-1")),
+        (b"content-type", content_type.encode("latin-1")),
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _media(accept: str | None, form: str) -> str:
+    return negotiate(accept, QUERY_FORM_TYPES[form])
+
+
+class FastSparqlGet:
+    """ASGI middleware answering the hot case of ``GET /sparql``; all else goes to ``app``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._bases: dict[tuple[object, ...], str] = {}
+        self._texts: dict[bytes, str] = {}  # recent query strings and their query text
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        settings, store = scope["app"].state.settings, scope["app"].state.store
+        query = self._query_text(scope["query_string"], settings.max_upload_bytes)
+        info = known_query(query) if query is not None else None
+        accept = None
+        for key, value in scope["headers"]:
+            if key == b"accept":
+                accept = value.decode("latin-1")
+                break
+        try:
+            if query is None or info is None:
+                raise _Defer
+            check_allowed(info.services, settings.service_allowlist, "SERVICE")
+            media = _media(accept, info.form)
+        except (_Defer, PvkgError):  # the FastAPI route answers (and writes the error)
+            await self.app(scope, receive, send)
+            return
+        kwargs = {
+            "base_iri": self._base_iri(scope),
+            "timeout_s": settings.query_timeout_s,
+            "max_rows": settings.max_result_rows,
+        }
+        try:
+            run_async = getattr(store, "query_serialized_async", None)
+            if run_async is not None:
+                answer = await run_async(query, media, **kwargs)
+            else:
+                answer = await run_in_threadpool(store.query_serialized, query, media, **kwargs)
+        except PvkgError as err:
+            await pvkg_error_response(Request(scope), err)(scope, receive, send)
+            return
+        # what Response(answer.body, media_type=media) sends, without building the object
+        headers = _headers(media, answer.body)
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+    def _query_text(self, raw: bytes, max_bytes: int) -> str | None:
+        """The text of the only parameter, ``query``; None for anything else."""
+        query = self._texts.get(raw)
+        if query is None and len(raw) <= max_bytes:
+            params = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+            if len(params) == 1 and params[0][0] == "query":
+                query = params[0][1]
+                if len(raw) <= 4096:
+                    if len(self._texts) >= 256:
+                        self._texts.clear()
+                    self._texts[raw] = query
+        return query
+
+    def _base_iri(self, scope: Scope) -> str:
+        """What ``request.url_for("sparql_query")`` gives, remembered per host."""
+        key = (
+            scope.get("scheme"),
+            tuple(scope.get("server") or ()),
+            scope.get("root_path"),
+            next((v for k, v in scope["headers"] if k == b"host"), None),
+        )
+        base = self._bases.get(key)
+        if base is None:
+            base = str(Request(scope).url_for("sparql_query"))
+            if len(self._bases) < 64:
+                self._bases[key] = base
+        return base
+
+
+class _Defer(Exception):
+    """Not the hot case: let the FastAPI route answer."""
