@@ -876,7 +876,7 @@ def validate_graph(
     work = LocalStore(None)
     try:
         work.add_triples(None, data)
-        _extra, context = gather_context(work, index)
+        _extra, context = gather_context(work, index, mentioned=index.mentioned_in_graph(data))
         if engine == "fast":
             found = _run_fast(work, shapes, None, _workers(len(data)))
     finally:

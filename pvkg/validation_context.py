@@ -79,6 +79,18 @@ class ReferenceIndex:
         out.extend(self.hierarchy)
         return out
 
+    def mentioned_in_graph(self, data: Graph) -> set[str]:
+        """The reference IRIs that pvkg data in the rdflib ``data`` mentions (what
+        :func:`mentioned_in` finds in text), by index lookups per reference IRI: cheaper than
+        reading a large graph through."""
+        found = set()
+        for iri in self.typings:
+            node = URIRef(iri)
+            as_subject = iri.startswith(_OURS) and next(data.triples((node, None, None)), None)
+            if as_subject or any(str(s).startswith(_OURS) for s in data.subjects(None, node)):
+                found.add(iri)
+        return found
+
 
 # -- reference indexes -------------------------------------------------------------------------
 

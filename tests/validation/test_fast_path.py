@@ -62,17 +62,18 @@ def _portfolios() -> list[LoadedPortfolio]:
 
 
 @pytest.mark.parametrize("loaded", _portfolios(), ids=repr)
-def test_mentioned_iris_read_off_the_text_are_what_the_store_finds(
+def test_mentioned_iris_read_off_text_or_graph_are_what_the_store_finds(
     loaded: LoadedPortfolio,
 ) -> None:
     index = index_graph(reference_context(Settings()))
     contexts = []
-    for mentioned in (None, mentioned_in([loaded.graph_nt])):
+    ways = (None, mentioned_in([loaded.graph_nt]), index.mentioned_in_graph(loaded.graph))
+    for mentioned in ways:
         work = LocalStore(None)
         work.load_data(loaded.graph_nt.encode("utf-8"), "nt")
         contexts.append(set(gather_context(work, index, mentioned=mentioned)[1]))
         work.close()
-    assert contexts[0] == contexts[1]
+    assert contexts[0] == contexts[1] == contexts[2]
     assert len(contexts[0]) > len(index.hierarchy) or "cpsv" in loaded.filename
 
 
