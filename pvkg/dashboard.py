@@ -1,9 +1,11 @@
 """The compliance dashboard: per institution, its current portfolio, rules broken, score and trend.
 
-Everything shown comes from curated queries (``compliance_by_institution``,
-``governance_score``, ``violations_by_rule``, ``portfolio_overview``, ``fix_first``), so an analyst
-can reproduce each figure with ``pvkg query``. Charts are inline SVG drawn here, on the server:
-the page needs no script and no network.
+Everything shown comes from curated queries, so an analyst can reproduce each figure with
+``pvkg query``: the JSON (``compliance_data``) from ``compliance_by_institution``,
+``governance_score``, ``violations_by_rule``, ``portfolio_overview`` and ``fix_first``; the HTML
+page (``dashboard_html``) shows fewer figures per institution and draws its charts from the
+totals of ``results_by_rule`` and ``services_by_status`` instead. Charts are inline SVG drawn
+here, on the server: the page needs no script and no network.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from rdflib import URIRef
 
 from pvkg.curated import find_query, run_curated
 from pvkg.namespaces import ID
@@ -59,6 +63,7 @@ def _rows(store: Store, settings: Settings, name: str, **params: str) -> list[di
     return result.dicts()
 
 
+# The JSON dashboard: every figure per institution.
 _DASHBOARD_QUERIES: dict[str, dict[str, str]] = {
     "compliance_by_institution": {},
     "governance_score": {"current_only": "false"},
@@ -67,22 +72,37 @@ _DASHBOARD_QUERIES: dict[str, dict[str, str]] = {
     "fix_first": {},
 }
 
+# The HTML page shows per institution only its figures, score, trend and top fix; its two
+# summary charts need totals, which two small queries give (instead of ~12,000 per-institution
+# rows of violations_by_rule and portfolio_overview at 1,000 institutions).
+_PAGE_QUERIES: dict[str, dict[str, str]] = {
+    "compliance_by_institution": {},
+    "governance_score": {"current_only": "false"},
+    "fix_first": {},
+    "results_by_rule": {},
+    "services_by_status": {},
+    "survey_progress": {},
+    "survey_freshness": {},
+}
 
-def _run_all(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
-    """The dashboard's queries, two at a time: pyoxigraph releases the GIL while it evaluates."""
+
+def _run_all(
+    store: Store, settings: Settings, queries: dict[str, dict[str, str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Run queries two at a time (pyoxigraph releases the GIL while it evaluates), longest first
+    as listed, so that the short ones fill in while a long one runs."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
             name: pool.submit(_rows, store, settings, name, **params)
-            for name, params in _DASHBOARD_QUERIES.items()
+            for name, params in queries.items()
         }
         return {name: future.result() for name, future in futures.items()}
 
 
-def compliance_data(store: Store, settings: Settings) -> list[InstitutionCompliance]:
-    """Gather the dashboard rows, worst score first (the prioritised order)."""
-    answers = _run_all(store, settings)
+def _institutions(answer: list[dict[str, Any]]) -> dict[str, InstitutionCompliance]:
+    """One row per institution with a current portfolio (``compliance_by_institution``)."""
     rows: dict[str, InstitutionCompliance] = {}
-    for r in answers["compliance_by_institution"]:
+    for r in answer:
         iri = _text(r["institution"])
         rows[iri] = InstitutionCompliance(
             institution=iri,
@@ -94,14 +114,23 @@ def compliance_data(store: Store, settings: Settings) -> list[InstitutionComplia
             warnings=int(r["warnings"] or 0),
             conforms=_text(r["conforms"]) == "true",
         )
-    for r in answers["governance_score"]:
+    return rows
+
+
+def _add_scores(rows: dict[str, InstitutionCompliance], answer: list[dict[str, Any]]) -> None:
+    """Score, band and trend (``governance_score`` with ``current_only=false``)."""
+    for r in answer:
         row = rows.get(_text(r["institution"]))
         if row is None:
             continue
         row.trend.append((int(r["version_number"]), float(r["score"])))
         if _text(r["current"]) == "true":
             row.score, row.band = float(r["score"]), _text(r["band"])
-    for r in answers["violations_by_rule"]:
+
+
+def _add_rules(rows: dict[str, InstitutionCompliance], answer: list[dict[str, Any]]) -> None:
+    """Results per rule and severity (``violations_by_rule``)."""
+    for r in answer:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             row.by_rule.append(
@@ -112,14 +141,22 @@ def compliance_data(store: Store, settings: Settings) -> list[InstitutionComplia
                     "label": {"lv": _text(r["rule_lv"]), "en": _text(r["rule_en"])},
                 }
             )
-    for r in answers["portfolio_overview"]:
+
+
+def _add_overview(rows: dict[str, InstitutionCompliance], answer: list[dict[str, Any]]) -> None:
+    """Services by type and by status, with the concepts' labels (``portfolio_overview``)."""
+    for r in answer:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             target = row.by_type if _text(r["dimension"]) == "type" else row.by_status
             target[_text(r["code"])] = int(r["services"])
             if r["label_lv"] is not None:
                 row.labels[_text(r["code"])] = f"{r['label_lv']} / {_text(r['label_en'])}"
-    for r in answers["fix_first"]:
+
+
+def _add_fixes(rows: dict[str, InstitutionCompliance], answer: list[dict[str, Any]]) -> None:
+    """The rules costing the most points, largest loss first (``fix_first``)."""
+    for r in answer:
         row = rows.get(_text(r["institution"]))
         if row is not None:
             row.fix_first.append(
@@ -130,7 +167,57 @@ def compliance_data(store: Store, settings: Settings) -> list[InstitutionComplia
                     "label": {"lv": _text(r["rule_lv"]), "en": _text(r["rule_en"])},
                 }
             )
+
+
+def _worst_first(rows: dict[str, InstitutionCompliance]) -> list[InstitutionCompliance]:
     return sorted(rows.values(), key=lambda row: (row.score is None, row.score or 0.0, row.name))
+
+
+def compliance_data(store: Store, settings: Settings) -> list[InstitutionCompliance]:
+    """Gather the dashboard rows with every detail, worst score first (the prioritised order)."""
+    answers = _run_all(store, settings, _DASHBOARD_QUERIES)
+    rows = _institutions(answers["compliance_by_institution"])
+    _add_scores(rows, answers["governance_score"])
+    _add_rules(rows, answers["violations_by_rule"])
+    _add_overview(rows, answers["portfolio_overview"])
+    _add_fixes(rows, answers["fix_first"])
+    return _worst_first(rows)
+
+
+def _status_totals(answer: list[dict[str, Any]]) -> dict[str, int]:
+    """Services per status label over every current portfolio (``services_by_status``), keyed
+    like the per-institution ``labels`` of ``portfolio_overview``: "lv / en", else the code."""
+    totals: dict[str, int] = defaultdict(int)
+    for r in answer:
+        status = r["status"]
+        code = _text(status).rsplit("/", 1)[-1] if isinstance(status, URIRef) else _text(status)
+        label = code if r["status_lv"] is None else f"{r['status_lv']} / {_text(r['status_en'])}"
+        totals[label] += int(r["services"])
+    return dict(totals)
+
+
+def _rule_totals(answer: list[dict[str, Any]]) -> dict[str, int]:
+    """Results per "rule (severity)" over every current portfolio (``results_by_rule``)."""
+    totals: dict[str, int] = defaultdict(int)
+    for r in answer:
+        totals[f"{_text(r['rule_code'])} ({_text(r['severity'])})"] += int(r["results"])
+    return dict(totals)
+
+
+def dashboard_html(store: Store, settings: Settings) -> str:
+    """The HTML dashboard from the queries its page shows (``_PAGE_QUERIES``), all run in one
+    pool: per institution its figures, score, trend and top fix; the charts from totals."""
+    answers = _run_all(store, settings, _PAGE_QUERIES)
+    rows = _institutions(answers["compliance_by_institution"])
+    _add_scores(rows, answers["governance_score"])
+    _add_fixes(rows, answers["fix_first"])
+    panel = survey_panel_from(answers["survey_progress"], answers["survey_freshness"])
+    return render_html(
+        _worst_first(rows),
+        panels=panel,
+        rule_totals=_rule_totals(answers["results_by_rule"]),
+        status_totals=_status_totals(answers["services_by_status"]),
+    )
 
 
 def compliance_json(rows: list[InstitutionCompliance]) -> dict[str, Any]:
@@ -189,9 +276,16 @@ def sparkline_svg(points: list[tuple[int, float]], *, width: int = 90, height: i
     )
 
 
-def render_html(rows: list[InstitutionCompliance], *, panels: str = "") -> str:
+def render_html(
+    rows: list[InstitutionCompliance],
+    *,
+    panels: str = "",
+    rule_totals: dict[str, int] | None = None,
+    status_totals: dict[str, int] | None = None,
+) -> str:
     """The dashboard page: summary charts, extra panels (HTML, already escaped), then one row
-    per institution, worst first."""
+    per institution, worst first. The rule and status charts sum the rows' ``by_rule`` and
+    ``by_status`` unless their totals are given (``dashboard_html`` gets them from queries)."""
     esc = html.escape
     bands: dict[str, int] = defaultdict(int)
     rules: dict[str, int] = defaultdict(int)
@@ -202,6 +296,10 @@ def render_html(rows: list[InstitutionCompliance], *, panels: str = "") -> str:
             rules[f"{item['rule']} ({item['severity']})"] += item["results"]
         for code, count in row.by_status.items():
             statuses[row.labels.get(code, code)] += count
+    if rule_totals is not None:
+        rules = defaultdict(int, rule_totals)
+    if status_totals is not None:
+        statuses = defaultdict(int, status_totals)
     charts = "".join(
         [
             bar_chart_svg("Iestādes pēc vērtējuma / Institutions by band", sorted(bands.items())),
@@ -327,9 +425,14 @@ def survey_panel_html(store: Store, settings: Settings) -> str:
 
     Reads ``survey_progress`` and ``survey_freshness`` (loaded answers, graph survey-answers).
     """
+    return survey_panel_from(
+        _rows(store, settings, "survey_progress"), _rows(store, settings, "survey_freshness")
+    )
+
+
+def survey_panel_from(progress: list[dict[str, Any]], freshness: list[dict[str, Any]]) -> str:
+    """The survey panel from the rows of ``survey_progress`` and ``survey_freshness``."""
     esc = html.escape
-    progress = _rows(store, settings, "survey_progress")
-    freshness = _rows(store, settings, "survey_freshness")
     questions = "".join(
         f"<tr><td>{esc(_text(r.get('question_code')))}</td>"
         f"<td>{esc(_text(r.get('measure_code')))}</td>"

@@ -11,7 +11,7 @@ import json
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.dashboard import compliance_data, compliance_json, render_html, survey_panel_html
+from pvkg.dashboard import compliance_data, compliance_json, dashboard_html
 from service.deps import SettingsDep, StoreDep
 from service.media import negotiate
 
@@ -27,9 +27,9 @@ TYPES = (("text/html", ()), ("application/json", ()))
 )
 async def compliance(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     media = negotiate(request.headers.get("accept"), TYPES)
-    rows = await run_in_threadpool(compliance_data, store, settings)
     if media == "application/json":
+        rows = await run_in_threadpool(compliance_data, store, settings)
         body = json.dumps(compliance_json(rows), ensure_ascii=False, default=str)
         return Response(body, media_type=media)
-    panel = await run_in_threadpool(survey_panel_html, store, settings)
-    return Response(render_html(rows, panels=panel), media_type="text/html; charset=utf-8")
+    page = await run_in_threadpool(dashboard_html, store, settings)
+    return Response(page, media_type="text/html; charset=utf-8")

@@ -16,7 +16,13 @@ import pytest
 import uvicorn
 
 from loaders import read_portfolio_file
-from pvkg.dashboard import compliance_data, compliance_json, render_html
+from pvkg.dashboard import (
+    compliance_data,
+    compliance_json,
+    dashboard_html,
+    render_html,
+    survey_panel_html,
+)
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
@@ -74,6 +80,25 @@ def test_html_escapes_names_and_shows_both_languages(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; aģentūra" in page
     assert "Ko labot vispirms" in page and "What to fix first" in page
     assert page.count("<svg") >= 3
+
+
+def test_the_page_from_totals_equals_the_page_from_every_detail(
+    two_institutions: Store, settings: Settings
+) -> None:
+    full = render_html(
+        compliance_data(two_institutions, settings),
+        panels=survey_panel_html(two_institutions, settings),
+    )
+    page = dashboard_html(two_institutions, settings)
+    assert page == full
+    assert "C02 (Violation)" in page and "C07 (Violation)" in page
+
+
+def test_given_totals_replace_the_rows_sums(two_institutions: Store, settings: Settings) -> None:
+    rows = compliance_data(two_institutions, settings)
+    page = render_html(rows, rule_totals={"C99 (Info)": 7}, status_totals={"izdomāts": 3})
+    assert "C99 (Info)" in page and "izdomāts" in page
+    assert "C02 (Violation)" not in page
 
 
 def _free_port() -> int:

@@ -153,3 +153,15 @@ def test_violations_by_rule_reads_only_the_current_report(
     current = run(memory_store, settings, "violations_by_rule", institution="digitala-agentura")
     assert values(current, "rule_code", "severity", "results") == [("C02", "Violation", "1")]
     assert run(memory_store, settings, "violations_by_rule", institution="x-agentura").rows == []
+
+
+def test_results_by_rule_sums_violations_by_rule(memory_store: Store, settings: Settings) -> None:
+    loaded = read_portfolio_file(DATA / "da_two_violations.csv", settings=settings)
+    submit_portfolio(memory_store, loaded, settings=settings)
+    totals = run(memory_store, settings, "results_by_rule").dicts()
+    assert [
+        (str(r["rule_code"]), str(r["severity"]), int(r["results"]), int(r["institutions"]))
+        for r in totals
+    ] == [("C02", "Violation", 1, 1), ("C07", "Violation", 1, 1)]
+    assert all(r["rule_lv"] and r["rule_en"] for r in totals)
+    assert run(memory_store, settings, "results_by_rule", institution="x-agentura").rows == []
