@@ -90,8 +90,19 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
                 "note: no admin token configured: updates and graph writes are refused", err=True
             )
         sys.stdout.flush()
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(
+            app, host=host, port=port, log_level="info", access_log=False, **_http_protocol()
+        )
     return 0
+
+
+def _http_protocol() -> dict[str, object]:
+    """httptools with one write per response when installed, else uvicorn's own choice."""
+    try:
+        from service.http import CoalescingHttpToolsProtocol
+    except ImportError:  # httptools missing: uvicorn falls back to h11
+        return {}
+    return {"http": CoalescingHttpToolsProtocol}
 
 
 def _url_host(host: str) -> str:

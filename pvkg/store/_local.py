@@ -21,6 +21,7 @@ from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, Store
 from pvkg.namespaces import PREFIXES
 from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._bindings import bind_values
+from pvkg.store._cache import RESULT_CACHE_BYTES, ResultCache, cacheable
 from pvkg.store._formats import rdf_format
 from pvkg.store._results import serialize_boolean, serialize_solutions, serialize_triples
 from pvkg.store._sandbox import CAN_FORK, ForkGuard, WorkerPool
@@ -46,13 +47,16 @@ def _open(path: Path | None) -> ox.Store:
 class LocalStore(Store):
     """A pyoxigraph store. ``path=None`` gives a temporary in-memory store.
 
+    ``result_cache_bytes`` bounds the answers of :meth:`query_serialized` kept until the next
+    write (``_cache.py``); 0 turns that off.
+
     >>> store = LocalStore(None)
     >>> store.load_data(b"<urn:a> <urn:p> 1 .", "nt", graph="urn:g")
     >>> store.count("urn:g")
     1
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, result_cache_bytes: int = RESULT_CACHE_BYTES) -> None:
         self.location = str(path) if path is not None else ":memory:"
         self._path = path
         self._store = _open(path)
@@ -60,7 +64,10 @@ class LocalStore(Store):
         # while no other thread is inside the store (see _sandbox.py).
         self._guard = ForkGuard()
         self._children = WorkerPool(
-            self._guard, functools.partial(_run_job, self._store), watch=path
+            self._guard,
+            functools.partial(_run_job, self._store),
+            watch=path,
+            results=ResultCache(result_cache_bytes) if result_cache_bytes else None,
         )
         weakref.finalize(self, self._children.close)
 
@@ -110,7 +117,7 @@ class LocalStore(Store):
         """
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         if CAN_FORK and timeout_s is not None:
-            return self._children.run(job, timeout_s)  # type: ignore[no-any-return]
+            return self._children.run(job, timeout_s, cache=cacheable(sparql))  # type: ignore[no-any-return]
         with self._guard.shared():
             return _run_job(self._store, job)
 
@@ -129,7 +136,8 @@ class LocalStore(Store):
         and cancelling it (the client went away) stops the query."""
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         if CAN_FORK and timeout_s is not None:
-            return await self._children.run_async(job, timeout_s)  # type: ignore[no-any-return]
+            answer = await self._children.run_async(job, timeout_s, cache=cacheable(sparql))
+            return answer  # type: ignore[no-any-return]
         return await asyncio.to_thread(self._run_job_shared, job)
 
     def _run_job_shared(self, job: tuple) -> SerializedAnswer:
@@ -291,11 +299,11 @@ def _job(
     base_iri: str | None,
     max_rows: int | None,
 ) -> tuple:
-    """What a worker needs to run one ``query_serialized`` call (plain, picklable values)."""
+    """What a worker needs to run one ``query_serialized`` call (plain, picklable, hashable)."""
     return (
         sparql,
-        None if default_graphs is None else list(default_graphs),
-        None if named_graphs is None else list(named_graphs),
+        None if default_graphs is None else tuple(default_graphs),
+        None if named_graphs is None else tuple(named_graphs),
         base_iri,
         media_type,
         max_rows,

@@ -39,7 +39,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from pvkg.errors import (
     StoreError,
     UnsupportedFormat,
 )
+from pvkg.store._cache import ResultCache
 from pvkg.store._slots import Slots
 
 CAN_FORK = hasattr(os, "fork")
@@ -153,8 +154,10 @@ class WorkerPool:
         handler: Callable[[Any], object],
         *,
         watch: Path | None = None,
+        results: ResultCache | None = None,
     ) -> None:
         self._guard = guard
+        self._results = results  # answers by (generation, job), see _cache.py
         self._handler = handler
         self._watch = watch  # an on-disk store's directory (see the module docstring)
         self._lock = threading.Lock()
@@ -178,6 +181,8 @@ class WorkerPool:
         with self._lock:
             self._writes += 1
             stale, self._idle = self._idle, []
+        if self._results is not None:
+            self._results.clear()
         for worker in stale:
             _retire(worker)
 
@@ -190,8 +195,9 @@ class WorkerPool:
             self._handler = _closed_handler
         self.invalidate()
 
-    def run(self, job: object, timeout_s: float) -> Any:
-        """Run ``job`` in a worker; return its result or re-raise its pvkg error.
+    def run(self, job: Hashable, timeout_s: float, *, cache: bool = False) -> Any:
+        """Run ``job`` in a worker; return its result or re-raise its pvkg error. With
+        ``cache``, an answer to the same job in the current generation is reused.
 
         Raises:
             QueryTimeout: no answer within ``timeout_s`` (the worker has been killed), or no
@@ -200,14 +206,17 @@ class WorkerPool:
             StoreError: the worker failed in an unexpected way.
         """
         deadline = time.monotonic() + timeout_s
+        key = self._cache_key(job, cache)
+        if key is not None and (hit := self._results.get(key)) is not None:  # type: ignore[union-attr]
+            return hit
         if not _slots.acquire(timeout_s):
             raise _busy(timeout_s)
         try:
-            return self._run_in_slot(_frame(job), deadline, timeout_s)
+            return self._run_in_slot(_frame(job), deadline, timeout_s, key)
         finally:
             _slots.release()
 
-    async def run_async(self, job: object, timeout_s: float) -> Any:
+    async def run_async(self, job: Hashable, timeout_s: float, *, cache: bool = False) -> Any:
         """:meth:`run` for the event loop: waits for the answer without holding a thread.
 
         Forking a new worker (after a write) blocks for milliseconds, so that case runs
@@ -215,6 +224,9 @@ class WorkerPool:
         worker, which stops the query.
         """
         deadline = time.monotonic() + timeout_s
+        key = self._cache_key(job, cache)
+        if key is not None and (hit := self._results.get(key)) is not None:  # type: ignore[union-attr]
+            return hit
         if not await _slots.acquire_async(timeout_s):
             raise _busy(timeout_s)
         try:
@@ -229,7 +241,7 @@ class WorkerPool:
                     _retire(worker)
                     worker = None
             if worker is None:
-                return await asyncio.to_thread(self._run_in_slot, data, deadline, timeout_s)
+                return await asyncio.to_thread(self._run_in_slot, data, deadline, timeout_s, key)
             started = time.monotonic()
             try:
                 received = await _answer_async(worker, deadline)
@@ -243,11 +255,27 @@ class WorkerPool:
                 status = await asyncio.to_thread(_reap, worker)
                 raise _died(status) from None
             self._give_back(worker, time.monotonic() - started)
-            return _decode(received)
+            return self._keep(worker, key, _decode(received))
         finally:
             _slots.release()
 
-    def _run_in_slot(self, data: bytes, deadline: float, timeout_s: float) -> Any:
+    def _cache_key(self, job: Hashable, cache: bool) -> tuple[Hashable, ...] | None:
+        if not cache or self._results is None:
+            return None
+        # Only writes change what a query sees (the directory time matters to workers only).
+        return (self._writes, job)
+
+    def _keep(self, worker: _Worker, key: tuple[Hashable, ...] | None, answer: Any) -> Any:
+        """Remember ``answer`` under the generation of the worker that computed it."""
+        if key is not None and self._results is not None:
+            body = getattr(answer, "body", None)
+            if isinstance(body, bytes):
+                self._results.put((worker.generation[0], key[1]), answer, len(body))
+        return answer
+
+    def _run_in_slot(
+        self, data: bytes, deadline: float, timeout_s: float, key: tuple[Hashable, ...] | None
+    ) -> Any:
         for attempt in range(2):
             worker = self._take() or self._fork()
             try:
@@ -266,7 +294,7 @@ class WorkerPool:
             except _Ended:
                 raise _died(_reap(worker)) from None
             self._give_back(worker, time.monotonic() - started)
-            return _decode(received)
+            return self._keep(worker, key, _decode(received))
         raise StoreError("no query process could be started")  # pragma: no cover
 
     def _take(self) -> _Worker | None:
