@@ -58,7 +58,9 @@ def replace_update(new: str, old: str) -> str:
     """
     return f"""
 DELETE {{ ?s ?p ?o }} WHERE {{
-  {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{old}> {{ ?s ?p ?o }} MINUS {{ GRAPH <{new}> {{ ?s ?p ?o }} }} }} }}
+  {{ SELECT ?s ?p ?o WHERE {{
+    GRAPH <{old}> {{ ?s ?p ?o }} MINUS {{ GRAPH <{new}> {{ ?s ?p ?o }} }}
+  }} }}
   FILTER NOT EXISTS {{
     GRAPH ?other {{ ?s ?p ?o }}
     FILTER (?other != <{old}>)
