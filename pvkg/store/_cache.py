@@ -19,7 +19,10 @@ from collections.abc import Hashable
 RESULT_CACHE_BYTES = 64 * 1024**2  # at most this many answer bytes are kept per store
 MAX_ENTRY_BYTES = 4 * 1024**2  # bigger answers are not kept
 
-_VOLATILE = re.compile(r"\b(?:now|rand|uuid|struuid|bnode)\s*\(|\bservice\b", re.IGNORECASE)
+# Function calls, and the SERVICE keyword (not ?service, pv:service or an IRI's /service/).
+_VOLATILE = re.compile(
+    r"\b(?:now|rand|uuid|struuid|bnode)\s*\(|(?<![\w?$:/#.\-])service\b", re.IGNORECASE
+)
 
 
 def cacheable(sparql: str) -> bool:

@@ -68,6 +68,7 @@ class LocalStore(Store):
             functools.partial(_run_job, self._store),
             watch=path,
             results=ResultCache(result_cache_bytes) if result_cache_bytes else None,
+            probe=functools.partial(_probe, self._store),
         )
         weakref.finalize(self, self._children.close)
 
@@ -289,6 +290,11 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
             (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )
     return graph
+
+
+def _probe(store: ox.Store) -> None:
+    """A read that takes RocksDB's locks (a query worker's first act, see ``_sandbox.py``)."""
+    next(iter(store.quads_for_pattern(None, None, None, None)), None)
 
 
 def _job(

@@ -60,6 +60,12 @@ CHILD_MEMORY_BYTES = 2 * 1024**3  # address space a worker may add to the parent
 MAX_CHILDREN = max(2, os.cpu_count() or 2)  # workers busy at once (all pools)
 IDLE_S = 300.0  # a worker idle this long is retired (its snapshot's pages stay shared till then)
 RETIRE_AFTER_S = 1.0  # a worker whose job ran this long is retired: its heap may have grown
+# A new worker first runs the pool's probe (a small read) and reports ready. fork() copies
+# locks as they are: one held by a RocksDB background thread (flush, compaction) at that moment
+# stays held in the worker forever (py-spy: stuck in rocksdb::port::Mutex::Lock). Such a worker
+# is killed after READY_S and another forked, instead of failing a query at its deadline.
+READY_S = 2.0
+FORK_TRIES = 5
 ASYNC_JOB_BYTES = 60_000  # bigger jobs are written from a thread (a pipe holds 64 KiB)
 
 _ERRORS: dict[str, type[PvkgError]] = {
@@ -155,8 +161,10 @@ class WorkerPool:
         *,
         watch: Path | None = None,
         results: ResultCache | None = None,
+        probe: Callable[[], object] = lambda: None,
     ) -> None:
         self._guard = guard
+        self._probe = probe  # run first in a new worker: a read that takes the store's locks
         self._results = results  # answers by (generation, job), see _cache.py
         self._handler = handler
         self._watch = watch  # an on-disk store's directory (see the module docstring)
@@ -219,9 +227,9 @@ class WorkerPool:
     async def run_async(self, job: Hashable, timeout_s: float, *, cache: bool = False) -> Any:
         """:meth:`run` for the event loop: waits for the answer without holding a thread.
 
-        Forking a new worker (after a write) blocks for milliseconds, so that case runs
-        :meth:`run`'s body in a thread. Cancelling the call (the client went away) kills the
-        worker, which stops the query.
+        Forking a worker (after a write) and writing a big job block, so those steps run in a
+        thread. Cancelling the call (the client went away) kills the worker, which stops the
+        query.
         """
         deadline = time.monotonic() + timeout_s
         key = self._cache_key(job, cache)
@@ -231,33 +239,46 @@ class WorkerPool:
             raise _busy(timeout_s)
         try:
             data = _frame(job)
-            worker = self._take() if len(data) <= ASYNC_JOB_BYTES else None
-            if worker is not None:
-                try:
-                    sent = os.write(worker.job_fd, data)
-                except OSError:
-                    sent = -1
-                if sent != len(data):  # it died while idle (or a partial write): start afresh
-                    _retire(worker)
-                    worker = None
-            if worker is None:
-                return await asyncio.to_thread(self._run_in_slot, data, deadline, timeout_s, key)
-            started = time.monotonic()
+            worker = None
             try:
+                for attempt in range(2):
+                    worker = self._take() or await self._fork_async()
+                    if await _send_async(worker, data):
+                        break
+                    status = await asyncio.to_thread(_reap, worker)  # died before reading it
+                    worker = None
+                    if attempt:
+                        raise _died(status)
+                assert worker is not None
+                started = time.monotonic()
                 received = await _answer_async(worker, deadline)
             except asyncio.CancelledError:
-                _retire(worker)
+                if worker is not None:
+                    _retire(worker)
                 raise
             except _Expired:
+                assert worker is not None
                 await asyncio.to_thread(_kill, worker)
                 raise _expired(timeout_s) from None
             except _Ended:
+                assert worker is not None
                 status = await asyncio.to_thread(_reap, worker)
                 raise _died(status) from None
             self._give_back(worker, time.monotonic() - started)
             return self._keep(worker, key, _decode(received))
         finally:
             _slots.release()
+
+    async def _fork_async(self) -> _Worker:
+        """:meth:`_fork` in a thread; a worker forked for a cancelled call is retired."""
+        forking = asyncio.get_running_loop().run_in_executor(None, self._fork)
+        try:
+            return await asyncio.shield(forking)
+        except asyncio.CancelledError:
+            forking.add_done_callback(
+                lambda f: None if f.cancelled() or f.exception() else _retire(f.result())
+            )
+            raise
 
     def _cache_key(self, job: Hashable, cache: bool) -> tuple[Hashable, ...] | None:
         if not cache or self._results is None:
@@ -328,6 +349,23 @@ class WorkerPool:
             _retire(worker)
 
     def _fork(self) -> _Worker:
+        """A new worker that has shown it can read the store (see :data:`READY_S`).
+
+        Raises:
+            StoreError: no worker came up in :data:`FORK_TRIES` tries.
+        """
+        for _ in range(FORK_TRIES):
+            worker = self._fork_once()
+            try:
+                if _answer(worker, time.monotonic() + READY_S) is not None:
+                    return worker
+            except _Expired:  # stuck on a lock a RocksDB thread held at the fork
+                _kill(worker)
+            except _Ended:
+                _reap(worker)
+        raise StoreError("could not start a query process (the store stayed busy)")
+
+    def _fork_once(self) -> _Worker:
         parent = os.getpid()
         with self._guard.exclusive(), _PIPE_LOCK:
             generation = self.generation()  # read before the fork: never newer than the snapshot
@@ -339,7 +377,7 @@ class WorkerPool:
                 for fd in inherited:
                     with contextlib.suppress(OSError):
                         os.close(fd)
-                _worker_main(self._handler, job_read, result_write, parent)
+                _worker_main(self._handler, self._probe, job_read, result_write, parent)
             _PIPE_FDS.update((job_write, result_read))
             os.close(job_read)
             os.close(result_write)
@@ -396,6 +434,18 @@ def _answer(worker: _Worker, deadline: float) -> bytearray:
                 raise _Ended
             received += chunk
     return received
+
+
+async def _send_async(worker: _Worker, data: bytes) -> bool:
+    """Write a job to a worker; False when the worker is gone (its pipe is closed)."""
+    try:
+        if len(data) <= ASYNC_JOB_BYTES:  # fits in the empty pipe: never blocks
+            _write_all(worker.job_fd, data)
+        else:
+            await asyncio.to_thread(_write_all, worker.job_fd, data)
+    except OSError:
+        return False
+    return True
 
 
 async def _answer_async(worker: _Worker, deadline: float) -> bytearray:
@@ -503,7 +553,13 @@ def _read_message(fd: int, parent: int) -> bytes | None:
     return bytes(data[_HEADER:])
 
 
-def _worker_main(handler: Callable[[Any], object], job_fd: int, write_fd: int, parent: int) -> None:
+def _worker_main(
+    handler: Callable[[Any], object],
+    probe: Callable[[], object],
+    job_fd: int,
+    write_fd: int,
+    parent: int,
+) -> None:
     code = 0
     try:
         gc.freeze()  # the inherited objects are never collected here: do not touch their pages
@@ -512,6 +568,8 @@ def _worker_main(handler: Callable[[Any], object], job_fd: int, write_fd: int, p
             limit = _current_vsize() + CHILD_MEMORY_BYTES
             if hard == resource.RLIM_INFINITY or limit < hard:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        probe()
+        _write_all(write_fd, _frame("ready"))
         while (received := _read_message(job_fd, parent)) is not None:
             try:
                 message: tuple[str, object] = ("ok", handler(pickle.loads(received)))
