@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -139,8 +141,24 @@ def http_queries(
     return out
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
-    """Requests per second of a GET under wrk (loopback); non-2xx answers counted."""
+# Every request ends the query with a different comment (`# <thread>x<n>`): the same work for
+# the engine, but an answer cache keyed on the query text cannot serve it.
+DISTINCT_LUA = """
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function init(args) n = 0 end
+function request()
+  n = n + 1
+  return wrk.format("GET", wrk.path .. "%20%23%20" .. tid .. "x" .. n)
+end
+"""
+
+
+def wrk(url: str, seconds: int, connections: int, distinct: bool = False) -> dict[str, Any]:
+    """Requests per second of a GET under wrk (loopback); non-2xx answers counted.
+
+    ``distinct``: every request's query text differs (a comment), so no answer cache helps.
+    """
     cmd = [
         "wrk",
         "-t2",
@@ -151,7 +169,17 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
         f"Accept: {JSON_RESULTS}",
         url,
     ]
-    text = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+    script = None
+    if distinct:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(DISTINCT_LUA)
+        script = f.name
+        cmd[1:1] = ["-s", script]
+    try:
+        text = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+    finally:
+        if script:
+            os.unlink(script)
     rps, errors, p50 = 0.0, 0, None
     for line in text.splitlines():
         parts = line.split()
@@ -166,7 +194,7 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
     return {"rps": rps, "errors": errors, "latency_p50": p50, "raw": text[-600:]}
 
 
-def python_load(url: str, seconds: int, connections: int) -> dict[str, Any]:
+def python_load(url: str, seconds: int, connections: int, distinct: bool = False) -> dict[str, Any]:
     """A bounded asyncio/httpx load client, when wrk is not installed."""
     import asyncio
 
@@ -178,7 +206,8 @@ def python_load(url: str, seconds: int, connections: int) -> dict[str, Any]:
             async def worker() -> None:
                 nonlocal done, errors
                 while time.perf_counter() < deadline and done < 1_000_000:
-                    r = await client.get(url, headers={"Accept": JSON_RESULTS})
+                    target = f"{url}%20%23%20{done}" if distinct else url
+                    r = await client.get(target, headers={"Accept": JSON_RESULTS})
                     done += 1
                     errors += r.status_code != 200
 
@@ -260,12 +289,15 @@ def scenario_queries(
             )
             check[name] = r.status_code == 200 and _rows(r) == 1
         out["throughput_check"] = check
-        tp: dict[str, list] = {"pvkg": [], "oxigraph": []}
+        tp: dict[str, list] = {}
         for _ in range(args.throughput_rounds):
-            for name in ("pvkg", "oxigraph"):
-                url = f"{servers[name].query_url}?query={quote(SMALL_SELECT)}"
-                tp[name].append(load(url, args.throughput_seconds, args.connections))
-                log(f"    {name}: {tp[name][-1]['rps']:.0f} req/s, errors {tp[name][-1]['errors']}")
+            for distinct in (False, True):
+                for name in ("pvkg", "oxigraph"):
+                    url = f"{servers[name].query_url}?query={quote(SMALL_SELECT)}"
+                    key = f"{name} (distinct texts)" if distinct else name
+                    r = load(url, args.throughput_seconds, args.connections, distinct)
+                    tp.setdefault(key, []).append(r)
+                    log(f"    {key}: {r['rps']:.0f} req/s, errors {r['errors']}")
         out["throughput"] = {k: v for k, v in tp.items() if v}
         out["rss_after_load"] = {n: s.rss_mib() for n, s in servers.items()}
         # issue 7's dashboard

@@ -368,12 +368,19 @@ def _targets(results: dict) -> list[str]:
                     f"{_ok(max(ratios) <= 1.2)} |"
                 )
         tp = q.get("throughput") or {}
-        if tp.get("pvkg") and tp.get("oxigraph"):
-            a = statistics.median(r["rps"] for r in tp["pvkg"])
-            b = statistics.median(r["rps"] for r in tp["oxigraph"])
+        # Judged on distinct query texts (no answer cache can help) when measured; the same
+        # text repeated is shown too.
+        for suffix in (" (distinct texts)", ""):
+            mine, theirs = tp.get(f"pvkg{suffix}"), tp.get(f"oxigraph{suffix}")
+            if not (mine and theirs):
+                continue
+            a = statistics.median(r["rps"] for r in mine)
+            b = statistics.median(r["rps"] for r in theirs)
+            what = "every request a different query text" if suffix else "one query text"
             lines.append(
-                f"| 6 | small-SELECT throughput ≥ 50 % of Oxigraph server | pvkg {a:.0f} req/s, "
-                f"Oxigraph {b:.0f} req/s: {100 * a / b:.1f} % | {_ok(a >= 0.5 * b)} |"
+                f"| 6 | small-SELECT throughput ≥ 50 % of Oxigraph server ({what}) | "
+                f"pvkg {a:.0f} req/s, Oxigraph {b:.0f} req/s: {100 * a / b:.1f} % | "
+                f"{_ok(a >= 0.5 * b)} |"
             )
         rss = (q.get("rss_after_load") or {}).get("pvkg")
         if rss:
