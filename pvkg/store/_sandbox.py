@@ -127,6 +127,10 @@ class ForkGuard:
                 self._cond.notify_all()
 
 
+def _no_probe() -> None:
+    return None
+
+
 @dataclass(eq=False)
 class _Worker:
     pid: int
@@ -161,7 +165,7 @@ class WorkerPool:
         *,
         watch: Path | None = None,
         results: ResultCache | None = None,
-        probe: Callable[[], object] = lambda: None,
+        probe: Callable[[], object] = _no_probe,
     ) -> None:
         self._guard = guard
         self._probe = probe  # run first in a new worker: a read that takes the store's locks
@@ -201,6 +205,7 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             self._handler = _closed_handler
+            self._probe = _no_probe
         self.invalidate()
 
     def run(self, job: Hashable, timeout_s: float, *, cache: bool = False) -> Any:
