@@ -45,7 +45,8 @@ class LoadedPortfolio:
     line), which the store parses natively. ``graph`` and ``sources`` are the same triples as
     rdflib Graphs, parsed from that text on first use only (pyshacl, exporters, tests); count
     with ``triple_count``, which does not parse. Built from Graphs instead (``graph=``), the text
-    is written from them on first use.
+    is written from them on first use. The text is what gets stored: to change the triples,
+    assign a new Graph to ``graph`` (adding to the parsed one changes nothing stored).
     """
 
     def __init__(
