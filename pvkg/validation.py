@@ -795,31 +795,48 @@ def _report_triples(results: Sequence[Result], shapes: Graph) -> list[Triple]:
     add((report, RDF.type, SH.ValidationReport))
     add((report, SH.conforms, Literal(conforms)))
     severity_iri = {v: k for k, v in SEVERITIES.items()}
+    # rdflib makes a new term on every namespace attribute and literal: make each one once
+    a, result_p, result_class = RDF.type, SH.result, SH.ValidationResult
+    focus_p, severity_p, component_p = SH.focusNode, SH.resultSeverity, SH.sourceConstraintComponent
+    shape_p, path_p, value_p, message_p = SH.sourceShape, SH.resultPath, SH.value, SH.resultMessage
+    rule_p = PV.ruleCode
+    terms: dict[tuple[str, str | None], Node] = {}
+
+    def literal(text: str, lang: str | None = None) -> Node:
+        term = terms.get((text, lang))
+        if term is None:
+            term = terms[(text, lang)] = Literal(text, lang=lang)
+        return term
+
+    components: dict[str, URIRef] = {}
     for r in results:
         node = BNode()
-        add((report, SH.result, node))
-        add((node, RDF.type, SH.ValidationResult))
-        add((node, SH.focusNode, r.focus_node or URIRef(r.focus)))
-        add((node, SH.resultSeverity, severity_iri[r.severity]))
-        add((node, SH.sourceConstraintComponent, URIRef(r.component)))
+        add((report, result_p, node))
+        add((node, a, result_class))
+        add((node, focus_p, r.focus_node or URIRef(r.focus)))
+        add((node, severity_p, severity_iri[r.severity]))
+        component = components.get(r.component) or components.setdefault(
+            r.component, URIRef(r.component)
+        )
+        add((node, component_p, component))
         if isinstance(r.shape_node, URIRef):
-            add((node, SH.sourceShape, r.shape_node))
+            add((node, shape_p, r.shape_node))
         else:
-            add((node, SH.sourceShape, BNode()))
+            add((node, shape_p, BNode()))
         if isinstance(r.path_node, URIRef):
-            add((node, SH.resultPath, r.path_node))
+            add((node, path_p, r.path_node))
         elif r.path_node is not None:
             inverse = shapes.value(r.path_node, SH.inversePath)
             if inverse is not None:
                 path = BNode()
-                add((node, SH.resultPath, path))
+                add((node, path_p, path))
                 add((path, SH.inversePath, inverse))
         if r.value_node is not None:
-            add((node, SH.value, r.value_node))
+            add((node, value_p, r.value_node))
         for lang, text in r.message.items():
-            add((node, SH.resultMessage, Literal(text, lang=lang)))
+            add((node, message_p, literal(text, lang)))
         if r.rule:
-            add((node, PV.ruleCode, Literal(r.rule)))
+            add((node, rule_p, literal(r.rule)))
     return triples
 
 
