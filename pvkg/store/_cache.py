@@ -18,6 +18,7 @@ from collections.abc import Hashable
 
 RESULT_CACHE_BYTES = 64 * 1024**2  # at most this many answer bytes are kept per store
 MAX_ENTRY_BYTES = 4 * 1024**2  # bigger answers are not kept
+MAX_ENTRIES = 4096  # and at most this many answers (each also holds its query text)
 
 # Function calls, and the SERVICE keyword (not ?service, pv:service or an IRI's /service/).
 _VOLATILE = re.compile(
@@ -60,7 +61,7 @@ class ResultCache:
             self._entries[key] = answer
             self._sizes[key] = size
             self._bytes += size
-            while self._bytes > self._max_bytes:
+            while self._bytes > self._max_bytes or len(self._entries) > MAX_ENTRIES:
                 old, _ = self._entries.popitem(last=False)
                 self._bytes -= self._sizes.pop(old)
 

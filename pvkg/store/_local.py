@@ -7,6 +7,7 @@ import functools
 import inspect
 import io
 import itertools
+import re
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -51,7 +52,7 @@ class LocalStore(Store):
     write (``_cache.py``); 0 turns that off.
 
     >>> store = LocalStore(None)
-    >>> store.load_data(b"<urn:a> <urn:p> 1 .", "nt", graph="urn:g")
+    >>> store.load_data(b'<urn:a> <urn:p> "1" .', "nt", graph="urn:g")
     >>> store.count("urn:g")
     1
     """
@@ -316,10 +317,25 @@ def _job(
     )
 
 
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+
+
+def _may_use_prefixes(sparql: str) -> bool:
+    """False when the text has no colon outside IRIs, so it has no prefixed name and pvkg's
+    default prefixes need not be handed to pyoxigraph (about 40 µs of a 100 µs query).
+
+    >>> _may_use_prefixes("SELECT ?n { <urn:x> <http://e/p> ?n }")
+    False
+    >>> _may_use_prefixes("ASK { ?s a pv:Service }")
+    True
+    """
+    return ":" in _IRI.sub("", sparql)
+
+
 def _run_job(store: ox.Store, job: tuple) -> SerializedAnswer:
     """Run one ``query_serialized`` job (in a query child, or in-process without fork)."""
     sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
-    kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    kwargs: dict[str, object] = {"prefixes": PREFIXES} if _may_use_prefixes(sparql) else {}
     try:
         if default_graphs is not None:
             kwargs["default_graph"] = [graph_node(g) for g in default_graphs]

@@ -296,7 +296,8 @@ class WorkerPool:
         if key is not None and self._results is not None:
             body = getattr(answer, "body", None)
             if isinstance(body, bytes):
-                self._results.put((worker.generation[0], key[1]), answer, len(body))
+                size = len(body) + len(repr(key[1]))  # the job holds the query text
+                self._results.put((worker.generation[0], key[1]), answer, size)
         return answer
 
     def _run_in_slot(

@@ -2,12 +2,12 @@
 
 Why: a small SELECT costs the store well under a millisecond, so FastAPI's per-request work
 (routing, dependency resolution, a thread-pool hop, ``url_for``) was most of its time. This
-plain ASGI middleware answers only the common case: exactly one ``query`` parameter whose text
-was inspected recently (``known_query``), the answer awaited on the event loop
-(``query_serialized_async``). Everything else (the service description, dataset parameters,
-new query texts, refused SERVICE calls, unacceptable Accept headers, oversized query strings)
-goes on to the documented FastAPI route, which also fills the inspection cache. Errors of the
-query itself are written by the same function as the app's exception handler writes them.
+plain ASGI middleware answers only the common case: exactly one ``query`` parameter that needs
+no rdflib parse (``quick_inspect_query``: no SERVICE keyword, or a text seen recently), the
+answer awaited on the event loop (``query_serialized_async``). Everything else (the service
+description, dataset parameters, SERVICE calls, unacceptable Accept headers, oversized query
+strings) goes on to the documented FastAPI route. Errors of the query itself are written by the
+same function as the app's exception handler writes them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pvkg.errors import PvkgError
-from pvkg.store._inspect import check_allowed, known_query
+from pvkg.store._inspect import check_allowed, quick_inspect_query
 from service.errors import pvkg_error_response
 from service.media import QUERY_FORM_TYPES, negotiate
 
@@ -52,7 +52,7 @@ class FastSparqlGet:
             return
         settings, store = scope["app"].state.settings, scope["app"].state.store
         query = self._query_text(scope["query_string"], settings.max_upload_bytes)
-        info = known_query(query) if query is not None else None
+        info = quick_inspect_query(query) if query is not None else None
         accept = None
         for key, value in scope["headers"]:
             if key == b"accept":
