@@ -219,10 +219,9 @@ def mentioned_in(texts: Iterable[str]) -> set[str]:
                     if o.startswith("<"):
                         tokens.add(o)
             continue
-        for s, o in _OURS_LINE.findall(text):
-            tokens.add(s)
-            if o:
-                tokens.add(o)
+        pairs = _OURS_LINE.findall(text)
+        tokens.update({s for s, _o in pairs}, {o for _s, o in pairs})
+    tokens.discard("")  # the object of a line whose object is not an IRI
     return {t[1:-1] for t in tokens}
 
 
