@@ -370,6 +370,7 @@ def run_size(label: str, args: argparse.Namespace, previous: dict) -> dict[str, 
         engines = [
             ("pvkg loaders+store (CSV)", "load_pvkg", {"data": d, "fmt": "csv"}),
             ("pvkg loaders+store (XLSX)", "load_pvkg", {"data": d, "fmt": "xlsx"}),
+            ("pvkg load (CLI: validate + store, on disk)", "load_cli", {"data": d}),
             ("pvkg store.load_data (Turtle)", "load_pvkg_turtle", {"data": d}),
             ("rdflib parse (Turtle)", "load_rdflib", {"data": d}),
             ("pyoxigraph bulk_load (Turtle)", "load_pyoxigraph", {"data": d}),
