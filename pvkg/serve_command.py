@@ -70,6 +70,7 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
     import uvicorn
 
     from service import create_app
+    from service.routes.sparql_fast import FastSparqlGet
 
     base_url = f"http://{_url_host(host)}:{port}"
     if settings.base_url == Settings().base_url:
@@ -90,8 +91,10 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
                 "note: no admin token configured: updates and graph writes are refused", err=True
             )
         sys.stdout.flush()
+        # the lean GET /sparql also in front of the app's middleware (see sparql_fast.py)
+        served = FastSparqlGet(app, outermost=app)
         uvicorn.run(
-            app, host=host, port=port, log_level="info", access_log=False, **_http_protocol()
+            served, host=host, port=port, log_level="info", access_log=False, **_http_protocol()
         )
     return 0
 

@@ -30,6 +30,10 @@ def _count(store: LocalStore, text: str = COUNT) -> int:
     return _value(store.query_serialized(text, JSON, timeout_s=10).body)
 
 
+def _rows(body: bytes) -> int:
+    return len(json.loads(body)["results"]["bindings"])
+
+
 def _value(body: bytes) -> int:
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
@@ -53,7 +57,7 @@ def _slow_store() -> LocalStore:
 
 def test_a_worker_answers_many_queries(monkeypatch: pytest.MonkeyPatch) -> None:
     store = LocalStore(None, result_cache_bytes=0)
-    store.load_data(b"<urn:a> <urn:p> \"1\" .", "nt", graph="urn:g")
+    store.load_data(b'<urn:a> <urn:p> "1" .', "nt", graph="urn:g")
     forks = []
     real_fork = os.fork
 
@@ -78,7 +82,7 @@ def test_read_after_write_sees_the_write_through_workers_and_cache() -> None:
         assert _count(store) == expected
     store.update("CLEAR GRAPH <urn:g>")
     assert _count(store) == 0
-    store.load_data(b"<urn:x> <urn:p> \"1\" .", "nt", graph="urn:g", replace=True)
+    store.load_data(b'<urn:x> <urn:p> "1" .', "nt", graph="urn:g", replace=True)
     assert _count(store) == 1
     store.close()
 
@@ -239,3 +243,54 @@ def _triple(i: int) -> tuple:
     from rdflib import Literal, URIRef
 
     return (URIRef(f"urn:s{i}"), URIRef("urn:p"), Literal(i))
+
+
+def test_one_pattern_lookups_are_answered_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pvkg.errors import PayloadTooLarge
+    from pvkg.store import _lookup
+
+    store = LocalStore(None, result_cache_bytes=0)
+    store.load_data(b'<urn:a> <urn:p> "x" .\n<urn:a> <urn:p> "y" .', "nt")
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    lookup = "SELECT ?o WHERE { <urn:a> <urn:p> ?o } # a comment"
+    body = store.query_serialized(lookup, JSON, timeout_s=5).body
+    assert sorted(b["o"]["value"] for b in json.loads(body)["results"]["bindings"]) == ["x", "y"]
+    store.add_triples(None, [_triple(1)])
+    asked = "SELECT * { ?s <urn:p> ?o }"
+    assert (
+        len(
+            json.loads(store.query_serialized(asked, JSON, timeout_s=5).body)["results"]["bindings"]
+        )
+        == 3
+    )
+    assert forks == []  # no worker for lookups
+    with pytest.raises(PayloadTooLarge):
+        store.query_serialized(asked, JSON, timeout_s=5, max_rows=2)
+    monkeypatch.setattr(_lookup, "MAX_ROWS", 1)  # more rows than a lookup reads: a worker answers
+    assert (
+        len(
+            json.loads(store.query_serialized(asked, JSON, timeout_s=5).body)["results"]["bindings"]
+        )
+        == 3
+    )
+    assert forks == [1]
+    store.close()
+
+
+def test_cancelled_slot_waiter_gives_back_what_it_was_handed() -> None:
+    slots = Slots(1)
+    assert slots.acquire(0.1)
+
+    async def main() -> None:
+        waiter = asyncio.create_task(slots.acquire_async(5))
+        await asyncio.sleep(0.05)
+        slots.release()  # handed to the waiter...
+        waiter.cancel()  # ...which is cancelled before it runs
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+
+    asyncio.run(main())
+    assert slots.acquire(0.1)  # the slot came back
+    assert not slots.acquire(0.05)

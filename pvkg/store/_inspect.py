@@ -102,10 +102,10 @@ def quick_inspect_query(sparql: str) -> QueryInfo | None:
     if len(sparql) > MAX_CACHED_CHARS or _ESCAPE.search(sparql):
         return None
     form = None
-    for tok in tokens(sparql):
-        if tok.kind != "word":
+    for match in _TOKEN.finditer(sparql):  # (no Token objects: this runs per request)
+        if match.lastgroup != "word":
             continue
-        word = tok.text.upper()
+        word = match.group().upper()
         if word == "SERVICE":
             return None
         if form is None and word in _FORM_WORDS:

@@ -24,6 +24,7 @@ from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
 from pvkg.store._bindings import bind_values
 from pvkg.store._cache import RESULT_CACHE_BYTES, ResultCache, cacheable
 from pvkg.store._formats import rdf_format
+from pvkg.store._lookup import is_lookup, run_lookup
 from pvkg.store._results import serialize_boolean, serialize_solutions, serialize_triples
 from pvkg.store._sandbox import CAN_FORK, ForkGuard, WorkerPool
 from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
@@ -117,6 +118,10 @@ class LocalStore(Store):
         >>> store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=5).body
         b'{"head": {}, "boolean": true}'
         """
+        if default_graphs is None and named_graphs is None and is_lookup(sparql):
+            found = self._lookup(sparql, media_type, base_iri, max_rows)
+            if found is not None:
+                return found
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         if CAN_FORK and timeout_s is not None:
             return self._children.run(job, timeout_s, cache=cacheable(sparql))  # type: ignore[no-any-return]
@@ -136,11 +141,23 @@ class LocalStore(Store):
     ) -> SerializedAnswer:
         """:meth:`query_serialized` for the event loop: no thread waits while the worker runs,
         and cancelling it (the client went away) stops the query."""
+        if default_graphs is None and named_graphs is None and is_lookup(sparql):
+            # (on the event loop itself: a bounded index scan, shorter than a thread hop)
+            found = self._lookup(sparql, media_type, base_iri, max_rows)
+            if found is not None:
+                return found
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         if CAN_FORK and timeout_s is not None:
             answer = await self._children.run_async(job, timeout_s, cache=cacheable(sparql))
             return answer  # type: ignore[no-any-return]
         return await asyncio.to_thread(self._run_job_shared, job)
+
+    def _lookup(
+        self, sparql: str, media_type: str, base_iri: str | None, max_rows: int | None
+    ) -> SerializedAnswer | None:
+        """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker."""
+        with self._guard.shared():
+            return run_lookup(self._store, sparql, media_type, base_iri, max_rows)
 
     def _run_job_shared(self, job: tuple) -> SerializedAnswer:
         with self._guard.shared():

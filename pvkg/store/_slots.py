@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
-import time
 
 
 class Slots:
@@ -27,7 +26,7 @@ class Slots:
     def __init__(self, n: int) -> None:
         self._lock = threading.Lock()
         self._free = n
-        self._waiters: collections.deque[threading.Event | asyncio.Future[None]] = (
+        self._waiters: collections.deque[threading.Event | asyncio.Future[bool]] = (
             collections.deque()
         )
 
@@ -54,22 +53,32 @@ class Slots:
             if self._free and not self._waiters:
                 self._free -= 1
                 return True
-            future: asyncio.Future[None] = loop.create_future()
+            future: asyncio.Future[bool] = loop.create_future()
             self._waiters.append(future)
-        deadline = time.monotonic() + timeout_s
+
+        def expire() -> None:
+            with self._lock:
+                if future not in self._waiters:
+                    return  # handed over meanwhile: the slot is ours
+                self._waiters.remove(future)
+            if not future.done():
+                future.set_result(False)
+
+        # (a timer on the loop rather than asyncio.wait_for: no extra task or future)
+        timer = loop.call_at(loop.time() + max(0.0, timeout_s), expire)
         try:
-            await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
-            return True
-        except (TimeoutError, asyncio.CancelledError) as err:
+            return await future
+        except asyncio.CancelledError:
             with self._lock:
                 queued = future in self._waiters
                 if queued:
                     self._waiters.remove(future)
-            if not queued:  # the slot was handed over meanwhile: give it back
-                self.release()
-            if isinstance(err, asyncio.CancelledError):
-                raise
-            return False
+            expired = future.done() and not future.cancelled() and future.result() is False
+            if not queued and not expired:
+                self.release()  # the slot was handed over meanwhile: give it back
+            raise
+        finally:
+            timer.cancel()
 
     def release(self) -> None:
         """Give a slot back: to the first waiter, or to the free count."""
@@ -86,7 +95,7 @@ class Slots:
                 return
 
 
-def _hand_over(future: asyncio.Future[None]) -> bool:
+def _hand_over(future: asyncio.Future[bool]) -> bool:
     """Wake an event-loop waiter from any thread; False when its loop is gone."""
     loop = future.get_loop()
     if loop.is_closed():
@@ -95,8 +104,11 @@ def _hand_over(future: asyncio.Future[None]) -> bool:
     def wake() -> None:
         if future.done():  # cancelled meanwhile: its acquire_async gives the slot back
             return
-        future.set_result(None)
+        future.set_result(True)
 
+    if asyncio._get_running_loop() is loop:  # on the loop's own thread: no self-pipe write
+        wake()
+        return True
     try:
         loop.call_soon_threadsafe(wake)
     except RuntimeError:  # loop closed between the check and the call

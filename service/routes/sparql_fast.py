@@ -13,15 +13,19 @@ same function as the app's exception handler writes them.
 from __future__ import annotations
 
 import functools
-from urllib.parse import parse_qsl
+import logging
+from urllib.parse import parse_qsl, unquote
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pvkg.errors import PvkgError
 from pvkg.store._inspect import check_allowed, quick_inspect_query
-from service.errors import pvkg_error_response
+from service.errors import error_body, pvkg_error_response
 from service.media import QUERY_FORM_TYPES, negotiate
 
 
@@ -33,16 +37,25 @@ def _headers(media: str, body: bytes) -> list[tuple[bytes, bytes]]:
     ]
 
 
+log = logging.getLogger("pvkg.service")
+
+
 @functools.lru_cache(maxsize=256)
 def _media(accept: str | None, form: str) -> str:
     return negotiate(accept, QUERY_FORM_TYPES[form])
 
 
 class FastSparqlGet:
-    """ASGI middleware answering the hot case of ``GET /sparql``; all else goes to ``app``."""
+    """ASGI middleware answering the hot case of ``GET /sparql``; all else goes to ``app``.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``create_app`` installs it inside the app's middleware. ``pvkg serve`` also puts one in
+    front of the whole app (``outermost=app``), which skips the app's middleware layers for the
+    hot case; it then sends the security header and writes unexpected errors itself.
+    """
+
+    def __init__(self, app: ASGIApp, *, outermost: Starlette | None = None) -> None:
         self.app = app
+        self._outermost = outermost
         self._bases: dict[tuple[object, ...], str] = {}
         self._texts: dict[bytes, str] = {}  # recent query strings and their query text
 
@@ -50,6 +63,25 @@ class FastSparqlGet:
         if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
+        if self._outermost is None:
+            await self._answer(scope, receive, send)
+            return
+        scope = {**scope, "app": self._outermost}
+
+        async def send_nosniff(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+            await send(message)
+
+        try:
+            await self._answer(scope, receive, send_nosniff)
+        except Exception as err:  # what the app's ServerErrorMiddleware would answer
+            log.error("GET /sparql: unexpected error", exc_info=err)
+            body = error_body("INTERNAL", "internal server error; see the server log")
+            await JSONResponse(body, 500)(scope, receive, send_nosniff)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings, store = scope["app"].state.settings, scope["app"].state.store
         query = self._query_text(scope["query_string"], settings.max_upload_bytes)
         info = quick_inspect_query(query) if query is not None else None
@@ -89,13 +121,16 @@ class FastSparqlGet:
         """The text of the only parameter, ``query``; None for anything else."""
         query = self._texts.get(raw)
         if query is None and len(raw) <= max_bytes:
-            params = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-            if len(params) == 1 and params[0][0] == "query":
-                query = params[0][1]
-                if len(raw) <= 4096:
-                    if len(self._texts) >= 256:
-                        self._texts.clear()
-                    self._texts[raw] = query
+            if raw.startswith(b"query=") and b"&" not in raw:  # what parse_qsl gives, sooner
+                query = unquote(raw[6:].decode("latin-1").replace("+", " "))
+            else:
+                params = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+                if len(params) == 1 and params[0][0] == "query":
+                    query = params[0][1]
+            if query is not None and len(raw) <= 4096:
+                if len(self._texts) >= 256:
+                    self._texts.clear()
+                self._texts[raw] = query
         return query
 
     def _base_iri(self, scope: Scope) -> str:

@@ -102,14 +102,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_one_write_protocol_serves_small_big_and_kept_alive_answers(
+def test_served_app_answers_small_big_kept_alive_and_errors(
     store: Store, service_settings: Settings
 ) -> None:
     big = 300_000  # over the protocol's direct-write size
     store.load_data(f'<urn:big> <urn:p> "{"z" * big}" .'.encode(), "nt")
     port = _free_port()
+    app = create_app(service_settings, store)
     config = uvicorn.Config(
-        create_app(service_settings, store),
+        sparql_fast.FastSparqlGet(app, outermost=app),  # as pvkg serve runs it
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -127,7 +128,11 @@ def test_one_write_protocol_serves_small_big_and_kept_alive_answers(
             for _ in range(3):  # one connection, kept alive
                 small = client.get("/sparql", params={"query": SELECT})
                 assert small.status_code == 200
+                assert small.headers["x-content-type-options"] == "nosniff"
                 assert len(small.json()["results"]["bindings"]) == 2
+            broken = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o ?x }"})
+            assert broken.status_code == 400 and broken.json()["error"] == "QUERY_SYNTAX"
+            assert broken.headers["x-content-type-options"] == "nosniff"
             large = client.get("/sparql", params={"query": "SELECT ?o { <urn:big> <urn:p> ?o }"})
             assert large.json()["results"]["bindings"][0]["o"]["value"] == "z" * big
             assert client.get("/nowhere").status_code == 404
