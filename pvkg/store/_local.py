@@ -118,13 +118,13 @@ class LocalStore(Store):
         >>> store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=5).body
         b'{"head": {}, "boolean": true}'
         """
-        if default_graphs is None and named_graphs is None and is_lookup(sparql):
-            found = self._lookup(sparql, media_type, base_iri, max_rows)
-            if found is not None:
-                return found
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
+        cache = cacheable(sparql)
+        found = self._lookup(job, cache)
+        if found is not None:
+            return found
         if CAN_FORK and timeout_s is not None:
-            return self._children.run(job, timeout_s, cache=cacheable(sparql))  # type: ignore[no-any-return]
+            return self._children.run(job, timeout_s, cache=cache)  # type: ignore[no-any-return]
         with self._guard.shared():
             return _run_job(self._store, job)
 
@@ -141,23 +141,30 @@ class LocalStore(Store):
     ) -> SerializedAnswer:
         """:meth:`query_serialized` for the event loop: no thread waits while the worker runs,
         and cancelling it (the client went away) stops the query."""
-        if default_graphs is None and named_graphs is None and is_lookup(sparql):
-            # (on the event loop itself: a bounded index scan, shorter than a thread hop)
-            found = self._lookup(sparql, media_type, base_iri, max_rows)
-            if found is not None:
-                return found
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
+        cache = cacheable(sparql)
+        # (a lookup runs on the event loop itself: a bounded index scan, shorter than a hop)
+        found = self._lookup(job, cache)
+        if found is not None:
+            return found
         if CAN_FORK and timeout_s is not None:
-            answer = await self._children.run_async(job, timeout_s, cache=cacheable(sparql))
+            answer = await self._children.run_async(job, timeout_s, cache=cache)
             return answer  # type: ignore[no-any-return]
         return await asyncio.to_thread(self._run_job_shared, job)
 
-    def _lookup(
-        self, sparql: str, media_type: str, base_iri: str | None, max_rows: int | None
-    ) -> SerializedAnswer | None:
+    def _lookup(self, job: tuple, cache: bool) -> SerializedAnswer | None:
         """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker."""
+        sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
+        if default_graphs is not None or named_graphs is not None or not is_lookup(sparql):
+            return None
+        if cache and (kept := self._children.cached(job)) is not None:
+            return kept  # type: ignore[no-any-return]
+        writes = self._children.writes  # read first: the answer is at least as new as its key
         with self._guard.shared():
-            return run_lookup(self._store, sparql, media_type, base_iri, max_rows)
+            found = run_lookup(self._store, sparql, media_type, base_iri, max_rows)
+        if found is not None and cache:
+            self._children.remember(writes, job, found)
+        return found
 
     def _run_job_shared(self, job: tuple) -> SerializedAnswer:
         with self._guard.shared():

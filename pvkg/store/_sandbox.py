@@ -291,13 +291,26 @@ class WorkerPool:
         # Only writes change what a query sees (the directory time matters to workers only).
         return (self._writes, job)
 
+    @property
+    def writes(self) -> int:
+        """Writes so far (the part of the generation that changes what a query sees)."""
+        return self._writes
+
+    def cached(self, job: Hashable) -> Any:
+        """The kept answer to ``job`` in the current generation, or None."""
+        return None if self._results is None else self._results.get((self._writes, job))
+
+    def remember(self, writes: int, job: Hashable, answer: Any) -> None:
+        """Keep ``answer``, computed on the data after ``writes`` writes."""
+        body = getattr(answer, "body", None)
+        if self._results is not None and isinstance(body, bytes):
+            size = len(body) + len(repr(job))  # the job holds the query text
+            self._results.put((writes, job), answer, size)
+
     def _keep(self, worker: _Worker, key: tuple[Hashable, ...] | None, answer: Any) -> Any:
         """Remember ``answer`` under the generation of the worker that computed it."""
-        if key is not None and self._results is not None:
-            body = getattr(answer, "body", None)
-            if isinstance(body, bytes):
-                size = len(body) + len(repr(key[1]))  # the job holds the query text
-                self._results.put((worker.generation[0], key[1]), answer, size)
+        if key is not None:
+            self.remember(worker.generation[0], key[1], answer)
         return answer
 
     def _run_in_slot(
