@@ -20,6 +20,7 @@ RESULT_CACHE_BYTES = 64 * 1024**2  # at most this many answer bytes are kept per
 MAX_ENTRY_BYTES = 4 * 1024**2  # bigger answers are not kept
 MAX_ENTRIES = 4096  # and at most this many answers (each also holds its query text)
 
+_VOLATILE_WORDS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE", "SERVICE"})
 # Function calls, and the SERVICE keyword (not ?service, pv:service or an IRI's /service/).
 _VOLATILE = re.compile(
     r"\b(?:now|rand|uuid|struuid|bnode)\s*\(|(?<![\w?$:/#.\-])service\b", re.IGNORECASE
@@ -29,10 +30,20 @@ _VOLATILE = re.compile(
 def cacheable(sparql: str) -> bool:
     """Whether two runs of ``sparql`` on the same data give the same answer (conservatively).
 
+    A quick text search first; when it finds a suspect word, the query's own keywords decide
+    (words in comments, strings and IRIs do not count: the curated queries' comments talk
+    about services).
+
     >>> cacheable("SELECT ?s WHERE { ?s ?p ?o }"), cacheable("SELECT (NOW() AS ?t) {}")
     (True, False)
+    >>> cacheable("SELECT ?s WHERE { ?s <urn:service> 'service' }")
+    True
     """
-    return _VOLATILE.search(sparql) is None
+    if _VOLATILE.search(sparql) is None:
+        return True
+    from pvkg.store._inspect import keywords
+
+    return not keywords(sparql) & _VOLATILE_WORDS
 
 
 class ResultCache:

@@ -115,6 +115,16 @@ def quick_inspect_query(sparql: str) -> QueryInfo | None:
     return _remember(sparql, QueryInfo(form, ()))
 
 
+def keywords(sparql: str) -> set[str]:
+    """The words of a query outside comments, strings and IRIs, upper-cased (prefixed names
+    stay whole: ``ex:now`` is not ``NOW``).
+
+    >>> sorted(keywords("SELECT ?now { ?s <urn:now> 'now' ; ex:now ?o } # NOW()"))
+    ['EX:NOW', 'SELECT']
+    """
+    return {m.group().upper() for m in _TOKEN.finditer(sparql) if m.lastgroup == "word"}
+
+
 def _remember(sparql: str, info: QueryInfo) -> QueryInfo:
     if len(sparql) <= MAX_CACHED_CHARS:
         with _CACHE_LOCK:
