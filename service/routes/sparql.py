@@ -5,8 +5,10 @@ and direct POST (§2.1.3); update via URL-encoded POST (§2.2.1) and direct POST
 GET. ``GET /sparql`` without a query answers the service description
 (https://www.w3.org/TR/sparql11-service-description/).
 
-Handlers are plain ``def``: FastAPI runs them in its thread pool, so a slow query never blocks
-the event loop. Queries run in a killable child process (``pvkg/store/_sandbox.py``).
+Queries never run on the event loop: they go to a killable worker process
+(``pvkg/store/_sandbox.py``; one-pattern lookups excepted, ``pvkg/store/_lookup.py``) and are
+awaited from a thread. The hot case, ``GET /sparql?query=...``, is answered by the lean path in
+``sparql_fast.py`` before these handlers; they remain the documented route and handle the rest.
 """
 
 from __future__ import annotations
