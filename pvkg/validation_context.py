@@ -10,7 +10,9 @@ Two kinds of context (see :func:`gather_context`):
 
 Reading the typings out of an on-disk store costs tens of milliseconds (every term is decoded),
 so they are kept per store, keyed by a fingerprint that a one-millisecond query reads: the content
-hashes bootstrap records for both graphs and the number of typing triples in each.
+hashes bootstrap records for both graphs and the number of typing triples in each. (A hand-made
+SPARQL update that swaps one typing for another in those graphs, keeping both hashes and counts,
+is not seen until the process restarts; bootstrap and loads always change the fingerprint.)
 
 Both engines get the context from here, so the fast engine and pySHACL see the same data.
 """
@@ -204,7 +206,8 @@ def mentioned_in(texts: Iterable[str]) -> set[str]:
 
     What ``_MENTIONED`` asks the store, read off the text (a third of the time): one regular
     expression over the text, or, where ``\\u`` escapes may hide an IRI's characters (or lines
-    end in a lone CR), a scan that decodes every term.
+    end in a lone CR), a scan that decodes every term. Either way the terms of a line must be
+    separated by white space, as the loaders (and every common writer) write them.
 
     >>> text = "<https://pvkg.lv/id/a> <urn:p> <urn:b> .\\n<urn:c> <urn:p> <urn:d> ."
     >>> sorted(mentioned_in([text]))
@@ -246,8 +249,9 @@ def gather_context(
         work: holds the validated data.
         reference: the reference data.
         store: the store to validate incrementally against.
-        mentioned: what :func:`mentioned_in` found in the data's text, if it was text; else
-            ``work`` is asked.
+        mentioned: the IRIs the data mentions, when they were found without the store
+            (:func:`mentioned_in` on its text, :meth:`ReferenceIndex.mentioned_in_graph` on its
+            graph); else ``work`` is asked.
 
     Returns:
         (the incremental triples, the reference triples), as added to ``work``.
