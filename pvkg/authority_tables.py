@@ -32,10 +32,10 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.util import guess_format
 
 from pvkg.errors import InputError, SourceSyntaxError
-from pvkg.settings import PROJECT_ROOT
+from pvkg.settings import DATA_ROOT
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
-DEFAULT_OUTPUT = PROJECT_ROOT / "reference" / "eu-authority-tables.ttl"
+DEFAULT_OUTPUT = DATA_ROOT / "reference" / "eu-authority-tables.ttl"
 TABLE_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "language": (DCTERMS.LinguisticSystem,),
     "atu": (DCTERMS.Location,),

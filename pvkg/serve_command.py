@@ -11,11 +11,11 @@ from pathlib import Path
 import typer
 
 from pvkg.bootstrap import open_ready_store
-from pvkg.settings import PROJECT_ROOT, Settings
+from pvkg.settings import DATA_ROOT, PROJECT_ROOT, Settings
 from pvkg.store import Store
 
 DEMO_DIR = PROJECT_ROOT / "service" / "demo"
-DEMO_SURVEY = PROJECT_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
+DEMO_SURVEY = DATA_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
 
 
 def demo_files(directory: Path = DEMO_DIR) -> list[Path]:

@@ -11,7 +11,30 @@ from pathlib import Path
 
 from pvkg.errors import InputError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# the folder that holds the pvkg package: the source checkout, or site-packages when installed
+PROJECT_ROOT = PACKAGE_DIR.parent
+# the data folders read at run time; a wheel carries them as pvkg/_data/<name> (setup.py)
+DATA_DIRS = ("ontology", "shapes", "queries", "reference")
+
+
+def data_root(package_dir: Path = PACKAGE_DIR) -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``reference/``.
+
+    A source checkout (editable install, tests) has them beside the package and is used first,
+    so edits there count at once; an installed wheel has its copy inside the package. When
+    neither has them, the wheel's place is returned and the first reader names what is missing.
+
+    >>> data_root() in (PROJECT_ROOT, PACKAGE_DIR / "_data")
+    True
+    """
+    checkout = package_dir.parent
+    if all((checkout / name).is_dir() for name in DATA_DIRS):
+        return checkout
+    return package_dir / "_data"
+
+
+DATA_ROOT = data_root()
 
 
 def _positive_float(name: str, raw: str) -> float:
@@ -44,10 +67,10 @@ class Settings:
 
     store_path: Path = Path("pvkg-data")
     store_url: str | None = None
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    shapes_dir: Path = PROJECT_ROOT / "shapes"
-    queries_dir: Path = PROJECT_ROOT / "queries"
-    reference_dir: Path = PROJECT_ROOT / "reference"
+    ontology_dir: Path = DATA_ROOT / "ontology"
+    shapes_dir: Path = DATA_ROOT / "shapes"
+    queries_dir: Path = DATA_ROOT / "queries"
+    reference_dir: Path = DATA_ROOT / "reference"
     query_timeout_s: float = 30.0
     max_upload_bytes: int = 20 * 1024 * 1024
     max_rows: int = 100_000

@@ -9,7 +9,7 @@ from pvkg.bootstrap import open_ready_store
 from pvkg.curated import find_query, run_curated
 from pvkg.errors import RowError, SourceSyntaxError
 from pvkg.namespaces import PV, institution_iri
-from pvkg.settings import PROJECT_ROOT, Settings
+from pvkg.settings import DATA_ROOT, Settings
 from pvkg.store import SelectResult, Store
 from pvkg.survey import (
     LOADED_SURVEY,
@@ -20,7 +20,7 @@ from pvkg.survey import (
 )
 from pvkg.validation import validate_graph
 
-DEMO = PROJECT_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
+DEMO = DATA_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
 GOOD = (
     "ministry,question,answer,date\n"
     "Finanšu ministrija,SQ01,JĀ,2025-12-10\n"
