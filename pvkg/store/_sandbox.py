@@ -304,7 +304,8 @@ class WorkerPool:
         """Keep ``answer``, computed on the data after ``writes`` writes."""
         body = getattr(answer, "body", None)
         if self._results is not None and isinstance(body, bytes):
-            size = len(body) + len(repr(job))  # the job holds the query text
+            text = job[0] if isinstance(job, tuple) and job and isinstance(job[0], str) else ""
+            size = len(body) + len(text)  # the key holds the query text
             self._results.put((writes, job), answer, size)
 
     def _keep(self, worker: _Worker, key: tuple[Hashable, ...] | None, answer: Any) -> Any:

@@ -24,7 +24,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pvkg.errors import PvkgError
-from pvkg.store._inspect import check_allowed, quick_inspect_query
+from pvkg.store._inspect import QueryInfo, check_allowed, quick_inspect_query
+from pvkg.store._lookup import is_lookup
 from service.errors import error_body, pvkg_error_response
 from service.media import QUERY_FORM_TYPES, negotiate
 
@@ -38,6 +39,7 @@ def _headers(media: str, body: bytes) -> list[tuple[bytes, bytes]]:
 
 
 log = logging.getLogger("pvkg.service")
+_LOOKUP_INFO = QueryInfo("select", ())
 
 
 @functools.lru_cache(maxsize=256)
@@ -84,7 +86,10 @@ class FastSparqlGet:
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings, store = scope["app"].state.settings, scope["app"].state.store
         query = self._query_text(scope["query_string"], settings.max_upload_bytes)
-        info = quick_inspect_query(query) if query is not None else None
+        info = None
+        if query is not None:
+            # a one-pattern lookup is a SELECT without SERVICE by its grammar: no scan needed
+            info = _LOOKUP_INFO if is_lookup(query) else quick_inspect_query(query)
         accept = None
         for key, value in scope["headers"]:
             if key == b"accept":
