@@ -262,9 +262,11 @@ def read_portfolio_file(
 def institution_resolver(store: Store) -> InstitutionResolver:
     """A resolver matching names against the institutions in the store's default graph.
 
-    Matches ``skos:prefLabel`` / ``skos:altLabel`` of ``pv:Institution`` or
-    ``cv:PublicOrganisation`` case-insensitively; returns the institution id (the last segment
-    of a ``pvid:institution/<id>`` IRI, else its ``dct:identifier``).
+    The rule shared with the registry and survey loaders (:mod:`pvkg.institution_names`):
+    ``skos:prefLabel``, then ``skos:altLabel``, then ``dct:identifier`` of a ``pv:Institution``
+    or ``cv:PublicOrganisation``, case-insensitively; then the name's slug when that is a known
+    institution id. Returns the institution id (the last segment of a ``pvid:institution/<id>``
+    IRI, else its ``dct:identifier``).
 
     The returned callable also has ``label(institution_id)``: the store's Latvian name, which
     the loaders use instead of the file's variant (``VARAM`` → the full name), so a resolved

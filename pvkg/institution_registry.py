@@ -15,6 +15,10 @@ column                    meaning
 ``wikidata``              Wikidata item, ``Q…`` (optional)
 ``abbreviation``          official abbreviation (optional), also used to resolve names
 ========================  ========================================================
+
+``parent`` is resolved like every institution name in pvkg (:mod:`pvkg.institution_names`):
+the file's own names first, then the store's labels, abbreviations and ids, then the slug; a
+parent found nowhere is kept as named (its slug), not refused.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -30,6 +34,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
 from pvkg import view
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
+from pvkg.institution_names import InstitutionNames, institution_names
 from pvkg.namespaces import (
     ADMS,
     CV,
@@ -41,7 +46,7 @@ from pvkg.namespaces import (
     institution_iri,
     slugify,
 )
-from pvkg.store import SelectResult, Store, Triple
+from pvkg.store import Store, Triple
 
 INSTITUTIONS_GRAPH = GRAPH["institutions"]
 KINDS: dict[str, URIRef] = {
@@ -164,13 +169,15 @@ def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
     return rows
 
 
-def registry_triples(rows: list[RegistryRow], resolve: dict[str, str]) -> Iterable[Triple]:
+def registry_triples(
+    rows: list[RegistryRow], resolve: Callable[[str], str | None]
+) -> Iterable[Triple]:
     """The RDF of registry rows (docs/MODEL.md §4, optional institution facts).
 
     Args:
         rows: checked registry rows.
-        resolve: lower-cased names, abbreviations and ids of known institutions -> pvkg id,
-            used to find parents.
+        resolve: institution name -> pvkg id or None (see :func:`registry_names`), used to
+            find parents; an unresolved parent gets the slug of its name.
     """
     for row in rows:
         iri = institution_iri(row.institution_id)
@@ -194,7 +201,7 @@ def registry_triples(rows: list[RegistryRow], resolve: dict[str, str]) -> Iterab
         if row.abbreviation:
             yield iri, SKOS.altLabel, Literal(row.abbreviation, lang="lv")
         if row.parent:
-            parent_id = resolve.get(row.parent.lower(), slugify(row.parent))
+            parent_id = resolve(row.parent) or slugify(row.parent)
             yield iri, ORG.subOrganizationOf, institution_iri(parent_id)
         if row.register_number:
             identifier = URIRef(f"{iri}/identifier/ur")
@@ -206,16 +213,13 @@ def registry_triples(rows: list[RegistryRow], resolve: dict[str, str]) -> Iterab
             yield iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{row.wikidata}")
 
 
-def known_institution_names(store: Store) -> dict[str, str]:
-    """Lower-cased labels, abbreviations and ids of institutions in the view -> pvkg id."""
-    result = store.query(
-        """SELECT ?id ?label WHERE {
-             ?i a pv:Institution ; dct:identifier ?id .
-             { ?i skos:prefLabel ?label } UNION { ?i skos:altLabel ?label }
-             UNION { ?i dct:identifier ?label } }"""
-    )
-    assert isinstance(result, SelectResult)
-    return {str(label).lower(): str(ident) for ident, label in result.rows}
+def registry_names(store: Store, rows: list[RegistryRow]) -> InstitutionNames:
+    """The institutions in the view, with the file's own names first (they are the newer ones).
+
+    Raises:
+        StoreError: the store cannot be queried.
+    """
+    return institution_names(store).with_names((row.name, row.institution_id) for row in rows)
 
 
 def load_registry(store: Store, data: bytes, filename: str) -> int:
@@ -225,8 +229,7 @@ def load_registry(store: Store, data: bytes, filename: str) -> int:
         SourceSyntaxError, RowError: the file is unusable; the store is unchanged.
     """
     rows = parse_registry(data, filename)
-    resolve = known_institution_names(store)
-    resolve.update({row.name.lower(): row.institution_id for row in rows})
+    resolve = registry_names(store, rows)
     store.replace_graph(
         view.staging_graph(str(INSTITUTIONS_GRAPH)), registry_triples(rows, resolve)
     )

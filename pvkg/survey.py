@@ -5,7 +5,8 @@ One row is one ministry's answer to one question (DOMAIN.md §17; issue 7, item 
 ============  ==================================================================================
 column        meaning
 ============  ==================================================================================
-``ministry``  Latvian name, abbreviation or pvkg id of an institution known to the store
+``ministry``  Latvian name, abbreviation or pvkg id of an institution known to the store,
+              matched as in every pvkg loader (:mod:`pvkg.institution_names`)
 ``question``  ``SQ01`` … ``SQ18`` (``SQ1`` and ``sq01`` are accepted)
 ``answer``    ``jā`` / ``daļēji`` / ``nē`` (case-insensitive; also ``ja``/``daleji``/``ne`` and
               ``ANS-YES``/``ANS-PARTLY``/``ANS-NO``). Any other text is kept VERBATIM as a literal,
@@ -34,7 +35,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,7 +45,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from pvkg import view
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
-from pvkg.institution_registry import known_institution_names
+from pvkg.institution_names import InstitutionNames, graph_institution_names, institution_names
 from pvkg.namespaces import GRAPH, ID, PV, institution_iri
 from pvkg.settings import Settings
 from pvkg.store import Store, Triple
@@ -97,24 +98,15 @@ class SurveyAnswer:
         return ID[f"survey-answer/{self.answer}"]
 
 
-def reference_institution_names(settings: Settings | None = None) -> dict[str, str]:
-    """Names, abbreviations and ids of the shipped ministries (when no store is at hand)."""
+def reference_institution_names(settings: Settings | None = None) -> InstitutionNames:
+    """The shipped ministries, resolved by the store's rule (when no store is at hand)."""
     from rdflib import Graph
 
     settings = settings or Settings()
     graph = Graph()
     for path in sorted(Path(settings.reference_dir).glob("*.ttl")):
         graph.parse(path)
-    result = graph.query(
-        """PREFIX pv: <https://pvkg.lv/ontology#>
-           PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-           PREFIX dct: <http://purl.org/dc/terms/>
-           SELECT ?id ?label WHERE {
-             ?i a pv:Institution ; dct:identifier ?id .
-             { ?i skos:prefLabel ?label } UNION { ?i skos:altLabel ?label }
-             UNION { ?i dct:identifier ?label } }"""
-    )
-    return {str(label).lower(): str(ident) for ident, label in result}  # type: ignore[misc]
+    return graph_institution_names(graph)
 
 
 def _norm(text: str) -> str:
@@ -122,15 +114,18 @@ def _norm(text: str) -> str:
 
 
 def parse_survey(
-    data: bytes, filename: str, *, institutions: dict[str, str] | None = None
+    data: bytes,
+    filename: str,
+    *,
+    institutions: Callable[[str], str | None] | None = None,
 ) -> list[SurveyAnswer]:
     """Read and check a survey CSV; every problem is reported at once.
 
     Args:
         data: the file's bytes (UTF-8, optionally with a BOM; ``,`` ``;`` or tab separated).
         filename: for error locations.
-        institutions: lower-cased names/abbreviations/ids -> pvkg id (as from
-            :func:`pvkg.institution_registry.known_institution_names`); default: the shipped
+        institutions: institution name -> pvkg id or None (as
+            :func:`pvkg.institution_names.institution_names` of a store); default: the shipped
             reference ministries.
 
     Raises:
@@ -144,12 +139,7 @@ def parse_survey(
         raise SourceSyntaxError(
             "not valid UTF-8 text", location=Location(file=filename, line=line)
         ) from None
-    resolve = {
-        _norm(k): v
-        for k, v in (
-            institutions if institutions is not None else reference_institution_names()
-        ).items()
-    }
+    resolve = institutions if institutions is not None else reference_institution_names()
     first = next(
         (ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), ""
     )
@@ -199,7 +189,7 @@ def parse_survey(
 
         ok = True
         ministry = cell("ministry")
-        ministry_id = resolve.get(_norm(ministry)) if ministry else None
+        ministry_id = resolve(ministry) if ministry else None
         if not ministry:
             problem("ministry", 'empty "ministry"')
             ok = False
@@ -287,7 +277,7 @@ def load_survey(
     Raises:
         SourceSyntaxError, RowError: the file is unusable; the store is unchanged.
     """
-    answers = parse_survey(data, filename, institutions=known_institution_names(store))
+    answers = parse_survey(data, filename, institutions=institution_names(store))
     store.replace_graph(
         view.staging_graph(str(SURVEY_ANSWERS_GRAPH)), survey_triples(answers, survey_iri)
     )
