@@ -44,6 +44,10 @@ SMALL_SELECT = (
     "SELECT ?name WHERE { <https://pvkg.lv/id/institution/finansu-ministrija> "
     "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"
 )
+SMALL_JOIN = (
+    'SELECT ?name WHERE { ?i <http://purl.org/dc/terms/identifier> "finansu-ministrija" ; '
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"
+)
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -280,24 +284,32 @@ def scenario_queries(
         log("  small-SELECT throughput")
         load = wrk if shutil.which("wrk") else python_load
         out["load_generator"] = "wrk" if shutil.which("wrk") else "python asyncio/httpx"
+        # (key suffix, query, also with one repeated text?): the one-pattern lookup, and a
+        # two-pattern join that cannot be answered by a single index lookup
+        kinds = [("", SMALL_SELECT, True), (" join", SMALL_JOIN, False)]
         check = {}
-        for name in ("pvkg", "oxigraph"):
-            r = httpx.get(
-                f"{servers[name].query_url}?query={quote(SMALL_SELECT)}",
-                headers={"Accept": JSON_RESULTS},
-                timeout=30,
-            )
-            check[name] = r.status_code == 200 and _rows(r) == 1
+        for suffix, text, _ in kinds:
+            rows = {}
+            for name in ("pvkg", "oxigraph"):
+                r = httpx.get(
+                    f"{servers[name].query_url}?query={quote(text)}",
+                    headers={"Accept": JSON_RESULTS},
+                    timeout=30,
+                )
+                rows[name] = _rows(r) if r.status_code == 200 else -1
+            check[f"rows{suffix}"] = rows
+            check[f"agree{suffix}"] = rows["pvkg"] == rows["oxigraph"] > 0
         out["throughput_check"] = check
         tp: dict[str, list] = {}
         for _ in range(args.throughput_rounds):
-            for distinct in (False, True):
-                for name in ("pvkg", "oxigraph"):
-                    url = f"{servers[name].query_url}?query={quote(SMALL_SELECT)}"
-                    key = f"{name} (distinct texts)" if distinct else name
-                    r = load(url, args.throughput_seconds, args.connections, distinct)
-                    tp.setdefault(key, []).append(r)
-                    log(f"    {key}: {r['rps']:.0f} req/s, errors {r['errors']}")
+            for suffix, text, repeated in kinds:
+                for distinct in (False, True) if repeated else (True,):
+                    for name in ("pvkg", "oxigraph"):
+                        url = f"{servers[name].query_url}?query={quote(text)}"
+                        key = f"{name}{suffix}" + (" (distinct texts)" if distinct else "")
+                        r = load(url, args.throughput_seconds, args.connections, distinct)
+                        tp.setdefault(key, []).append(r)
+                        log(f"    {key}: {r['rps']:.0f} req/s, errors {r['errors']}")
         out["throughput"] = {k: v for k, v in tp.items() if v}
         out["rss_after_load"] = {n: s.rss_mib() for n, s in servers.items()}
         # issue 7's dashboard
