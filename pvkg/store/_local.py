@@ -62,17 +62,52 @@ class LocalStore(Store):
         self.location = str(path) if path is not None else ":memory:"
         self._path = path
         self._store = _open(path)
+        self._result_cache_bytes = result_cache_bytes
+        self._reopen_needed = False  # a write failed on disk: see _reopen
         # Every call into pyoxigraph holds this shared, so that a query child is only forked
         # while no other thread is inside the store (see _sandbox.py).
         self._guard = ForkGuard()
-        self._children = WorkerPool(
+        self._children = self._new_pool()
+
+    def _new_pool(self) -> WorkerPool:
+        pool = WorkerPool(
             self._guard,
             functools.partial(_run_job, self._store),
-            watch=path,
-            results=ResultCache(result_cache_bytes) if result_cache_bytes else None,
+            watch=self._path,
+            results=ResultCache(self._result_cache_bytes) if self._result_cache_bytes else None,
             probe=functools.partial(_probe, self._store),
         )
-        weakref.finalize(self, self._children.close)
+        weakref.finalize(self, pool.close)
+        return pool
+
+    def _reopen(self) -> None:
+        """Open the on-disk store afresh before the next write after a failed one.
+
+        Why: after an I/O error such as a full disk, RocksDB keeps its background error and
+        refuses every later write until the database is opened again (reads go on). The old
+        handle is released first (RocksDB allows one open per directory). When the new open
+        fails (the disk is still full), the store is opened read-only so that reads go on, and
+        the next write tries again.
+
+        Raises:
+            StoreError: not even a read-only open worked.
+        """
+        with self._guard.exclusive():
+            if not self._reopen_needed or self._path is None:
+                return
+            self._children.close()  # drops the workers' and the probe's references
+            self._store = None  # type: ignore[assignment]
+            try:
+                self._store = _open(self._path)
+                self._reopen_needed = False
+            except StoreError:
+                try:
+                    self._store = ox.Store.read_only(str(self._path))
+                except OSError as err:
+                    raise StoreError(f"cannot reopen the store: {err}") from None
+            finally:
+                if self._store is not None:
+                    self._children = self._new_pool()
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -417,9 +452,20 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     def call(self: LocalStore, *args: Any, **kwargs: Any) -> Any:
         if method.__name__ == "close":
             self._children.close()
+        if writes and self._reopen_needed:
+            self._reopen()
+            if self._reopen_needed:  # still failing: opened read-only for the reads
+                raise StoreError(
+                    "the store could not be reopened for writing after a disk error (is the "
+                    "disk still full?); nothing written, reads go on"
+                )
         try:
             with self._guard.shared():
                 return method(self, *args, **kwargs)
+        except StoreError as err:
+            if writes and self._path is not None and _IO_FAILURE.search(err.message):
+                self._reopen_needed = True
+            raise
         finally:
             if writes:  # a kept query worker holds a snapshot from before the write
                 self._children.invalidate()
@@ -428,6 +474,8 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _WRITES = frozenset({"update", "replace_graph", "add_triples", "load_data", "drop_graph"})
+# RocksDB's words for a failed disk write (its error state then outlives the cause: _reopen)
+_IO_FAILURE = re.compile(r"No space left|IO error|Input/output error", re.IGNORECASE)
 
 
 for _name in (

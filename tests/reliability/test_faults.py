@@ -148,15 +148,9 @@ def test_full_disk_during_an_http_submission_is_a_json_error(full_disk_http: dic
     assert full_disk_http["state"][0] in (1, 2)  # whole: old, or the small one after freeing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after one 'No space left on device', RocksDB keeps its background error: every "
-    "later write (PUT /portfolios, /sparql/update, GSP) still answers 500 after the space is "
-    "freed, until the process restarts (pvkg/store/_local.py). Fix: on an ENOSPC OSError reopen "
-    "the pyoxigraph store before the next write (or answer 503 + Retry-After / 507 and let a "
-    "supervisor restart), and document it",
-)
 def test_writes_resume_once_disk_space_is_freed(full_disk_http: dict) -> None:
+    """RocksDB keeps a disk error until reopened: the store reopens itself before the next
+    write (pvkg/store/_local.py, LocalStore._reopen)."""
     response = full_disk_http["after"]
     assert response.status_code == 201, response.text
 
