@@ -30,7 +30,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
-from pvkg.namespaces import CV, ID, ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, REGISTRY_GRAPH
+from pvkg.namespaces import CV, GRAPH, ID, ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, REGISTRY_GRAPH
 from pvkg.reports.ntriples import scan
 from pvkg.store import SelectResult, Store, Triple
 
@@ -200,6 +200,31 @@ def _incremental(work: Store, store: Store) -> list[Triple]:
     return extra
 
 
+# `pvkg registry load` writes institutions (with their kind: ministry, agency, ...) here; it is
+# published into the view, so whole-graph validation sees these typings and a submission must too.
+_INSTITUTIONS_GRAPH = GRAPH["institutions"]
+
+
+def _registry_typings(store: Store, mentioned: set[str]) -> list[Triple]:
+    """The ``rdf:type`` the institution registry gives the mentioned institutions.
+
+    Looked up per submission (a few IRIs, about a millisecond) rather than cached: a registry
+    reload may change an institution's kind without changing any count a fingerprint could see.
+    """
+    prefix = f"{ID}institution/"
+    iris = sorted(m for m in mentioned if m.startswith(prefix) and "/" not in m[len(prefix) :])
+    out: list[Triple] = []
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
+        rows = store.query(
+            f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH <{_INSTITUTIONS_GRAPH}> {{ ?s rdf:type ?o }} }}"
+        )
+        assert isinstance(rows, SelectResult)
+        out.extend((s, RDF.type, o) for s, o in rows.rows)  # type: ignore[misc]
+    return out
+
+
 def mentioned_in(texts: Iterable[str]) -> set[str]:
     """The IRIs that pvkg data in N-Triples ``texts`` mentions (see :func:`gather_context`):
     subjects under ``https://pvkg.lv/id/`` and the IRI objects of such subjects.
@@ -241,7 +266,9 @@ def gather_context(
     First, with a ``store``, the incremental context from its current view; then the typings of
     the reference IRIs that pvkg data (subjects under ``https://pvkg.lv/id/``, i.e. loaded
     portfolios, and that incremental context) mentions as subject or object, and the ``pv:``
-    hierarchy. Foreign data (for example the official CPSV-AP example) is validated as the SEMIC
+    hierarchy; with a ``store``, also the kinds its institution registry gives the mentioned
+    institutions (so C14 sees a registry-loaded ministry, as the whole-view run does).
+    Foreign data (for example the official CPSV-AP example) is validated as the SEMIC
     validator would: without background knowledge, so it gives exactly the 6 violations of
     STANDARDS.md §1.5.
 
@@ -269,6 +296,9 @@ def gather_context(
     else:  # the incremental context is pvkg data too
         mentioned = mentioned | {str(s) for s, _p, _o in extra if str(s).startswith(_OURS)}
     context = reference.context_for(mentioned)
+    if store is not None:
+        known = set(context)
+        context += [t for t in _registry_typings(store, mentioned) if t not in known]
     if context:
         work.add_triples(None, context)
     return extra, context

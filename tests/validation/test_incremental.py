@@ -97,3 +97,21 @@ def test_submission_uses_the_stores_reference_data(memory_store: Store, settings
     without = validate_portfolios([loaded], settings=settings)  # type: ignore[list-item]
     assert [r.rule for r in with_store.results] == ["C14"]
     assert without.results == []
+
+
+def test_submission_sees_the_kind_the_institution_registry_gives(
+    memory_store: Store, settings: Settings
+) -> None:
+    """A registry load that makes an institution a ministry: C14 fires on its next submission
+    (incremental) exactly as it does in the whole-view run, where the registry is published."""
+    from pvkg.institution_registry import load_registry
+
+    registry = "name,name_en,kind,parent,register_number,wikidata,abbreviation\n"
+    registry += "Digitālā aģentūra,Digital Agency,ministry,,,,DA\n"
+    load_registry(memory_store, registry.encode("utf-8"), "registry.csv")
+    loaded = _load(OK, "da.csv")
+    incremental = validate_portfolios([loaded], store=memory_store, settings=settings)  # type: ignore[list-item]
+    assert [r.rule for r in incremental.results] == ["C14"]
+    store_portfolio(memory_store, loaded)  # type: ignore[arg-type]
+    whole = validate_store(memory_store, settings=settings)
+    assert [r.rule for r in whole.results if "digitala-agentura" in r.focus] == ["C14"]
