@@ -540,6 +540,17 @@ def _query_tables(results: dict) -> list[str]:
     return lines
 
 
+def _measured_at(results: dict[str, Any]) -> list[str]:
+    """When each size's scenarios ran, where runs of different scenarios were combined."""
+    lines = []
+    for label, size in results.get("sizes", {}).items():
+        when = size.get("measured_at") or {}
+        if len(set(when.values())) > 1:
+            parts = "; ".join(f"{k}: {v}" for k, v in sorted(when.items()))
+            lines.append(f"* {label} combines runs: {parts}")
+    return lines
+
+
 def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = None) -> None:
     made = charts(results, chart_dir)
     m = results.get("machine", {})
@@ -558,6 +569,7 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
         f"* Command: `python -m bench --sizes {','.join(results.get('sizes', {}))}`"
         f" (repeats {results.get('settings', {}).get('repeats')}, one fewer above 10k; "
         f"pyshacl cap {results.get('settings', {}).get('pyshacl_cap')} s)",
+        *_measured_at(results),
         "* Cells: median wall time (min–max over repeats), median CPU time of the measured "
         "operation, peak RSS of the job's own process "
         "(VmHWM). **WRONG** marks an answer that differs from the generator's expected "
