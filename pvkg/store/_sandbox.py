@@ -596,10 +596,7 @@ def _worker_main(
             except PvkgError as err:
                 message = ("error", (type(err).__name__, err.message))
             except MemoryError:
-                message = (
-                    "error",
-                    ("PayloadTooLarge", "the query needed more memory than allowed"),
-                )
+                message = ("error", ("PayloadTooLarge", _OUT_OF_MEMORY))
             except Exception as err:
                 message = ("error", ("StoreError", f"query failed: {type(err).__name__}: {err}"))
             _write_all(write_fd, _frame(message))
