@@ -294,3 +294,33 @@ def test_cancelled_slot_waiter_gives_back_what_it_was_handed() -> None:
     asyncio.run(main())
     assert slots.acquire(0.1)  # the slot came back
     assert not slots.acquire(0.05)
+
+
+def test_event_loop_reads_do_not_queue_behind_a_waiting_fork() -> None:
+    from pvkg.store._sandbox import ForkGuard
+
+    guard = ForkGuard()
+    reading, release, forked = threading.Event(), threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with guard.shared():
+            reading.set()
+            release.wait(5)
+
+    def fork() -> None:
+        with guard.exclusive():  # waits for the long read
+            forked.set()
+
+    threads = [threading.Thread(target=long_read), threading.Thread(target=fork)]
+    threads[0].start()
+    reading.wait(5)
+    threads[1].start()
+    time.sleep(0.2)  # the fork is now waiting
+    with guard.shared(wait=False) as entered:
+        assert entered is False
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert forked.is_set()
+    with guard.shared(wait=False) as entered:
+        assert entered is True

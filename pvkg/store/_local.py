@@ -179,7 +179,7 @@ class LocalStore(Store):
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
         cache = cacheable(sparql)
         # (a lookup runs on the event loop itself: a bounded index scan, shorter than a hop)
-        found = self._lookup(job, cache)
+        found = self._lookup(job, cache, wait=False)
         if found is not None:
             return found
         if CAN_FORK and timeout_s is not None:
@@ -187,15 +187,21 @@ class LocalStore(Store):
             return answer  # type: ignore[no-any-return]
         return await asyncio.to_thread(self._run_job_shared, job)
 
-    def _lookup(self, job: tuple, cache: bool) -> SerializedAnswer | None:
-        """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker."""
+    def _lookup(self, job: tuple, cache: bool, *, wait: bool = True) -> SerializedAnswer | None:
+        """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker.
+
+        ``wait=False`` (on the event loop): when a fork is waiting for the store, do not wait
+        behind it (it may wait for a long read in another thread); a worker answers instead.
+        """
         sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
         if default_graphs is not None or named_graphs is not None or not is_lookup(sparql):
             return None
         if cache and (kept := self._children.cached(job)) is not None:
             return kept  # type: ignore[no-any-return]
         writes = self._children.writes  # read first: the answer is at least as new as its key
-        with self._guard.shared():
+        with self._guard.shared(wait=wait) as entered:
+            if not entered:
+                return None
             found = run_lookup(self._store, sparql, media_type, base_iri, max_rows)
         if found is not None and cache:
             self._children.remember(writes, job, found)

@@ -91,22 +91,31 @@ class ForkGuard:
         self._local = threading.local()
 
     @contextlib.contextmanager
-    def shared(self) -> Iterator[None]:
+    def shared(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the guard shared; yields True. With ``wait=False``, yields False at once
+        (holding nothing) when a fork is waiting or running."""
         depth = getattr(self._local, "depth", 0)
         if depth:  # re-entrant within one thread
             self._local.depth = depth + 1
             try:
-                yield
+                yield True
             finally:
                 self._local.depth -= 1
             return
         with self._cond:
-            while self._forking:
-                self._cond.wait()
-            self._readers += 1
+            if self._forking and not wait:
+                entered = False
+            else:
+                while self._forking:
+                    self._cond.wait()
+                self._readers += 1
+                entered = True
+        if not entered:
+            yield False
+            return
         self._local.depth = 1
         try:
-            yield
+            yield True
         finally:
             self._local.depth = 0
             with self._cond:
