@@ -154,10 +154,10 @@ class LocalStore(Store):
         b'{"head": {}, "boolean": true}'
         """
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
-        cache = cacheable(sparql)
-        found = self._lookup(job, cache)
+        found = self._lookup(job)
         if found is not None:
             return found
+        cache = cacheable(sparql)
         if CAN_FORK and timeout_s is not None:
             return self._children.run(job, timeout_s, cache=cache)  # type: ignore[no-any-return]
         with self._guard.shared():
@@ -177,18 +177,19 @@ class LocalStore(Store):
         """:meth:`query_serialized` for the event loop: no thread waits while the worker runs,
         and cancelling it (the client went away) stops the query."""
         job = _job(sparql, media_type, default_graphs, named_graphs, base_iri, max_rows)
-        cache = cacheable(sparql)
         # (a lookup runs on the event loop itself: a bounded index scan, shorter than a hop)
-        found = self._lookup(job, cache, wait=False)
+        found = self._lookup(job, wait=False)
         if found is not None:
             return found
+        cache = cacheable(sparql)
         if CAN_FORK and timeout_s is not None:
             answer = await self._children.run_async(job, timeout_s, cache=cache)
             return answer  # type: ignore[no-any-return]
         return await asyncio.to_thread(self._run_job_shared, job)
 
-    def _lookup(self, job: tuple, cache: bool, *, wait: bool = True) -> SerializedAnswer | None:
-        """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker.
+    def _lookup(self, job: tuple, *, wait: bool = True) -> SerializedAnswer | None:
+        """A one-pattern lookup answered here (``_lookup.py``), or None: use a worker. Its
+        answer is kept like a worker's (it calls no function: same data, same answer).
 
         ``wait=False`` (on the event loop): when a fork is waiting for the store, do not wait
         behind it (it may wait for a long read in another thread); a worker answers instead.
@@ -196,14 +197,14 @@ class LocalStore(Store):
         sparql, default_graphs, named_graphs, base_iri, media_type, max_rows = job
         if default_graphs is not None or named_graphs is not None or not is_lookup(sparql):
             return None
-        if cache and (kept := self._children.cached(job)) is not None:
+        if (kept := self._children.cached(job)) is not None:
             return kept  # type: ignore[no-any-return]
         writes = self._children.writes  # read first: the answer is at least as new as its key
         with self._guard.shared(wait=wait) as entered:
             if not entered:
                 return None
             found = run_lookup(self._store, sparql, media_type, base_iri, max_rows)
-        if found is not None and cache:
+        if found is not None:
             self._children.remember(writes, job, found)
         return found
 
