@@ -324,3 +324,20 @@ def test_event_loop_reads_do_not_queue_behind_a_waiting_fork() -> None:
     assert forked.is_set()
     with guard.shared(wait=False) as entered:
         assert entered is True
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",  # one next() may skip every duplicate
+        "SELECT ?x WHERE { ?x ?p ?x }",  # one next() may skip every non-matching triple
+        "SELECT ?x WHERE { ?x <urn:p> $x }",  # the same variable with the other sigil
+    ],
+)
+def test_lookups_that_one_step_cannot_bound_go_to_a_worker(sparql: str) -> None:
+    from pvkg.store._lookup import is_lookup
+
+    assert not is_lookup(sparql)
+    assert is_lookup(
+        sparql.replace("DISTINCT ", "").replace("?x ?p ?x", "?x ?p ?y").replace("$x", "?y")
+    )

@@ -26,8 +26,8 @@ _VAR = r"[?$][A-Za-z_][A-Za-z0-9_]*"
 _LITERAL = r"\"(?:[^\"\\\n\r]|\\.)*\"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^" + _IRI + ")?"
 _TERM = f"(?:{_IRI}|{_VAR}|{_LITERAL})"
 _LOOKUP = re.compile(
-    r"\s*SELECT\s+(?:DISTINCT\s+)?(?:\*|(?:" + _VAR + r"\s*)+)\s*(?:WHERE\s*)?"
-    r"\{\s*" + f"{_TERM}\\s+(?:{_IRI}|{_VAR}|a)\\s+{_TERM}" + r"\s*\.?\s*\}"
+    r"\s*SELECT\s+(?:\*|(?:" + _VAR + r"\s*)+)\s*(?:WHERE\s*)?"
+    r"\{\s*(?P<pattern>" + f"{_TERM}\\s+(?:{_IRI}|{_VAR}|a)\\s+{_TERM}" + r")\s*\.?\s*\}"
     r"\s*(?:LIMIT\s+\d+\s*)?(?:#[^\n]*\s*)?",
     re.IGNORECASE,
 )
@@ -42,8 +42,19 @@ def is_lookup(sparql: str) -> bool:
     False
     >>> is_lookup("SELECT * { ?s a ?o } ORDER BY ?o")
     False
+
+    Not DISTINCT, and no variable twice in the pattern (``?x ?p ?x``): either can make one
+    ``next()`` skip over any number of index entries, so it would not be bounded by the rows read.
+
+    >>> is_lookup("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"), is_lookup("SELECT ?x { ?x ?p ?x }")
+    (False, False)
     """
-    return len(sparql) <= 4000 and _LOOKUP.fullmatch(sparql) is not None
+    if len(sparql) > 4000 or (match := _LOOKUP.fullmatch(sparql)) is None:
+        return False
+    pattern = match.group("pattern")
+    names = [v[1:] for v in re.findall(_VAR, pattern)]
+    # a variable's name inside a literal or IRI is harmless here: it only makes us refuse more
+    return len(names) == len(set(names))
 
 
 def run_lookup(
