@@ -124,8 +124,9 @@ def http_queries(
                     continue  # slow anchor: fewer samples
                 if endpoint == "pvkg /queries":
                     url = f"{server.base}/queries/{name}"
-                else:
-                    url = f"{server.query_url}?query={quote(text)}"
+                else:  # a different text each time: no cache anywhere can answer it
+                    varied = text + f"\n# repetition {r}"
+                    url = f"{server.query_url}?query={quote(varied)}"
                 t0 = time.perf_counter()
                 try:
                     response = clients[server_name].get(url, headers={"Accept": JSON_RESULTS})

@@ -289,11 +289,14 @@ def validate_pyshacl(args: dict[str, Any]) -> dict[str, Any]:
 
 def fill_store(store, data: Path) -> None:
     """Every institution's CSV read and stored as its current version (the real path)."""
-    from loaders import read_portfolio_file
+    from loaders import institution_resolver, read_portfolio_file
     from pvkg.portfolios import store_portfolio
 
+    resolve = institution_resolver(store)  # as `pvkg load`: known names get their canonical label
     for path in sorted((data / "csv").glob("*.csv")):
-        store_portfolio(store, read_portfolio_file(path), submitter="bench")
+        store_portfolio(
+            store, read_portfolio_file(path, resolve_institution=resolve), submitter="bench"
+        )
 
 
 @job
@@ -372,7 +375,7 @@ def curated_texts() -> dict[str, str]:
 def build_store(args: dict[str, Any]) -> dict[str, Any]:
     """Set-up for the query scenarios: an on-disk pvkg store filled the real way (each portfolio
     read, validated against the store and stored with its report), and its N-Quads dump."""
-    from loaders import read_portfolio_file
+    from loaders import institution_resolver, read_portfolio_file
     from pvkg.bootstrap import prepare
     from pvkg.portfolios import store_portfolio
     from pvkg.store import LocalStore
@@ -385,8 +388,9 @@ def build_store(args: dict[str, Any]) -> dict[str, Any]:
 
     def run() -> int:
         n = 0
+        resolve = institution_resolver(store)  # as `pvkg load`
         for path in sorted((data / "csv").glob("*.csv")):
-            loaded = read_portfolio_file(path)
+            loaded = read_portfolio_file(path, resolve_institution=resolve)
             report = validate_portfolios([loaded], store=store, settings=settings)
             store_portfolio(
                 store,

@@ -627,7 +627,9 @@ def write(results: dict, report: Path, chart_dir: Path, notes: Path | None = Non
         "Oxigraph server holds the same quads (`oxigraph load` of pvkg's dump); rdflib-endpoint "
         "serves the default graph (only up to "
         f"{results.get('settings', {}).get('rdflib_endpoint_max')}). Answers agree = same row "
-        "count as raw pyoxigraph and as the generator's expected count where one is implied.",
+        "count as raw pyoxigraph and as the generator's expected count where one is implied. "
+        "`pvkg serve` runs with its answer cache off (`PVKG_QUERY_CACHE_MB=0`) and each HTTP "
+        "`/sparql` repetition ends in a different comment, so every request is computed.",
         "",
         *_query_tables(results),
     ]

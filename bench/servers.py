@@ -97,7 +97,9 @@ def _start(
     raise RuntimeError(f"{name} did not answer within {timeout_s:g} s")
 
 
-def start_pvkg(store_dir: Path, log: Path) -> Server:
+def start_pvkg(store_dir: Path, log: Path, cache_mib: int | None = 0) -> Server:
+    """``pvkg serve`` on ``store_dir``; ``cache_mib`` sizes its answer cache (0: off, so that a
+    repeated query is measured, not a dictionary read; None: pvkg's default)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     exe = shutil.which("pvkg")
@@ -105,6 +107,9 @@ def start_pvkg(store_dir: Path, log: Path) -> Server:
     cmd += ["serve", "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)]
     env = dict(os.environ)
     env.pop("PVKG_STORE_URL", None)
+    env.pop("PVKG_QUERY_CACHE_MB", None)
+    if cache_mib is not None:
+        env["PVKG_QUERY_CACHE_MB"] = str(cache_mib)
     return _start(
         "pvkg", cmd, base, f"{base}/sparql", f"{base}/sparql?query=ASK%7B%7D", log, env=env
     )

@@ -76,6 +76,8 @@ class Settings:
     max_rows: int = 100_000
     max_cell_chars: int = 10_000
     max_result_rows: int = 100_000
+    # answers of the embedded store kept until the next write (0: none); see pvkg/store/_cache.py
+    query_cache_mib: int = 64
     admin_token: str | None = None
     tokens_file: Path | None = None
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
@@ -115,6 +117,11 @@ class Settings:
         ]:
             if key in env:
                 values[name] = _positive_int(key, env[key])
+        if "PVKG_QUERY_CACHE_MB" in env:
+            raw = env["PVKG_QUERY_CACHE_MB"]
+            values["query_cache_mib"] = (
+                0 if raw.strip() == "0" else _positive_int("PVKG_QUERY_CACHE_MB", raw)
+            )
         if env.get("PVKG_ADMIN_TOKEN"):
             values["admin_token"] = env["PVKG_ADMIN_TOKEN"]
         if env.get("PVKG_TOKENS_FILE"):

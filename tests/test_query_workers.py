@@ -341,3 +341,24 @@ def test_lookups_that_one_step_cannot_bound_go_to_a_worker(sparql: str) -> None:
     assert is_lookup(
         sparql.replace("DISTINCT ", "").replace("?x ?p ?x", "?x ?p ?y").replace("$x", "?y")
     )
+
+
+def test_the_answer_cache_is_a_setting() -> None:
+    """PVKG_QUERY_CACHE_MB sizes the cache of the store pvkg opens; 0 turns it off (the bench
+    measures HTTP against raw pyoxigraph that way)."""
+    from pvkg.errors import InputError
+    from pvkg.settings import Settings
+    from pvkg.store import open_store
+
+    assert Settings.from_env({"PVKG_QUERY_CACHE_MB": "0"}).query_cache_mib == 0
+    assert Settings.from_env({"PVKG_QUERY_CACHE_MB": "8"}).query_cache_mib == 8
+    assert Settings.from_env({}).query_cache_mib == 64
+    for bad in ("-1", "lots"):
+        with pytest.raises(InputError, match="PVKG_QUERY_CACHE_MB"):
+            Settings.from_env({"PVKG_QUERY_CACHE_MB": bad})
+    for mib in (0, 8):
+        store = open_store(Settings().with_(query_cache_mib=mib), in_memory=True)
+        try:
+            assert store._result_cache_bytes == mib * 1024**2  # type: ignore[attr-defined]
+        finally:
+            store.close()

@@ -40,10 +40,11 @@ def open_store(settings: Settings, *, in_memory: bool = False) -> Store:
         StoreLocked: another process has the on-disk store open.
         StoreError: the store cannot be opened.
     """
+    cache = settings.query_cache_mib * 1024**2
     if in_memory:
-        return LocalStore(None)
+        return LocalStore(None, result_cache_bytes=cache)
     if settings.store_url:
         from pvkg.store._remote import RemoteStore
 
         return RemoteStore(settings.store_url, timeout_s=settings.query_timeout_s)
-    return LocalStore(settings.store_path)
+    return LocalStore(settings.store_path, result_cache_bytes=cache)
