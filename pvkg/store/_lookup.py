@@ -75,6 +75,9 @@ def run_lookup(
     except (SyntaxError, OSError, ValueError):
         return None
     if max_rows is not None and len(rows) > max_rows:
+        # pyoxigraph answers may only be dropped on the thread that made them; the exception's
+        # traceback would carry this frame (and them) to the thread that handles it
+        del rows, answer
         raise too_large(max_rows)
     if len(rows) > MAX_ROWS:
         return None

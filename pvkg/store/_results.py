@@ -119,6 +119,9 @@ def serialize_solutions(
     for solution in solutions:
         rows.append([solution[v] for v in variables])
         if max_rows is not None and len(rows) > max_rows:
+            # (pyoxigraph answers may only be dropped on their own thread: the traceback would
+            # carry this frame, and them, to the thread that handles the error)
+            del rows, solution, solutions
             raise too_large(max_rows)
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.name]
     return writer(list(variables), rows)

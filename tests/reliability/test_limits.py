@@ -18,6 +18,10 @@ from pvkg.store import LocalStore, Store
 from service import create_app
 from tests.reliability.conftest import ADMIN, bearer, reliability_settings
 
+# A refused answer must not leave pyoxigraph objects for another thread to drop (pyo3 reports
+# that as an "unsendable" RuntimeError nobody sees): fail on it.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 INST = "iestade-a"
 HEAD = "institution,inst_service_id,service_name_lv\n"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?f ?g }"
