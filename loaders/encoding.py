@@ -35,6 +35,23 @@ def _looks_like_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
     return any(b >= 0x80 for b in data[: error.start]) or bool(_UTF8_SEQUENCE.search(data))
 
 
+def decode_utf8(data: bytes, filename: str) -> str:
+    """Decode a file that must be UTF-8 (a BOM is allowed): registry and survey CSV files.
+
+    Raises:
+        SourceSyntaxError: not valid UTF-8; names the file and the line of the first bad byte.
+
+    >>> decode_utf8("\ufeffIestāde".encode(), "r.csv")
+    'Iestāde'
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourceSyntaxError(
+            "not valid UTF-8 text", location=Location(file=filename, line=_line_of(data, err.start))
+        ) from None
+
+
 def decode_text(data: bytes, filename: str, encoding: str | None = None) -> str:
     """Decode a CSV file's bytes to text.
 

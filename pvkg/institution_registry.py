@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
+from loaders.encoding import decode_utf8
 from pvkg import view
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.institution_names import InstitutionNames, institution_names
@@ -85,13 +86,7 @@ def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
         SourceSyntaxError: not UTF-8 text, or no header row.
         RowError: missing columns or bad values, each with row and column.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise SourceSyntaxError(
-            "not valid UTF-8 text", location=Location(file=filename, line=line)
-        ) from None
+    text = decode_utf8(data, filename)
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:

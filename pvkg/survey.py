@@ -43,6 +43,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from loaders.encoding import decode_utf8
 from pvkg import view
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.institution_names import InstitutionNames, graph_institution_names, institution_names
@@ -132,13 +133,7 @@ def parse_survey(
         SourceSyntaxError: not UTF-8 text, or no header row.
         RowError: missing columns or bad values, each with file, row and column letter.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise SourceSyntaxError(
-            "not valid UTF-8 text", location=Location(file=filename, line=line)
-        ) from None
+    text = decode_utf8(data, filename)
     resolve = institutions if institutions is not None else reference_institution_names()
     first = next(
         (ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), ""
