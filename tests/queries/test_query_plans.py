@@ -15,11 +15,11 @@ from rdflib import Graph
 
 from loaders import read_portfolio_file
 from pvkg import view
-from pvkg.curated import find_query, run_curated
 from pvkg.namespaces import institution_iri
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store
 from pvkg.submission import submit_portfolio
+from tests.queries.test_curated import run
 
 DATA = Path(__file__).parent / "data"
 FM = institution_iri("finansu-ministrija")
@@ -60,10 +60,6 @@ def store(memory_store: Store) -> Iterator[Store]:
     memory_store.replace_graph("urn:test:portfolios", graph)
     view.publish(memory_store, "urn:test:portfolios")
     yield memory_store
-
-
-def run(store: Store, settings: Settings, name: str, **params: str) -> SelectResult:
-    return run_curated(store, find_query(settings.queries_dir, name), params)
 
 
 def values(result: SelectResult, *variables: str) -> list[tuple[str, ...]]:
