@@ -20,21 +20,26 @@ _IN_VIEW = f"<{PV['inView']}>"
 _REGISTRY = f"<{REGISTRY_GRAPH}>"
 
 
-def unpublish_update(graph: str) -> str:
-    """Update text removing ``graph`` from the view, keeping triples other published graphs hold.
+def _held_elsewhere(graph: str) -> str:
+    """The filter keeping a triple ``?s ?p ?o`` of ``graph`` that another published graph holds.
 
-    The registry test sits in an inner ``FILTER EXISTS`` so that the graphs holding a triple are
+    The registry test sits in an inner ``FILTER EXISTS`` so that the graphs holding the triple are
     found first (one index lookup) and only those are checked; joining with every published graph
     instead was 39× slower with 400 institutions (bench/NOTES.md, finding 1).
     """
-    return f"""
-DELETE {{ ?s ?p ?o }} WHERE {{
-  GRAPH <{graph}> {{ ?s ?p ?o }}
-  FILTER NOT EXISTS {{
+    return f"""FILTER NOT EXISTS {{
     GRAPH ?other {{ ?s ?p ?o }}
     FILTER (?other != <{graph}>)
     FILTER EXISTS {{ GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }} }}
-  }}
+  }}"""
+
+
+def unpublish_update(graph: str) -> str:
+    """Update text removing ``graph`` from the view, keeping triples other published graphs hold."""
+    return f"""
+DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH <{graph}> {{ ?s ?p ?o }}
+  {_held_elsewhere(graph)}
 }} ;
 DELETE DATA {{ GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }} }}"""
 
@@ -61,11 +66,7 @@ DELETE {{ ?s ?p ?o }} WHERE {{
   {{ SELECT ?s ?p ?o WHERE {{
     GRAPH <{old}> {{ ?s ?p ?o }} MINUS {{ GRAPH <{new}> {{ ?s ?p ?o }} }}
   }} }}
-  FILTER NOT EXISTS {{
-    GRAPH ?other {{ ?s ?p ?o }}
-    FILTER (?other != <{old}>)
-    FILTER EXISTS {{ GRAPH {_REGISTRY} {{ ?other {_IN_VIEW} true }} }}
-  }}
+  {_held_elsewhere(old)}
 }} ;
 DELETE DATA {{ GRAPH {_REGISTRY} {{ <{old}> {_IN_VIEW} true }} }} ;
 INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} }} ;
