@@ -47,6 +47,10 @@ class LoadedPortfolio:
     with ``triple_count``, which does not parse. Built from Graphs instead (``graph=``), the text
     is written from them on first use. The text is what gets stored: to change the triples,
     assign a new Graph to ``graph`` (adding to the parsed one changes nothing stored).
+
+    ``checked_text`` is True when every IRI and language tag in the text was minted or fixed by
+    pvkg (the CSV and Excel loaders): the store may then skip re-validating them. Text written
+    from an RDF file's own terms, or from an assigned Graph, is never marked checked.
     """
 
     def __init__(
@@ -65,6 +69,7 @@ class LoadedPortfolio:
         graph_nt: str | None = None,
         sources_nt: str | None = None,
         triple_count: int | None = None,
+        checked_text: bool = False,
     ) -> None:
         if graph is None and graph_nt is None:
             raise TypeError("LoadedPortfolio needs graph or graph_nt")
@@ -79,30 +84,66 @@ class LoadedPortfolio:
         self._graph, self._graph_nt = graph, graph_nt
         self._sources = sources if sources is not None or sources_nt is not None else Graph()
         self._sources_nt = sources_nt
+        # the same texts as UTF-8, made once: what the store parses and what pickling carries
+        self._graph_nt_bytes: bytes | None = None
+        self._sources_nt_bytes: bytes | None = None
         self._triple_count = triple_count
+        self.checked_text = checked_text and graph_nt is not None
 
     @property
     def graph_nt(self) -> str:
         """The portfolio graph as N-Triples text."""
         if self._graph_nt is None:
-            assert self._graph is not None
-            self._graph_nt = graph_to_nt(self._graph)
+            if self._graph_nt_bytes is not None:
+                self._graph_nt = self._graph_nt_bytes.decode("utf-8")
+            else:
+                assert self._graph is not None
+                self._graph_nt = graph_to_nt(self._graph)
         return self._graph_nt
 
     @property
     def sources_nt(self) -> str:
         """The source map (docs/MODEL.md §5) as N-Triples text."""
         if self._sources_nt is None:
-            self._sources_nt = graph_to_nt(self._sources) if self._sources is not None else ""
+            if self._sources_nt_bytes is not None:
+                self._sources_nt = self._sources_nt_bytes.decode("utf-8")
+            else:
+                self._sources_nt = graph_to_nt(self._sources) if self._sources is not None else ""
         return self._sources_nt
+
+    @property
+    def graph_nt_bytes(self) -> bytes:
+        """:attr:`graph_nt` as UTF-8, encoded once (the store parses bytes)."""
+        if self._graph_nt_bytes is None:
+            self._graph_nt_bytes = self.graph_nt.encode("utf-8")
+        return self._graph_nt_bytes
+
+    @property
+    def sources_nt_bytes(self) -> bytes:
+        """:attr:`sources_nt` as UTF-8, encoded once."""
+        if self._sources_nt_bytes is None:
+            self._sources_nt_bytes = self.sources_nt.encode("utf-8")
+        return self._sources_nt_bytes
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the texts as UTF-8 only: the reader process encodes them, and the process that
+        stores them neither decodes nor re-encodes them (bench/NOTES.md, finding 17)."""
+        graph, sources = self.graph_nt_bytes, self.sources_nt_bytes
+        state = dict(self.__dict__)
+        state.update(_graph_nt=None, _sources_nt=None, _graph=None, _sources=None)
+        state.update(_graph_nt_bytes=graph, _sources_nt_bytes=sources)
+        return state
 
     @property
     def triple_count(self) -> int:
         """The number of triples in the portfolio graph (``len(graph)`` without parsing)."""
         if self._triple_count is None:
-            self._triple_count = (
-                len(self._graph) if self._graph is not None else (self.graph_nt.count("\n"))
-            )
+            if self._graph is not None:
+                self._triple_count = len(self._graph)
+            elif self._graph_nt is None and self._graph_nt_bytes is not None:
+                self._triple_count = self._graph_nt_bytes.count(b"\n")
+            else:
+                self._triple_count = self.graph_nt.count("\n")
         return self._triple_count
 
     @property
@@ -115,6 +156,8 @@ class LoadedPortfolio:
     @graph.setter
     def graph(self, graph: Graph) -> None:
         self._graph, self._graph_nt, self._triple_count = graph, None, None
+        self._graph_nt_bytes = None
+        self.checked_text = False
 
     @property
     def sources(self) -> Graph:
@@ -125,7 +168,8 @@ class LoadedPortfolio:
 
     @sources.setter
     def sources(self, sources: Graph) -> None:
-        self._sources, self._sources_nt = sources, None
+        self._sources, self._sources_nt, self._sources_nt_bytes = sources, None, None
+        self.checked_text = False
 
     def __repr__(self) -> str:
         return (
@@ -201,6 +245,8 @@ def read_portfolio(
         warnings=list(record.warnings),
         service_count=len(record.services),
         person_count=built.person_count,
+        # every IRI of a CSV or Excel portfolio is minted by pvkg, every language tag fixed
+        checked_text=fmt in ("csv", "xlsx"),
     )
 
 

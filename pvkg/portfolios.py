@@ -21,7 +21,6 @@ all of (2) happens or none of it, so readers see the old version or the new one,
 from __future__ import annotations
 
 import contextlib
-import io
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
+from loaders import ntriples as nt
 from pvkg import view
 from pvkg.errors import StoreError
 from pvkg.namespaces import (
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from loaders import LoadedPortfolio
 
 VERSION_PLACEHOLDER = URIRef("urn:pvkg:version")
-GraphContent = Graph | str  # an rdflib Graph or N-Triples text
+GraphContent = Graph | str | bytes  # an rdflib Graph or N-Triples text (str or UTF-8)
 # One writer at a time in this process (the HTTP server's threads): version numbers stay unique.
 _WRITE_LOCK = threading.Lock()
 _REG = f"<{REGISTRY_GRAPH}>"
@@ -114,62 +114,72 @@ def _select(store: Store, sparql: str) -> SelectResult:
     return result
 
 
-def _current(store: Store, portfolio: URIRef) -> tuple[URIRef, str | None] | None:
+def _current_and_last(
+    store: Store, portfolio: URIRef
+) -> tuple[tuple[URIRef, str | None] | None, int]:
+    """The current version (with its file's sha256) and the highest version number, in one
+    query: a bulk load asks this once per file."""
     rows = _select(
         store,
-        f"""SELECT ?v ?sha WHERE {{ GRAPH {_REG} {{
-            <{portfolio}> pv:currentVersion ?v . OPTIONAL {{ ?v pv:sha256 ?sha }} }} }}""",
+        f"""SELECT ?v ?sha ?max WHERE {{
+            {{ SELECT (MAX(?n) AS ?max) WHERE {{ GRAPH {_REG} {{
+                ?any pv:versionOf <{portfolio}> ; pv:versionNumber ?n }} }} }}
+            OPTIONAL {{ GRAPH {_REG} {{
+                <{portfolio}> pv:currentVersion ?v . OPTIONAL {{ ?v pv:sha256 ?sha }} }} }}
+        }}""",
     ).rows
-    if not rows:
-        return None
-    version, sha = rows[0]
-    return URIRef(str(version)), None if sha is None else str(sha)
-
-
-def _last_number(store: Store, portfolio: URIRef) -> int:
-    rows = _select(
-        store,
-        f"""SELECT (MAX(?n) AS ?max) WHERE {{ GRAPH {_REG} {{
-            ?v pv:versionOf <{portfolio}> ; pv:versionNumber ?n }} }}""",
-    ).rows
-    value = rows[0][0] if rows else None
-    return int(value) if value is not None else 0
+    version, sha, last = rows[0] if rows else (None, None, None)
+    current = None if version is None else (URIRef(str(version)), None if sha is None else str(sha))
+    return current, 0 if last is None else int(last)
 
 
 def _number_of(iri: str) -> int:
     return int(iri.rsplit("/v/", 1)[1])
 
 
-def _registry_triples(
+def _registry_lines(
     loaded: LoadedPortfolio,
     version: URIRef,
     number: int,
     old: URIRef | None,
     submitter: str | None,
     extra_registry: Graph | None,
-) -> list[tuple[Node, Node, Node]]:
+) -> str:
+    """The version's registry entry as N-Triples lines (written straight, no rdflib terms)."""
     inst_id = loaded.institution_id
-    now = datetime.now(UTC).replace(microsecond=0)
-    triples: list[tuple[Node, Node, Node]] = [
-        (version, RDF.type, PV.PortfolioVersion),
-        (version, RDF.type, PROV.Entity),
-        (version, PV.versionOf, portfolio_iri(inst_id)),
-        (version, PV.institution, institution_iri(inst_id)),
-        (version, PV.versionNumber, Literal(number, datatype=XSD.integer)),
-        (version, PROV.generatedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)),
-        (version, PV.sourceFileName, Literal(loaded.filename)),
-        (version, PV.sha256, Literal(loaded.sha256)),
-        (version, PV.sourceFormat, Literal(loaded.fmt)),
-        (version, PV.serviceCount, Literal(loaded.service_count, datatype=XSD.integer)),
-        (version, PV.tripleCount, Literal(loaded.triple_count, datatype=XSD.integer)),
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    v = nt.iri(version)
+    lines = [
+        (_A, _n(PV.PortfolioVersion)),
+        (_A, _n(PROV.Entity)),
+        (_n(PV.versionOf), nt.iri(portfolio_iri(inst_id))),
+        (_n(PV.institution), nt.iri(institution_iri(inst_id))),
+        (_n(PV.versionNumber), nt.typed(number, _INTEGER)),
+        (_n(PROV.generatedAtTime), nt.typed(now, _DATETIME)),
+        (_n(PV.sourceFileName), nt.literal(loaded.filename)),
+        (_n(PV.sha256), nt.literal(loaded.sha256)),
+        (_n(PV.sourceFormat), nt.literal(loaded.fmt)),
+        (_n(PV.serviceCount), nt.typed(loaded.service_count, _INTEGER)),
+        (_n(PV.tripleCount), nt.typed(loaded.triple_count, _INTEGER)),
     ]
     if submitter:
-        triples.append((version, PROV.wasAttributedTo, Literal(submitter)))
+        lines.append((_n(PROV.wasAttributedTo), nt.literal(submitter)))
     if old is not None:
-        triples.append((version, PROV.wasRevisionOf, old))
+        lines.append((_n(PROV.wasRevisionOf), nt.iri(old)))
+    out = [f"{v} {p} {o} .\n" for p, o in lines]
     for s, p, o in extra_registry or ():
-        triples.append((_placed(s, version), p, _placed(o, version)))
-    return triples
+        out.append(
+            f"{nt.term(_placed(s, version))} {nt.term(p)} {nt.term(_placed(o, version))} .\n"
+        )
+    return "".join(out)
+
+
+def _n(term: URIRef) -> str:
+    return nt.iri(term)
+
+
+_A = _n(RDF.type)
+_INTEGER, _DATETIME = str(XSD.integer), str(XSD.dateTime)
 
 
 def _placed(term: Node, version: URIRef) -> Node:
@@ -183,18 +193,9 @@ def _placed(term: Node, version: URIRef) -> Node:
     return term
 
 
-def _data_block(triples: Iterable[tuple[Node, Node, Node]]) -> str:
-    out = io.StringIO()
-    for s, p, o in triples:
-        out.write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
-    return out.getvalue()
-
-
-def commit_update(
-    portfolio: URIRef, version: URIRef, old: URIRef | None, registry: list[tuple[Node, Node, Node]]
-) -> str:
-    """The one SPARQL Update that makes ``version`` current (step 2 of the protocol)."""
-    data = _data_block(registry)
+def commit_update(portfolio: URIRef, version: URIRef, old: URIRef | None, registry: str) -> str:
+    """The one SPARQL Update that makes ``version`` current (step 2 of the protocol);
+    ``registry`` is the version's registry entry as N-Triples lines."""
     current = f"<{portfolio}> <{PV.currentVersion}>"
     parts = []
     if old is not None:
@@ -203,8 +204,8 @@ def commit_update(
             f"DELETE DATA {{ {current} <{old}> }}"
         )
     parts.append(
-        f"INSERT DATA {{ GRAPH {_REG} {{\n{data}{current} <{version}> .\n}} }} ;\n"
-        f"INSERT DATA {{\n{data}{current} <{version}> .\n}}"
+        f"INSERT DATA {{ GRAPH {_REG} {{\n{registry}{current} <{version}> .\n}} }} ;\n"
+        f"INSERT DATA {{\n{registry}{current} <{version}> .\n}}"
     )
     return view.swap_update(str(version), None if old is None else str(old), " ;\n".join(parts))
 
@@ -250,20 +251,21 @@ def _store_locked(
 ) -> StoredVersion:
     inst_id = loaded.institution_id
     portfolio = portfolio_iri(inst_id)
-    current = _current(store, portfolio)
+    current, last = _current_and_last(store, portfolio)
     if current is not None and current[1] == loaded.sha256:
         return StoredVersion(inst_id, _number_of(str(current[0])), str(current[0]), False)
     old = current[0] if current else None
-    number = _last_number(store, portfolio) + 1
+    number = last + 1
     version = portfolio_version_iri(inst_id, number)
-    graphs: dict[str, GraphContent] = {str(version): loaded.graph_nt}
-    graphs[str(source_map_graph(version))] = loaded.sources_nt
+    graphs: dict[str, GraphContent] = {str(version): loaded.graph_nt_bytes}
+    graphs[str(source_map_graph(version))] = loaded.sources_nt_bytes
     for name, graph in (extra_graphs or {}).items():
         graphs[name.replace("{version}", str(version))] = graph
     try:
+        checked = {str(version), str(source_map_graph(version))} if loaded.checked_text else set()
         for name, content in graphs.items():  # step 1: invisible until registered
-            _write_graph(store, name, content)
-        registry = _registry_triples(loaded, version, number, old, submitter, extra_registry)
+            _write_graph(store, name, content, checked=name in checked)
+        registry = _registry_lines(loaded, version, number, old, submitter, extra_registry)
         store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
     except StoreError:
         _drop_quietly(store, graphs)  # the orphans would also go at the next open
@@ -271,13 +273,15 @@ def _store_locked(
     return StoredVersion(inst_id, number, str(version), True)
 
 
-def _write_graph(store: Store, name: str, content: GraphContent) -> None:
+def _write_graph(store: Store, name: str, content: GraphContent, *, checked: bool = False) -> None:
     """Make the (unregistered) graph ``name`` hold ``content``: N-Triples text goes to the store's
-    own parser in one transaction, much faster than converting rdflib terms one by one."""
+    own parser in one transaction, much faster than converting rdflib terms one by one.
+    ``checked``: the text's IRIs and language tags were minted by pvkg (no re-validation)."""
     store.drop_graph(name)  # an orphan of a crashed attempt may hold the name
-    if isinstance(content, str):
+    if isinstance(content, str | bytes):
         if content:
-            store.load_data(content.encode("utf-8"), "nt", graph=name)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            store.load_data(data, "nt", graph=name, checked=checked)
     else:
         store.add_triples(name, content)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,13 +28,25 @@ if TYPE_CHECKING:
     from loaders import LoadedPortfolio
 
 MIN_FILES = 8  # below this, starting the workers costs more than reading in parallel saves
-AHEAD_PER_WORKER = 4  # files read ahead per worker: bounds the memory held by read results
+# How far the workers read ahead. A short window starved them: results and new work pass through
+# the pool's manager thread, and with 4 files a worker the storing process waited 2 s of 10 for
+# files already read (bench/NOTES.md, finding 17). The byte bound caps the memory held.
+AHEAD_PER_WORKER = 32
+AHEAD_BYTES = 64 * 1024 * 1024  # input bytes in flight (file sizes); at least one file
 
 _job: dict[str, Any] = {}
 
 
 def _init(encoding: str | None, resolver: Any, settings: Settings) -> None:
     _job.update(encoding=encoding, resolver=resolver, settings=settings)
+
+
+def _ready() -> bool:
+    """A worker's answer that it can read: the probe of :func:`read_files`. The readers' imports
+    (rdflib, openpyxl) take most of a worker's start, so they are done here, not on first use."""
+    import loaders  # noqa: F401
+
+    return True
 
 
 def _read_in_worker(path: Path) -> LoadedPortfolio | None:
@@ -72,12 +83,20 @@ def _main_importable() -> bool:
     return main_file is None or os.path.exists(main_file)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader reports it
+
+
 def worker_count(files: int) -> int:
     """How many reader processes to start for ``files`` files (0: read in this process)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if files < MIN_FILES or not cores or cores < 2 or not _main_importable():
         return 0
-    return min(cores, 4)
+    # one core stays with the caller, whose validating and storing is the longer part
+    return min(cores - 1, 4)
 
 
 def read_files(
@@ -108,25 +127,35 @@ def read_files(
     pool = ProcessPoolExecutor(
         count, mp_context=context, initializer=_init, initargs=(encoding, resolver, settings)
     )
-    pending: deque[tuple[Path, Future[LoadedPortfolio | None]]] = deque()
-    submitted = done = 0
+    # Spawned workers take a second or two to import; until one answers its probe, this process
+    # reads the next files itself instead of waiting (bench/NOTES.md, finding 17).
+    probes = [pool.submit(_ready) for _ in range(count)]
+    futures: dict[int, Future[LoadedPortfolio | None]] = {}
+    sizes: dict[int, int] = {}  # input bytes of the files in flight
+    frontier = 0  # the next index to hand to a worker
+    index = 0
     try:
-        while submitted < len(paths) and submitted < count * AHEAD_PER_WORKER:
-            pending.append((paths[submitted], pool.submit(_read_in_worker, paths[submitted])))
-            submitted += 1
-        while pending:
-            path, future = pending[0]
-            loaded = future.result()
-            pending.popleft()
-            if submitted < len(paths):
-                pending.append((paths[submitted], pool.submit(_read_in_worker, paths[submitted])))
-                submitted += 1
+        while index < len(paths):
+            if frontier or any(probe.done() for probe in probes):
+                frontier = max(frontier, index)
+                while (
+                    frontier < len(paths)
+                    and len(futures) < count * AHEAD_PER_WORKER
+                    and (not futures or sum(sizes.values()) < AHEAD_BYTES)
+                ):
+                    sizes[frontier] = _size(paths[frontier])
+                    futures[frontier] = pool.submit(_read_in_worker, paths[frontier])
+                    frontier += 1
+            path = paths[index]
+            sizes.pop(index, None)
+            future = futures.pop(index, None)
+            loaded = future.result() if future is not None else None
             yield path, loaded if loaded is not None else _read_here(path, *here)
-            done += 1
+            index += 1
     except BrokenProcessPool:
         # The workers could not start or died (a main module that spawn cannot import again,
         # such as a script read from stdin): read the rest in this process.
-        for path in paths[done:]:
+        for path in paths[index:]:
             yield path, _read_here(path, *here)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

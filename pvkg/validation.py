@@ -950,8 +950,8 @@ def validate_portfolios(
     work = LocalStore(None)
     try:
         for portfolio in portfolios:  # one load each: blank node labels are per document
-            if portfolio.graph_nt:
-                work.load_data(portfolio.graph_nt.encode("utf-8"), "nt")
+            if portfolio.graph_nt_bytes:
+                work.load_data(portfolio.graph_nt_bytes, "nt")
         texts = [p.graph_nt for p in portfolios]
         extra, context = gather_context(work, index, store, mentioned=mentioned_in(texts))
         if engine == "pyshacl":

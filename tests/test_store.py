@@ -81,6 +81,24 @@ def test_syntax_error_in_data_stores_nothing_and_names_the_line(disk_store: Stor
     assert snapshot(disk_store) == before
 
 
+def test_checked_text_skips_only_the_term_checks(disk_store: Store) -> None:
+    """``checked=True`` (pvkg's own minted text) skips IRI checks; unchecked text keeps them, and
+    a real syntax error is refused either way with nothing written."""
+    before = snapshot(disk_store)
+    odd_iri = b"<urn:a> <urn:p> <http://exa mple.org/> .\n"
+    with pytest.raises(SourceSyntaxError):
+        disk_store.load_data(odd_iri, "nt", graph=G)
+    with pytest.raises(SourceSyntaxError, match="line 2"):
+        disk_store.load_data(b"<urn:a> <urn:p> <urn:b> .\n<urn:a> oops .\n", "nt", checked=True)
+    assert snapshot(disk_store) == before
+    good = '<urn:a> <urn:p> "Ā\\"b"@lv .\n<urn:a> <urn:q> <urn:b> .\n'.encode()
+    disk_store.load_data(good, "nt", graph=G, checked=True)
+    assert set(disk_store.triples(G)) == {
+        (URIRef("urn:a"), URIRef("urn:p"), Literal('Ā"b', lang="lv")),
+        (URIRef("urn:a"), URIRef("urn:q"), URIRef("urn:b")),
+    }
+
+
 def test_second_process_gets_a_clear_lock_error(tmp_path: Path) -> None:
     store = LocalStore(tmp_path / "s")
     try:

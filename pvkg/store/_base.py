@@ -101,9 +101,20 @@ class Store(ABC):
 
     @abstractmethod
     def load_data(
-        self, data: bytes, fmt: str, *, graph: str | None = None, replace: bool = False
+        self,
+        data: bytes,
+        fmt: str,
+        *,
+        graph: str | None = None,
+        replace: bool = False,
+        checked: bool = False,
     ) -> None:
         """Parse ``data`` (an RDF syntax name or media type) into ``graph``, atomically.
+
+        ``checked=True`` says the caller wrote the text from terms it had already checked (pvkg's
+        own minted IRIs and fixed language tags): the parser then skips re-validating every IRI
+        and language tag, which is half of its time on a portfolio (bench/NOTES.md, finding 17).
+        Never pass it for text that came from outside.
 
         Raises:
             SourceSyntaxError: the data does not parse; nothing was written.

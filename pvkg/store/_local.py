@@ -232,7 +232,13 @@ class LocalStore(Store):
             raise StoreError(f"write failed, nothing written: {err}") from None
 
     def load_data(
-        self, data: bytes, fmt: str, *, graph: str | None = None, replace: bool = False
+        self,
+        data: bytes,
+        fmt: str,
+        *,
+        graph: str | None = None,
+        replace: bool = False,
+        checked: bool = False,
     ) -> None:
         info = rdf_format(fmt)
         if not replace:
@@ -240,14 +246,14 @@ class LocalStore(Store):
             # quads in Python first, and a syntax error part-way writes nothing.
             target = None if info.quads else graph_node(graph)
             try:
-                self._store.load(data, format=info.oxigraph, to_graph=target)
+                self._store.load(data, format=info.oxigraph, to_graph=target, lenient=checked)
             except SyntaxError as err:
                 raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
             except OSError as err:
                 raise StoreError(f"write failed, nothing written: {err}") from None
             return
         try:
-            parsed = list(ox.parse(data, format=info.oxigraph))
+            parsed = list(ox.parse(data, format=info.oxigraph, lenient=checked))
         except SyntaxError as err:
             raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
         if not info.quads:

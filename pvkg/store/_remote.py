@@ -216,11 +216,17 @@ class RemoteStore(Store):
         self._insert(graph, _ntriples(triples), replace=False)
 
     def load_data(
-        self, data: bytes, fmt: str, *, graph: str | None = None, replace: bool = False
+        self,
+        data: bytes,
+        fmt: str,
+        *,
+        graph: str | None = None,
+        replace: bool = False,
+        checked: bool = False,
     ) -> None:
         info = rdf_format(fmt)
         try:
-            parsed = list(ox.parse(data, format=info.oxigraph))
+            parsed = list(ox.parse(data, format=info.oxigraph, lenient=checked))
         except SyntaxError as err:
             raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
         if not info.quads:

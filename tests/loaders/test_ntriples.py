@@ -147,3 +147,47 @@ def test_terms_and_escapes() -> None:
     with pytest.raises(TypeError):
         term("not a term")  # type: ignore[arg-type]
     assert len(parse_graph(graph_to_nt(Graph()))) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"),
+    [
+        ("portfolio_ok.csv", True),
+        ("portfolio_lv.csv", True),
+        ("portfolio_cpsv.ttl", False),
+        ("cpsv_ap_example.jsonld", False),
+    ],
+)
+def test_only_tabular_text_is_marked_checked(data_dir: Path, name: str, checked: bool) -> None:
+    """The store skips IRI checks for checked text: only text whose IRIs pvkg minted qualifies."""
+    assert read_portfolio_file(data_dir / name).checked_text is checked
+
+
+def test_an_xlsx_portfolio_is_checked_and_an_assigned_graph_is_not(make_xlsx) -> None:
+    path = make_xlsx([["inst_service_id", "institution"], ["DA-1", "Digitālā aģentūra"]])
+    loaded = read_portfolio_file(path)
+    assert loaded.checked_text
+    loaded.graph = Graph()  # a caller's own terms: no longer known to be checked
+    assert not loaded.checked_text
+    built = LoadedPortfolio("a", "A", graph_nt="", checked_text=True)
+    built.sources = Graph()
+    assert not built.checked_text
+    assert not LoadedPortfolio("a", "A", graph=Graph(), checked_text=True).checked_text
+
+
+def test_a_pickled_portfolio_carries_its_text_once_as_utf8(data_dir: Path) -> None:
+    """Read-ahead workers send portfolios by pickle: the text goes as UTF-8 bytes only, and the
+    receiver stores those bytes without decoding them."""
+    import pickle
+
+    loaded = read_portfolio_file(data_dir / "portfolio_lv.csv")
+    text, sources = loaded.graph_nt, loaded.sources_nt
+    assert len(loaded.graph) == loaded.triple_count  # a parsed Graph is not sent either
+    payload = pickle.dumps(loaded)
+    assert payload.count(text.encode("utf-8")) == 1
+    copy = pickle.loads(payload)
+    assert copy._graph_nt is None and copy._graph is None
+    assert copy.graph_nt_bytes == text.encode("utf-8")
+    assert copy.triple_count == loaded.triple_count and copy._graph_nt is None
+    assert (copy.graph_nt, copy.sources_nt) == (text, sources)
+    assert copy.checked_text and copy.institution_id == loaded.institution_id

@@ -19,11 +19,21 @@ from openpyxl import Workbook
 from loaders import read_portfolio
 from pvkg.errors import InputError
 from pvkg.settings import Settings
+from pvkg.store import LocalStore
 from tests.reliability.conftest import DEMO, ROOT, count, fuzz_settings
 
 pytestmark = pytest.mark.fuzz
 
 LIMITS = Settings().with_(max_rows=200, max_cell_chars=500, max_upload_bytes=200_000)
+STRICT = LocalStore(None)  # parses with every IRI and language-tag check on
+
+
+def _assert_strictly_valid(text: str) -> None:
+    """Text marked ``checked_text`` is stored without the parser's checks: it must pass them."""
+    STRICT.load_data(text.encode("utf-8"), "nt", graph="urn:fuzz:strict")
+    STRICT.drop_graph("urn:fuzz:strict")
+
+
 DATA = ROOT / "tests" / "loaders" / "data"
 SEEDS = {
     "csv": [
@@ -99,6 +109,9 @@ def _check(data: bytes, filename: str) -> None:
         return
     assert loaded.institution_id, "a portfolio read without an institution id"
     assert loaded.filename == filename
+    if loaded.checked_text:
+        _assert_strictly_valid(loaded.graph_nt)
+        _assert_strictly_valid(loaded.sources_nt)
 
 
 def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
