@@ -184,3 +184,20 @@ def test_bindings_land_in_the_where_clause_after_comment_headers(memory_store: S
     result = memory_store.query(query, bindings={"o": Literal(1)})
     assert isinstance(result, SelectResult)
     assert result.column("s") == [URIRef("urn:test:s1")]
+
+
+def test_store_terms_become_the_same_rdflib_terms() -> None:
+    """pyoxigraph terms convert to rdflib terms equal to the ones rdflib builds itself (IRIs are
+    built without rdflib's IRI check, which only logs), and an unbound value stays None."""
+    import pyoxigraph as ox
+
+    from pvkg.store._terms import to_rdflib
+
+    iri = to_rdflib(ox.NamedNode("https://pvkg.lv/id/x?ā=1#f"))
+    assert type(iri) is URIRef and iri == URIRef("https://pvkg.lv/id/x?ā=1#f")
+    assert hash(iri) == hash(URIRef("https://pvkg.lv/id/x?ā=1#f")) and iri.n3() == URIRef(iri).n3()
+    store = LocalStore(None)
+    store.add_triples(G, [(URIRef("urn:a"), P, Literal("x", lang="lv"))])
+    rows = store.query(f"SELECT ?s ?none ?o {{ GRAPH <{G}> {{ ?s ?p ?o }} }}").rows
+    assert rows == [(URIRef("urn:a"), None, Literal("x", lang="lv"))]
+    store.close()

@@ -360,10 +360,9 @@ def _materialise(answer: object, deadline: float | None, timeout_s: float | None
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = []
-        for solution in answer:
+        for solution in answer:  # a solution iterates its values in the order of the variables
             check()
-            values = [solution[v] for v in variables]
-            rows.append(tuple(None if value is None else term(value) for value in values))
+            rows.append(tuple(None if value is None else term(value) for value in solution))
         return SelectResult(variables, rows)
     graph = Graph()
     for triple in answer:  # QueryTriples
