@@ -83,6 +83,11 @@ def _main_importable() -> bool:
     return main_file is None or os.path.exists(main_file)
 
 
+def _answered(probe: Future[bool]) -> bool:
+    """Whether a worker has started and answered its probe (one that failed never counts)."""
+    return probe.done() and not probe.cancelled() and probe.exception() is None
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -136,7 +141,7 @@ def read_files(
     index = 0
     try:
         while index < len(paths):
-            if frontier or any(probe.done() for probe in probes):
+            if frontier or any(_answered(probe) for probe in probes):
                 frontier = max(frontier, index)
                 while (
                     frontier < len(paths)

@@ -118,3 +118,15 @@ def test_workers_that_cannot_start_leave_the_reading_to_this_process(tmp_path: P
     assert done.returncode == 0, done.stderr
     names = [p.name for p in paths]
     assert done.stdout.strip() == f"{names} {['LoadedPortfolio'] * 3}"
+
+
+def test_only_a_probe_that_answered_starts_the_workers() -> None:
+    """A worker whose start failed (its probe raised) never takes files: this process reads."""
+    from concurrent.futures import Future
+
+    from pvkg.read_ahead import _answered
+
+    pending, failed, answered = Future(), Future(), Future()
+    failed.set_exception(ImportError("loaders"))
+    answered.set_result(True)
+    assert [_answered(f) for f in (pending, failed, answered)] == [False, False, True]
