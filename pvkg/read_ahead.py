@@ -4,7 +4,9 @@
 N-Triples), all of it pure Python and so bound to one core. Worker processes read the next
 files while the main process validates and stores the current one; results come back in the
 order of the paths. Few files (or one core) are read in this process: starting workers costs
-more than it saves.
+more than it saves. One core is left to the caller (its validating and storing is the longer
+part), this process reads the first files itself while the workers start, and the workers keep
+up to 32 files each (64 MiB of input) ready.
 
 A file a worker cannot read is read again here, so that the caller gets the reader's own
 exception (with its file, row and column) rather than a copy that lost its fields in pickling.
