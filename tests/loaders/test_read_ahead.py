@@ -68,14 +68,14 @@ def test_a_long_run_keeps_order_past_the_read_ahead_window(tmp_path: Path, monke
 
     def slow_read_here(path: Path, *args: object) -> object:
         here.append(path)
-        time.sleep(0.05)  # 40 files: 2 s, time for the worker to start and take over
+        time.sleep(0.05)  # 200 files: up to 10 s for the worker to start and take over
         return read_here(path, *args)
 
     monkeypatch.setattr(read_ahead, "_read_here", slow_read_here)
-    paths = portfolio_files(tmp_path, 40)
+    paths = portfolio_files(tmp_path, 200)
     got = list(read_files(paths, Settings(), workers=1))
     assert [p for p, _ in got] == paths
-    assert [loaded.institution_id for _, loaded in got] == [f"iestade-{i}" for i in range(40)]
+    assert [loaded.institution_id for _, loaded in got] == [f"iestade-{i}" for i in range(200)]
     assert here == paths[: len(here)]  # this process read the first files, while the worker started
     assert 0 < len(here) < len(paths)  # ... and the worker read the rest
 
