@@ -38,6 +38,56 @@ RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt"
 FORMATS = ("csv", "xlsx", *RDF_EXTENSIONS.values())
 
 
+class _Triples:
+    """One set of triples, held lazily as an rdflib Graph, N-Triples text and that text's UTF-8:
+    each form is made from another on first use, then kept. Pickling carries the UTF-8 only, so
+    a reader process encodes it and the process that stores it neither decodes nor re-encodes it
+    (bench/NOTES.md, finding 17)."""
+
+    __slots__ = ("_data", "_graph", "_text")
+
+    def __init__(self, graph: Graph | None = None, text: str | None = None) -> None:
+        if graph is None and text is None:
+            raise TypeError("triples need a Graph or N-Triples text")
+        self._graph, self._text, self._data = graph, text, None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            if self._data is not None:
+                self._text = self._data.decode("utf-8")
+            else:
+                assert self._graph is not None
+                self._text = graph_to_nt(self._graph)
+        return self._text
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.text.encode("utf-8")
+        return self._data
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = parse_graph(self.text)
+        return self._graph
+
+    def count(self) -> int:
+        """The number of triples, from whichever form is at hand (text: one triple a line)."""
+        if self._graph is not None:
+            return len(self._graph)
+        if self._text is None and self._data is not None:
+            return self._data.count(b"\n")
+        return self.text.count("\n")
+
+    def __getstate__(self) -> bytes:
+        return self.data
+
+    def __setstate__(self, data: bytes) -> None:
+        self._graph, self._text, self._data = None, None, data
+
+
 class LoadedPortfolio:
     """One portfolio file read into RDF, ready to validate and store.
 
@@ -81,94 +131,58 @@ class LoadedPortfolio:
         self.warnings = list(warnings or [])
         self.service_count = service_count
         self.person_count = person_count
-        self._graph, self._graph_nt = graph, graph_nt
-        self._sources = sources if sources is not None or sources_nt is not None else Graph()
-        self._sources_nt = sources_nt
-        # the same texts as UTF-8, made once: what the store parses and what pickling carries
-        self._graph_nt_bytes: bytes | None = None
-        self._sources_nt_bytes: bytes | None = None
+        self._triples = _Triples(graph, graph_nt)
+        self._source_triples = _Triples(
+            sources if sources is not None or sources_nt is not None else Graph(), sources_nt
+        )
         self._triple_count = triple_count
         self.checked_text = checked_text and graph_nt is not None
 
     @property
     def graph_nt(self) -> str:
         """The portfolio graph as N-Triples text."""
-        if self._graph_nt is None:
-            if self._graph_nt_bytes is not None:
-                self._graph_nt = self._graph_nt_bytes.decode("utf-8")
-            else:
-                assert self._graph is not None
-                self._graph_nt = graph_to_nt(self._graph)
-        return self._graph_nt
+        return self._triples.text
 
     @property
     def sources_nt(self) -> str:
         """The source map (docs/MODEL.md §5) as N-Triples text."""
-        if self._sources_nt is None:
-            if self._sources_nt_bytes is not None:
-                self._sources_nt = self._sources_nt_bytes.decode("utf-8")
-            else:
-                self._sources_nt = graph_to_nt(self._sources) if self._sources is not None else ""
-        return self._sources_nt
+        return self._source_triples.text
 
     @property
     def graph_nt_bytes(self) -> bytes:
         """:attr:`graph_nt` as UTF-8, encoded once (the store parses bytes)."""
-        if self._graph_nt_bytes is None:
-            self._graph_nt_bytes = self.graph_nt.encode("utf-8")
-        return self._graph_nt_bytes
+        return self._triples.data
 
     @property
     def sources_nt_bytes(self) -> bytes:
         """:attr:`sources_nt` as UTF-8, encoded once."""
-        if self._sources_nt_bytes is None:
-            self._sources_nt_bytes = self.sources_nt.encode("utf-8")
-        return self._sources_nt_bytes
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle the texts as UTF-8 only: the reader process encodes them, and the process that
-        stores them neither decodes nor re-encodes them (bench/NOTES.md, finding 17)."""
-        graph, sources = self.graph_nt_bytes, self.sources_nt_bytes
-        state = dict(self.__dict__)
-        state.update(_graph_nt=None, _sources_nt=None, _graph=None, _sources=None)
-        state.update(_graph_nt_bytes=graph, _sources_nt_bytes=sources)
-        return state
+        return self._source_triples.data
 
     @property
     def triple_count(self) -> int:
         """The number of triples in the portfolio graph (``len(graph)`` without parsing)."""
         if self._triple_count is None:
-            if self._graph is not None:
-                self._triple_count = len(self._graph)
-            elif self._graph_nt is None and self._graph_nt_bytes is not None:
-                self._triple_count = self._graph_nt_bytes.count(b"\n")
-            else:
-                self._triple_count = self.graph_nt.count("\n")
+            self._triple_count = self._triples.count()
         return self._triple_count
 
     @property
     def graph(self) -> Graph:
         """The portfolio graph as an rdflib Graph (parsed once, on first use)."""
-        if self._graph is None:
-            self._graph = parse_graph(self.graph_nt)
-        return self._graph
+        return self._triples.graph
 
     @graph.setter
     def graph(self, graph: Graph) -> None:
-        self._graph, self._graph_nt, self._triple_count = graph, None, None
-        self._graph_nt_bytes = None
+        self._triples, self._triple_count = _Triples(graph), None
         self.checked_text = False
 
     @property
     def sources(self) -> Graph:
         """The source map as an rdflib Graph (parsed once, on first use)."""
-        if self._sources is None:
-            self._sources = parse_graph(self.sources_nt)
-        return self._sources
+        return self._source_triples.graph
 
     @sources.setter
     def sources(self, sources: Graph) -> None:
-        self._sources, self._sources_nt, self._sources_nt_bytes = sources, None, None
+        self._source_triples = _Triples(sources)
         self.checked_text = False
 
     def __repr__(self) -> str:

@@ -120,9 +120,9 @@ def test_an_xlsx_file_gives_the_reference_graphs(make_xlsx) -> None:
 
 def test_the_graph_is_parsed_only_when_asked(data_dir: Path) -> None:
     loaded = read_portfolio_file(data_dir / "portfolio_ok.csv")
-    assert loaded._graph is None and loaded._sources is None
+    assert loaded._triples._graph is None and loaded._source_triples._graph is None
     count = loaded.triple_count
-    assert loaded._graph is None
+    assert loaded._triples._graph is None
     assert len(loaded.graph) == count
     assert loaded.graph is loaded.graph  # parsed once
 
@@ -186,8 +186,8 @@ def test_a_pickled_portfolio_carries_its_text_once_as_utf8(data_dir: Path) -> No
     payload = pickle.dumps(loaded)
     assert payload.count(text.encode("utf-8")) == 1
     copy = pickle.loads(payload)
-    assert copy._graph_nt is None and copy._graph is None
+    assert copy._triples._text is None and copy._triples._graph is None
     assert copy.graph_nt_bytes == text.encode("utf-8")
-    assert copy.triple_count == loaded.triple_count and copy._graph_nt is None
+    assert copy.triple_count == loaded.triple_count and copy._triples._text is None
     assert (copy.graph_nt, copy.sources_nt) == (text, sources)
     assert copy.checked_text and copy.institution_id == loaded.institution_id
