@@ -16,6 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XS
 from rdflib.term import Node
 
 from loaders.identity import person_slug, text_slug
+from loaders.ntriples import iri as _n
 from loaders.ntriples import literal, parse_graph, term
 from pvkg.namespaces import (
     ADMS,
@@ -107,10 +108,6 @@ class BuiltPortfolio:
     def sources(self) -> Graph:
         """The source map parsed into rdflib."""
         return parse_graph(self.sources_nt)
-
-
-def _n(node: URIRef) -> str:
-    return f"<{node}>"
 
 
 # Terms the builder writes over and over, as N-Triples once.

@@ -150,22 +150,22 @@ def _registry_lines(
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     v = nt.iri(version)
     lines = [
-        (_A, _n(PV.PortfolioVersion)),
-        (_A, _n(PROV.Entity)),
-        (_n(PV.versionOf), nt.iri(portfolio_iri(inst_id))),
-        (_n(PV.institution), nt.iri(institution_iri(inst_id))),
-        (_n(PV.versionNumber), nt.typed(number, _INTEGER)),
-        (_n(PROV.generatedAtTime), nt.typed(now, _DATETIME)),
-        (_n(PV.sourceFileName), nt.literal(loaded.filename)),
-        (_n(PV.sha256), nt.literal(loaded.sha256)),
-        (_n(PV.sourceFormat), nt.literal(loaded.fmt)),
-        (_n(PV.serviceCount), nt.typed(loaded.service_count, _INTEGER)),
-        (_n(PV.tripleCount), nt.typed(loaded.triple_count, _INTEGER)),
+        (_A, nt.iri(PV.PortfolioVersion)),
+        (_A, nt.iri(PROV.Entity)),
+        (nt.iri(PV.versionOf), nt.iri(portfolio_iri(inst_id))),
+        (nt.iri(PV.institution), nt.iri(institution_iri(inst_id))),
+        (nt.iri(PV.versionNumber), nt.typed(number, _INTEGER)),
+        (nt.iri(PROV.generatedAtTime), nt.typed(now, _DATETIME)),
+        (nt.iri(PV.sourceFileName), nt.literal(loaded.filename)),
+        (nt.iri(PV.sha256), nt.literal(loaded.sha256)),
+        (nt.iri(PV.sourceFormat), nt.literal(loaded.fmt)),
+        (nt.iri(PV.serviceCount), nt.typed(loaded.service_count, _INTEGER)),
+        (nt.iri(PV.tripleCount), nt.typed(loaded.triple_count, _INTEGER)),
     ]
     if submitter:
-        lines.append((_n(PROV.wasAttributedTo), nt.literal(submitter)))
+        lines.append((nt.iri(PROV.wasAttributedTo), nt.literal(submitter)))
     if old is not None:
-        lines.append((_n(PROV.wasRevisionOf), nt.iri(old)))
+        lines.append((nt.iri(PROV.wasRevisionOf), nt.iri(old)))
     out = [f"{v} {p} {o} .\n" for p, o in lines]
     for s, p, o in extra_registry or ():
         out.append(
@@ -174,11 +174,7 @@ def _registry_lines(
     return "".join(out)
 
 
-def _n(term: URIRef) -> str:
-    return nt.iri(term)
-
-
-_A = _n(RDF.type)
+_A = nt.iri(RDF.type)
 _INTEGER, _DATETIME = str(XSD.integer), str(XSD.dateTime)
 
 
@@ -257,14 +253,17 @@ def _store_locked(
     old = current[0] if current else None
     number = last + 1
     version = portfolio_version_iri(inst_id, number)
-    graphs: dict[str, GraphContent] = {str(version): loaded.graph_nt_bytes}
-    graphs[str(source_map_graph(version))] = loaded.sources_nt_bytes
+    own: dict[str, GraphContent] = {
+        str(version): loaded.graph_nt_bytes,
+        str(source_map_graph(version)): loaded.sources_nt_bytes,
+    }
+    graphs = dict(own)
     for name, graph in (extra_graphs or {}).items():
         graphs[name.replace("{version}", str(version))] = graph
     try:
-        checked = {str(version), str(source_map_graph(version))} if loaded.checked_text else set()
         for name, content in graphs.items():  # step 1: invisible until registered
-            _write_graph(store, name, content, checked=name in checked)
+            # the loader's own text may skip the store's IRI checks; extra graphs never do
+            _write_graph(store, name, content, checked=loaded.checked_text and name in own)
         registry = _registry_lines(loaded, version, number, old, submitter, extra_registry)
         store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
     except StoreError:
