@@ -22,11 +22,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from loaders.ntriples import escape
+
 __all__ = ["iri_token", "ntriples", "scan", "term"]
 
-# Backslash, quote and every control character are escaped: one triple is always one line.
-_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
-_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in (0x0A, 0x0D)})
 _XSD_STRING = str(XSD.string)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -40,7 +39,7 @@ def term(node: Node) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
     if isinstance(node, Literal):
-        body = str(node).translate(_ESCAPES)
+        body = escape(str(node))  # the loaders' escaping: one triple is always one line
         if node.language:
             return f'"{body}"@{node.language}'
         if node.datatype is not None and str(node.datatype) != _XSD_STRING:
