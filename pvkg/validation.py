@@ -860,6 +860,13 @@ def _finish(results: list[Result], shapes: Graph, profile: str, engine: str) -> 
 _PARALLEL_FROM = 20_000  # triples; below, the checks run faster one after the other
 
 
+def _engine_shapes(engine: str, settings: Settings, profile: str) -> Graph:
+    """The profile's shapes, once ``engine`` is known to be one of :data:`ENGINES`."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    return load_shapes(settings, profile)
+
+
 def _workers(triples: int) -> int:
     return 1 if triples < _PARALLEL_FROM else 2
 
@@ -891,9 +898,7 @@ def validate_graph(
         ValueError: unknown profile or engine.
         ShapesError: the shapes cannot be read or compiled.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    shapes = load_shapes(settings, profile)
+    shapes = _engine_shapes(engine, settings, profile)
     index = index_graph(reference) if reference is not None else _reference_index(settings)
     work = LocalStore(None)
     try:
@@ -943,9 +948,7 @@ def validate_portfolios(
         ShapesError: the shapes cannot be read or compiled.
         StoreError: the store cannot be queried.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    shapes = load_shapes(settings, profile)
+    shapes = _engine_shapes(engine, settings, profile)
     index = index_store(store) if store is not None else _reference_index(settings)
     work = LocalStore(None)
     try:
