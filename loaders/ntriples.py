@@ -43,6 +43,16 @@ def typed(value: object, datatype: str) -> str:
     return f'"{str(value).translate(_ESCAPES)}"^^<{datatype}>'
 
 
+def bnode_label(label: str) -> str:
+    """A blank-node label N-Triples accepts: characters other than ASCII letters and digits are
+    spelled out (``-`` becomes ``_2d_``, ``_`` itself ``_5f_``), so two labels never become one.
+
+    >>> bnode_label("a-b"), bnode_label("a_b")
+    ('a_2d_b', 'a_5f_b')
+    """
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in label)
+
+
 def term(node: Node, bnode_prefix: str = "x") -> str:
     """Any rdflib term as N-Triples (blank nodes keep their id behind ``bnode_prefix``)."""
     if isinstance(node, URIRef):
@@ -54,8 +64,7 @@ def term(node: Node, bnode_prefix: str = "x") -> str:
             return typed(str(node), str(node.datatype))
         return literal(str(node))
     if isinstance(node, BNode):
-        label = "".join(c if c.isascii() and c.isalnum() else "_" for c in str(node))
-        return f"_:{bnode_prefix}{label}"
+        return f"_:{bnode_prefix}{bnode_label(node)}"
     raise TypeError(f"not an RDF term: {node!r}")
 
 

@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from loaders.ntriples import escape
+from loaders.ntriples import bnode_label, escape
 
 __all__ = ["iri_token", "ntriples", "scan", "term"]
 
@@ -46,9 +46,7 @@ def term(node: Node) -> str:
             return f'"{body}"^^<{node.datatype}>'
         return f'"{body}"'
     if isinstance(node, BNode):
-        # other characters spelled out, so two labels never become one
-        label = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in node)
-        return f"_:{label}"
+        return f"_:{bnode_label(node)}"
     raise TypeError(f"not an RDF term: {node!r}")
 
 

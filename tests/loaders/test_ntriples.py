@@ -143,7 +143,12 @@ def test_terms_and_escapes() -> None:
     assert escape('a"b\\c\nd\re\tf\x00') == 'a\\"b\\\\c\\nd\\re\\u0009f\\u0000'
     assert literal("x", "LV") == '"x"@lv'
     assert term(Literal("1", datatype=XSD.integer)) == f'"1"^^<{XSD.integer}>'
-    assert term(BNode("a-b")) == "_:xa_b"
+    assert term(BNode("a-b")) == "_:xa_2d_b"
+    # two labels that differ only in a character N-Triples labels cannot hold stay two nodes
+    two = Graph()
+    two.add((BNode("a-b"), URIRef("urn:p"), Literal(1)))
+    two.add((BNode("a_b"), URIRef("urn:p"), Literal(2)))
+    assert len(set(parse_graph(graph_to_nt(two)).subjects())) == 2
     with pytest.raises(TypeError):
         term("not a term")  # type: ignore[arg-type]
     assert len(parse_graph(graph_to_nt(Graph()))) == 0
