@@ -3,7 +3,8 @@
 A portfolio is a ``dcat:Dataset`` with ``dct:hasPart`` services (STANDARDS.md §2). Status, service
 type and role concepts are recognised by our IRI, by ``skos:notation`` (the DOMAIN.md code) or by
 their Latvian ``skos:prefLabel``. Managers follow the ORG post pattern: ``cv:hasParticipation``
-(role ROLE05) → ``cv:hasParticipant`` post → ``org:heldBy`` person, and
+(role ROLE05) → ``cv:hasParticipant`` post → its holder (``org:heldBy``, or ``org:holds`` from
+the person), and
 ``prov:qualifiedAttribution`` (role ROLE04) on the dataset. Services, the dataset and the
 institution get our IRIs; everything else in the file is kept, with blank nodes skolemised.
 
@@ -296,11 +297,13 @@ class _Reader:
         return node
 
     def person_name(self, agent: Node) -> str | None:
-        """The name behind an agent: a post's holder, or the agent's own name."""
+        """The name behind an agent: a post's holder (``org:heldBy``, or a person who
+        ``org:holds`` it as in STANDARDS.md §2 step 3), or the agent's own name."""
         self.consumed.add(agent)
-        for person in self.g.objects(agent, ORG.heldBy):
-            self.consumed.add(person)
+        holders = [*self.g.objects(agent, ORG.heldBy), *self.g.subjects(ORG.holds, agent)]
+        for person in holders:
             for name in self.g.objects(person, FOAF.name):
+                self.consumed.add(person)
                 return str(name)
         for prop in (FOAF.name, SKOS.prefLabel, DCTERMS.title):
             for name in self.g.objects(agent, prop):

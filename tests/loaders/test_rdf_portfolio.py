@@ -44,6 +44,38 @@ def test_cpsv_ap_portfolio_maps_concepts_and_managers(data_dir: Path) -> None:
     assert lines.value(inst, PV.sourceLine) == Literal(17)
 
 
+HOLDS = """
+@prefix cpsv: <http://purl.org/vocab/cpsv#> . @prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix org: <http://www.w3.org/ns/org#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.lv/id/> .
+ex:sm a org:Role, skos:Concept ; skos:notation "ROLE05" .
+ex:pm a org:Role, skos:Concept ; skos:notation "ROLE04" .
+ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv ; dct:identifier "VK" .
+ex:post-pm a org:Post ; org:postIn ex:org ; org:role ex:pm .
+ex:post-sm a org:Post, foaf:Agent ; org:postIn ex:org ; org:role ex:sm .
+ex:anna a foaf:Person ; foaf:name "Anna Bērziņa" ; org:holds ex:post-pm .
+ex:janis a foaf:Person ; foaf:name "Jānis Ozols" ; org:holds ex:post-sm .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 ;
+  prov:qualifiedAttribution [ a prov:Attribution ; prov:agent ex:post-pm ; dcat:hadRole ex:pm ] .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ; cv:hasCompetentAuthority ex:org ;
+  cv:hasParticipation [ a cv:Participation ; cv:role ex:sm ; cv:hasParticipant ex:post-sm ] .
+"""
+
+
+def test_people_who_hold_a_post_are_its_managers() -> None:
+    """STANDARDS.md §2 step 3 links people to posts with ``org:holds`` (the inverse of
+    ``org:heldBy``); the posts themselves carry no name."""
+    loaded = read_portfolio(HOLDS.encode(), "holds.ttl")
+    g = loaded.graph
+    manager = g.value(service_iri(VK, "VK-1"), PV.serviceManager)
+    assert g.value(manager, FOAF.name) == Literal("Jānis Ozols")
+    assert g.value(g.value(institution_iri(VK), PV.portfolioManager), FOAF.name) == Literal(
+        "Anna Bērziņa"
+    )
+
+
 def test_the_same_rdf_file_twice_gives_isomorphic_graphs(data_dir: Path) -> None:
     one = read_portfolio_file(data_dir / "portfolio_cpsv.ttl")
     two = read_portfolio_file(data_dir / "portfolio_cpsv.ttl")
