@@ -6,7 +6,6 @@ stored), 3 internal or store error.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +15,7 @@ import typer
 
 from pvkg import __version__
 from pvkg.errors import InputError, PvkgError, StoreError
+from pvkg.output import write_output
 from pvkg.settings import Settings
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -76,14 +76,7 @@ class GraphFormat(StrEnum):
     jsonld = "jsonld"
     rdfxml = "rdfxml"
     nt = "nt"
-
-
-class DumpFormat(StrEnum):
-    turtle = "turtle"
-    jsonld = "jsonld"
-    rdfxml = "rdfxml"
-    nt = "nt"
-    nq = "nq"
+    nq = "nq"  # the triples in the default graph
     trig = "trig"
 
 
@@ -94,6 +87,22 @@ def _settings(store: Path | None = None, store_url: str | None = None) -> Settin
     if store_url is not None:
         settings = settings.with_(store_url=store_url)
     return settings
+
+
+def _store_missing(settings: Settings) -> bool:
+    """Whether a reading command names an on-disk store that does not exist (warned on stderr).
+
+    Such a command then answers from an empty store in memory instead of creating the folder: a
+    mistyped ``--store`` would otherwise leave a new empty store behind and look like no results.
+    """
+    if settings.store_url or settings.store_path.exists():
+        return False
+    typer.echo(
+        f"warning: there is no store at {settings.store_path}; answering from an empty store "
+        "(load portfolios with pvkg load, or name another --store)",
+        err=True,
+    )
+    return True
 
 
 def _run(action: Callable[[], int]) -> None:
@@ -201,8 +210,13 @@ def validate(
         if all_stored:
             if paths:
                 raise InputError("give either files or --all-stored, not both")
+            settings = _settings(store, store_url)
             return validate_stored(
-                _settings(store, store_url), profile=profile.value, fmt=fmt.value, output=output
+                settings,
+                profile=profile.value,
+                fmt=fmt.value,
+                output=output,
+                in_memory=_store_missing(settings),
             )
         if not paths:
             raise InputError("no files given (or use --all-stored)")
@@ -235,7 +249,10 @@ def query(
     def body() -> int:
         from pvkg.query_command import run_query
 
-        return run_query(_settings(store, store_url), name_or_file, param or [], fmt.value)
+        settings = _settings(store, store_url)
+        return run_query(
+            settings, name_or_file, param or [], fmt.value, in_memory=_store_missing(settings)
+        )
 
     _run(body)
 
@@ -266,7 +283,7 @@ def serve(
 
 @export_app.command("dump")
 def export_dump(
-    fmt: Annotated[DumpFormat, typer.Option("--format", help="RDF syntax.")] = DumpFormat.nq,
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="RDF syntax.")] = GraphFormat.nq,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here (default: stdout).")
     ] = None,
@@ -278,13 +295,14 @@ def export_dump(
     def body() -> int:
         from pvkg.bootstrap import open_ready_store
 
-        with open_ready_store(_settings(store, store_url)) as opened:
+        settings = _settings(store, store_url)
+        with open_ready_store(settings, in_memory=_store_missing(settings)) as opened:
             data = (
                 opened.dump(fmt.value)
                 if fmt.value in ("nq", "trig")
                 else opened.serialize_graph(None, fmt.value)
             )
-        _write_output(data, output)
+        write_output(data, output)
         return EXIT_OK
 
     _run(body)
@@ -304,7 +322,8 @@ def export_dcat(
     def body() -> int:
         from pvkg.export_command import export_dcat as run_export
 
-        return run_export(_settings(store, store_url), fmt.value, output)
+        settings = _settings(store, store_url)
+        return run_export(settings, fmt.value, output, in_memory=_store_missing(settings))
 
     _run(body)
 
@@ -327,7 +346,10 @@ def export_cpsv(
     def body() -> int:
         from pvkg.export_command import export_cpsv as run_export
 
-        return run_export(_settings(store, store_url), fmt.value, output, institution)
+        settings = _settings(store, store_url)
+        return run_export(
+            settings, fmt.value, output, institution, in_memory=_store_missing(settings)
+        )
 
     _run(body)
 
@@ -385,14 +407,6 @@ def _read_input(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror}") from None
-
-
-def _write_output(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
 
 
 def main() -> None:

@@ -152,6 +152,12 @@ class ParameterError(InputError):
     code = "BAD_PARAMETER"
 
 
+class OutputError(InputError):
+    """The output file named on the command line (``-o``) cannot be written."""
+
+    code = "BAD_OUTPUT"
+
+
 class PayloadTooLarge(InputError):
     """A body, file, row count, cell or query over a configured limit."""
 

@@ -14,16 +14,16 @@ True
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.catalog import build_catalog
 from pvkg.cpsv_export import export_cpsv as build_cpsv
 from pvkg.errors import UnsupportedFormat
 from pvkg.namespaces import PREFIXES
+from pvkg.output import write_output
 from pvkg.settings import Settings
 
 EXPORT_FORMATS: dict[str, str] = {
@@ -31,12 +31,18 @@ EXPORT_FORMATS: dict[str, str] = {
     "jsonld": "json-ld",
     "rdfxml": "pretty-xml",
     "nt": "nt",
+    "nq": "nquads",
+    "trig": "trig",
 }
+# The quad syntaxes hold the exported triples in the default graph (no graph name).
+_QUAD_FORMATS = {"nq", "trig"}
 MEDIA_TYPES: dict[str, str] = {
     "turtle": "text/turtle",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
     "nt": "application/n-triples",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
 }
 
 __all__ = ["EXPORT_FORMATS", "MEDIA_TYPES", "export_cpsv", "export_dcat", "serialise"]
@@ -46,7 +52,7 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     """``graph`` in one of :data:`EXPORT_FORMATS` (UTF-8 bytes).
 
     Raises:
-        UnsupportedFormat: ``fmt`` is not turtle, jsonld, rdfxml or nt.
+        UnsupportedFormat: ``fmt`` is not turtle, jsonld, rdfxml, nt, nq or trig.
     """
     name = fmt.lower()
     if name not in EXPORT_FORMATS:
@@ -58,20 +64,20 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     if name == "jsonld":
         used = {p: ns for p, ns in graph.namespace_manager.namespaces() if p}
         data = graph.serialize(format="json-ld", context=used, auto_compact=True, indent=2)
+    elif name in _QUAD_FORMATS:
+        dataset = Dataset()
+        for prefix, namespace in graph.namespace_manager.namespaces():
+            dataset.bind(prefix, namespace, override=False)
+        dataset.default_context += graph
+        data = dataset.serialize(format=EXPORT_FORMATS[name])
     else:
         data = graph.serialize(format=EXPORT_FORMATS[name])
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-
-
-def export_dcat(settings: Settings, fmt: str, output: Path | None) -> int:
+def export_dcat(
+    settings: Settings, fmt: str, output: Path | None, *, in_memory: bool = False
+) -> int:
     """Write the DCAT-AP 3.0.1 catalogue (:func:`pvkg.catalog.build_catalog`); returns 0.
 
     URLs in it start with ``settings.base_url`` (``PVKG_BASE_URL``).
@@ -79,33 +85,38 @@ def export_dcat(settings: Settings, fmt: str, output: Path | None) -> int:
     Raises:
         UnsupportedFormat: unknown ``fmt``.
         StoreError: the store cannot be read.
-        OSError: ``output`` cannot be written.
+        OutputError: ``output`` cannot be written.
     """
     serialise(Graph(), fmt)  # fail on a bad format before opening the store
-    with open_ready_store(settings) as store:
+    with open_ready_store(settings, in_memory=in_memory) as store:
         graph = build_catalog(store, settings)
-    _write(serialise(graph, fmt), output)
+    write_output(serialise(graph, fmt), output)
     return 0
 
 
 def export_cpsv(
-    settings: Settings, fmt: str, output: Path | None, institution_id: str | None = None
+    settings: Settings,
+    fmt: str,
+    output: Path | None,
+    institution_id: str | None = None,
+    *,
+    in_memory: bool = False,
 ) -> int:
     """Write the CPSV-AP 3.2.0 export (:func:`pvkg.cpsv_export.export_cpsv`); returns 0.
 
     Args:
         settings: which store to read.
-        fmt: turtle, jsonld, rdfxml or nt.
+        fmt: turtle, jsonld, rdfxml, nt, nq or trig.
         output: file to write; None writes to stdout.
         institution_id: only this institution's portfolio (one file ``pvkg load`` reads back).
 
     Raises:
         UnsupportedFormat: unknown ``fmt``.
         StoreError: the store cannot be read.
-        OSError: ``output`` cannot be written.
+        OutputError: ``output`` cannot be written.
     """
     serialise(Graph(), fmt)
-    with open_ready_store(settings) as store:
+    with open_ready_store(settings, in_memory=in_memory) as store:
         graph = build_cpsv(store, institution_id)
-    _write(serialise(graph, fmt), output)
+    write_output(serialise(graph, fmt), output)
     return 0

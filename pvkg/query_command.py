@@ -41,11 +41,14 @@ def resolve_query(settings: Settings, name_or_file: str) -> CuratedQuery:
     return find_query(settings.queries_dir, name_or_file)
 
 
-def run_query(settings: Settings, name_or_file: str, pairs: list[str], fmt: str) -> int:
-    """Run the query against the configured store and print it as table, CSV or JSON."""
+def run_query(
+    settings: Settings, name_or_file: str, pairs: list[str], fmt: str, *, in_memory: bool = False
+) -> int:
+    """Run the query against the configured store (an empty one in memory when ``in_memory``)
+    and print it as table, CSV or JSON."""
     query = resolve_query(settings, name_or_file)
     params = parse_params(pairs)
-    with open_ready_store(settings) as store:
+    with open_ready_store(settings, in_memory=in_memory) as store:
         result = run_curated(store, query, params, timeout_s=settings.query_timeout_s)
     if fmt == "json":
         sys.stdout.buffer.write(to_json_bytes(result) + b"\n")

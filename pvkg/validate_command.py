@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pvkg.errors import InputError
+from pvkg.output import write_output
 from pvkg.reports import render
 from pvkg.settings import Settings
 from pvkg.validation import validate_portfolios, validate_store
@@ -51,14 +52,6 @@ def read_files(
     return loaded, errors
 
 
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        Path(output).write_bytes(data)
-
-
 def validate_files(
     settings: Settings,
     paths: Sequence[Path],
@@ -82,7 +75,7 @@ def validate_files(
         for warning in portfolio.warnings:
             print(f"{portfolio.filename}: warning: {warning}", file=sys.stderr)
     report = validate_portfolios(loaded, profile=profile, settings=settings)
-    _write(render(report, fmt), output)
+    write_output(render(report, fmt), output)
     return EXIT_OK if report.conforms else EXIT_VIOLATION
 
 
@@ -92,8 +85,10 @@ def validate_stored(
     profile: str = "policy",
     fmt: str = "text",
     output: Path | None = None,
+    in_memory: bool = False,
 ) -> int:
-    """Validate the store's whole current view (``pvkg validate --all-stored``).
+    """Validate the store's whole current view (``pvkg validate --all-stored``; an empty store in
+    memory when ``in_memory``).
 
     Returns:
         0 no Violation, 1 at least one.
@@ -103,7 +98,7 @@ def validate_stored(
     """
     from pvkg.bootstrap import open_ready_store
 
-    with open_ready_store(settings) as store:
+    with open_ready_store(settings, in_memory=in_memory) as store:
         report = validate_store(store, profile=profile, settings=settings)
-    _write(render(report, fmt), output)
+    write_output(render(report, fmt), output)
     return EXIT_OK if report.conforms else EXIT_VIOLATION

@@ -93,6 +93,57 @@ def test_load_then_export_cpsv_and_dcat(tmp_path: Path) -> None:
     assert bad.returncode == 2
 
 
+def test_dcat_and_cpsv_exports_in_quad_syntaxes_hold_the_same_triples(tmp_path: Path) -> None:
+    from rdflib import Dataset, Graph
+    from rdflib.compare import isomorphic
+
+    store = tmp_path / "s"
+    example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
+    assert pvkg("load", str(example), store=store, cwd=tmp_path).returncode == 1
+    for kind in ("dcat", "cpsv"):
+        turtle = pvkg("export", kind, "--format", "nt", store=store, cwd=tmp_path)
+        expected = Graph().parse(data=turtle.stdout, format="nt")
+        assert len(expected) > 20
+        for fmt, syntax in (("nq", "nquads"), ("trig", "trig")):
+            out = tmp_path / f"{kind}.{fmt}"
+            proc = pvkg("export", kind, "--format", fmt, "-o", str(out), store=store, cwd=tmp_path)
+            assert proc.returncode == 0, proc.stderr
+            dataset = Dataset().parse(out, format=syntax)
+            assert isomorphic(dataset.default_context, expected), (kind, fmt)
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
+    nowhere = tmp_path / "no-such-folder" / "report.json"
+    for args in (
+        ("validate", str(example), "--format", "json", "-o", str(nowhere)),
+        ("export", "dump", "-o", str(nowhere)),
+    ):
+        proc = pvkg(*args, store=tmp_path / "s", cwd=tmp_path)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert f"cannot write {nowhere}" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_reading_a_store_that_does_not_exist_warns_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo"
+    for args in (
+        ("query", "services_by_type", "--format", "csv"),
+        ("export", "cpsv"),
+        ("validate", "--all-stored"),
+    ):
+        proc = pvkg(*args, store=missing, cwd=tmp_path)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert f"there is no store at {missing}" in proc.stderr
+    assert not missing.exists()
+    assert pvkg("query", "services_by_type", "--format", "csv", store=missing, cwd=tmp_path).stdout
+    registry = str(DATA / "institutions_ok.csv")
+    created = pvkg("registry", "load", registry, store=missing, cwd=tmp_path)
+    assert created.returncode == 0 and missing.is_dir()  # writing commands create the store
+    quiet = pvkg("query", "services_by_type", store=missing, cwd=tmp_path)
+    assert quiet.returncode == 0 and "no store" not in quiet.stderr
+
+
 def test_validate_all_stored_sees_what_was_loaded(tmp_path: Path) -> None:
     store = tmp_path / "s"
     example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
