@@ -50,6 +50,9 @@ FIELD_PROPERTIES: dict[str, URIRef] = {
     **dict.fromkeys(TYPE_FIELDS, CV.isClassifiedBy),
 }
 
+# Fields whose cells may hold several values (split on ``;`` or line breaks).
+MULTI_VALUED = frozenset({"status", "priority", "service_manager", "portfolio_manager"})
+
 _TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
 
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
@@ -63,6 +66,8 @@ class _Layout:
     extra: dict[int, str]  # column index -> header text of institution-defined columns
     headers: dict[int, str]
     block: dict[str, tuple[str, int, int]]  # field -> (value, row, column index)
+    # field -> later columns with the same header (read too, never dropped: see _values)
+    repeats: dict[str, list[int]]
 
 
 def read_rows(
@@ -96,6 +101,18 @@ def read_rows(
     )
     if problems:
         raise RowError(problems)
+    for name, indices in layout.repeats.items():
+        first = column_letter(layout.fields[name])
+        how = (
+            "values of both are read"
+            if name in MULTI_VALUED or name in TYPE_FIELDS
+            else "the first is read, and rows where they differ are named"
+        )
+        for index in indices:
+            warnings.append(
+                f"column {column_letter(index)} ({layout.headers[index]!r}) repeats the heading "
+                f"of column {first}; {how}"
+            )
     for index, header in sorted(layout.extra.items()):
         warnings.append(
             f"column {column_letter(index)} ({header!r}) is not a template column; "
@@ -195,6 +212,7 @@ def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
             if text and (fills_gap or (match_header(text) and not match_header(above))):
                 headers[index] = text
     fields: dict[str, int] = {}
+    repeats: dict[str, list[int]] = {}
     extra: dict[int, str] = {}
     for index, text in sorted(headers.items()):
         if not text or is_group_header(text):
@@ -206,7 +224,9 @@ def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
             extra[index] = text
         elif field not in fields:
             fields[field] = index
-    return _Layout(number, fields, extra, headers, block)
+        else:
+            repeats.setdefault(field, []).append(index)
+    return _Layout(number, fields, extra, headers, block, repeats)
 
 
 def _is_count_row(cells: list[str], layout: _Layout) -> bool:
@@ -223,8 +243,36 @@ def _is_count_row(cells: list[str], layout: _Layout) -> bool:
 
 
 def _cell(cells: list[str], layout: _Layout, field: str) -> str:
+    """The field's text in a row; a repeated multi-valued column adds its values as more lines
+    (two status columns give two statuses, which C07 reports, instead of losing one)."""
     index = layout.fields.get(field)
-    return cells[index] if index is not None and index < len(cells) else ""
+    first = cells[index] if index is not None and index < len(cells) else ""
+    if field not in layout.repeats or field not in MULTI_VALUED:
+        return first
+    return "\n".join(dict.fromkeys(value for _, value in _values(cells, layout, field)))
+
+
+def _values(cells: list[str], layout: _Layout, field: str) -> list[tuple[int, str]]:
+    """(column index, text) of every non-empty column of the field, the first column first."""
+    indices = [layout.fields[field], *layout.repeats.get(field, ())]
+    return [(i, cells[i]) for i in indices if i < len(cells) and cells[i]]
+
+
+def _repeat_warnings(number: int, cells: list[str], layout: _Layout, warnings: list[str]) -> None:
+    """A repeated single-valued column whose text differs from the first column's: the first is
+    read, and the row and both columns are named."""
+    for field in layout.repeats:
+        if field in MULTI_VALUED or field in TYPE_FIELDS:
+            continue
+        found = _values(cells, layout, field)
+        first = found[0][1] if found else ""
+        for index, value in found[1:]:
+            if value != first:
+                warnings.append(
+                    f"row {number}, column {column_letter(index)}: {value!r} differs from "
+                    f"column {column_letter(layout.fields[field])} of the same heading "
+                    f"({first!r}); that first column is read"
+                )
 
 
 def _read_services(
@@ -240,6 +288,8 @@ def _read_services(
     managers: list[tuple[str, int]] = []
     id_col = column_letter(layout.fields["inst_service_id"])
     for number, cells in data:
+        if layout.repeats:
+            _repeat_warnings(number, cells, layout, warnings)
         service_id = _cell(cells, layout, "inst_service_id")
         if inst := _cell(cells, layout, "institution"):
             institutions.append((inst, number))
@@ -273,16 +323,19 @@ def _service(
     if need := _cell(cells, layout, "need_lv"):
         svc.needs.append(need)
     for field, code in TYPE_FIELDS.items():
-        value = _cell(cells, layout, field)
-        mark = is_type_mark(value)
-        if mark:
+        if field not in layout.fields:
+            continue
+        marked = False
+        for index, value in _values(cells, layout, field):  # a repeated type column: any mark
+            mark = is_type_mark(value)
+            marked = marked or bool(mark)
+            if mark is None:
+                warnings.append(
+                    f"row {number}, column {column_letter(index)}: type mark {value!r} is not "
+                    "understood (expected X, x, ✓, 1, jā or empty); read as no mark"
+                )
+        if marked:
             svc.types.append(_TYPE_CONCEPTS[code])
-        elif mark is None:
-            col = column_letter(layout.fields[field])
-            warnings.append(
-                f"row {number}, column {col}: type mark {value!r} is not understood "
-                "(expected X, x, ✓, 1, jā or empty); read as no mark"
-            )
     svc.statuses = [normalise_status(v) for v in split_multi(_cell(cells, layout, "status"))]
     svc.priorities = [normalise_priority(v) for v in split_multi(_cell(cells, layout, "priority"))]
     svc.managers = split_multi(_cell(cells, layout, "service_manager"))
@@ -330,9 +383,11 @@ def _record(
         manager_names = list(dict.fromkeys(n for n, _ in managers))
         column = column_letter(layout.fields["portfolio_manager"])
         cells.append(SourceCell(inst, PV.portfolioManager, managers[0][1], column))
+    placed = [(f, i) for f, i in layout.fields.items()]
+    placed += [(f, i) for f, indices in layout.repeats.items() for i in indices]
     columns = [
         (FIELD_PROPERTIES[field], column_letter(index), layout.headers[index])
-        for field, index in sorted(layout.fields.items(), key=lambda item: item[1])
+        for field, index in sorted(placed, key=lambda item: item[1])
     ]
     columns += [(RDFS.comment, column_letter(i), h) for i, h in sorted(layout.extra.items())]
     return PortfolioRecord(

@@ -194,3 +194,26 @@ def test_excel_sep_line_tabs_and_numbering_columns() -> None:
     tabbed = "inst_service_id\tinstitution\tservice_name_lv\nS-1\tA\tViens, divi\n"
     loaded = read_portfolio(tabbed.encode("utf-16"), "a.csv")
     assert loaded.graph.value(service, DCTERMS.title) == Literal("Viens, divi", lang="lv")
+
+
+def test_a_repeated_column_is_read_not_dropped(data_dir: Path) -> None:
+    """Two columns with one heading: a multi-valued field gets the values of both (so that C02
+    and C07 can report two managers or statuses), a type gets a mark from either, and a
+    single-valued field keeps the first column's text with a warning naming the other cell."""
+    loaded = read_portfolio_file(data_dir / "repeated_columns.csv")
+    g = loaded.graph
+    one, two = service_iri("iestade-x", "A-1"), service_iri("iestade-x", "A-2")
+    assert set(g.objects(one, ADMS.status)) == {
+        concept("status", "STATUS-PROVISION"),
+        concept("status", "STATUS-PLANNING"),
+    }
+    names = {str(g.value(m, FOAF.name)) for m in g.objects(one, PV.serviceManager)}
+    assert names == {"Ilze", "Jānis"}
+    assert len(set(g.objects(two, PV.serviceManager))) == 1  # the same name twice is one
+    ind = concept("service-type", "ST-PUB-IND")
+    assert ind in set(g.objects(one, CV.isClassifiedBy))
+    assert ind in set(g.objects(two, CV.isClassifiedBy))  # marked only in the repeat
+    assert g.value(one, DCTERMS.title) == Literal("Viens", lang="lv")
+    assert any("column E ('status') repeats the heading of column C" in w for w in loaded.warnings)
+    assert any("row 2, column K: 'Cits' differs from column B" in w for w in loaded.warnings)
+    assert not any("row 3, column K" in w for w in loaded.warnings)  # same text: no warning
