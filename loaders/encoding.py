@@ -69,10 +69,11 @@ def decode_text(data: bytes, filename: str, encoding: str | None = None) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        _reject_binary(data, filename)
         if _looks_like_utf8(data, err):
             raise SourceSyntaxError(
-                f"byte 0x{data[err.start]:02x} is not valid UTF-8, but earlier lines are UTF-8: "
-                "the file mixes encodings; save it again as UTF-8",
+                f"byte 0x{data[err.start]:02x} is not valid UTF-8, but other parts of the file "
+                "are UTF-8: the file mixes encodings; save it again as UTF-8",
                 location=Location(file=filename, line=_line_of(data, err.start)),
             ) from None
         return _decode_cp1257(data, filename, err)
@@ -82,6 +83,31 @@ def decode_text(data: bytes, filename: str, encoding: str | None = None) -> str:
             location=Location(file=filename, line=_first_control_line(text)),
         )
     return text
+
+
+# Files that are not text at all, by their first bytes: named, so that a workbook saved with the
+# wrong extension is not reported as a text file in a wrong encoding.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); give an .xlsx its own extension"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or an encrypted workbook; save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF document"),
+)
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _reject_binary(data: bytes, filename: str) -> None:
+    """Raise when the bytes are a known binary format or hold control bytes (not CSV text)."""
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            raise SourceSyntaxError(
+                f"not a CSV text file: this is {what}", location=Location(file=filename, line=1)
+            )
+    if found := _BINARY_BYTES.search(data):
+        raise SourceSyntaxError(
+            f"byte 0x{data[found.start()]:02x} is a control character: binary data, not a CSV "
+            "text file",
+            location=Location(file=filename, line=_line_of(data, found.start())),
+        )
 
 
 def _decode_cp1257(data: bytes, filename: str, utf8_error: UnicodeDecodeError) -> str:

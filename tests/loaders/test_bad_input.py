@@ -29,7 +29,7 @@ def _garbage() -> bytes:
 
 # (file name, bytes, settings changes, error class, expected location fields)
 CASES = [
-    ("garbage.csv", _garbage(), {}, SourceSyntaxError, {"line": 1}),
+    ("garbage.csv", _garbage(), {}, SourceSyntaxError, {"line": 2}),  # its first control byte
     ("mixed.csv", MIXED, {}, SourceSyntaxError, {"line": 3}),
     ("empty.csv", b"", {}, RowError, {"row": 1}),
     ("blank.csv", b" \n\n", {}, RowError, {"row": 1}),
@@ -77,6 +77,22 @@ def test_bad_input_is_located(
     for key, value in where.items():
         assert getattr(location, key) == value, str(info.value)
     assert "Traceback" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\xc7", "a ZIP archive (an Excel .xlsx workbook?)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "an old Excel .xls or an encrypted workbook"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (_garbage(), "binary data, not a CSV text file"),
+    ],
+)
+def test_a_binary_file_named_csv_is_named_for_what_it_is(data: bytes, said: str) -> None:
+    with pytest.raises(SourceSyntaxError) as info:
+        read_portfolio(data, "portfelis.csv")
+    assert said in str(info.value)
+    assert "mixes encodings" not in str(info.value)
 
 
 def test_encrypted_workbook_is_located(data_dir: Path) -> None:
