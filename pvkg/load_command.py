@@ -37,7 +37,8 @@ class FileOutcome:
     stored: StoredVersion | None = None
     error: InputError | None = None
     violations: int = 0
-    warnings: int = 0
+    warnings: int = 0  # the report's (as pvkg validate counts them)
+    reading_warnings: int = 0  # the loader's notes about the file (printed above the summary)
     services: int = 0
     people: int = 0
 
@@ -93,7 +94,8 @@ def submit_file(
     submission = submit_portfolio(store, loaded, settings=settings, submitter=submitter)
     outcome.stored = submission.stored
     outcome.violations = int(submission.report.counts.get("violation", 0))
-    outcome.warnings = len(loaded.warnings) + int(submission.report.counts.get("warning", 0))
+    outcome.warnings = int(submission.report.counts.get("warning", 0))
+    outcome.reading_warnings = len(loaded.warnings)
     for warning in loaded.warnings:
         typer.echo(f"{path.name}: warning: {warning}", err=True)
     outcome.services, outcome.people = loaded.service_count, loaded.person_count
@@ -108,9 +110,11 @@ def summary(outcome: FileOutcome) -> str:
     stored = outcome.stored
     assert stored is not None
     verb = "stored as" if stored.created else "unchanged, already current:"
+    reading = f", {outcome.reading_warnings} reading warnings" if outcome.reading_warnings else ""
     return (
         f"{name}: {verb} {stored.institution_id} v{stored.number} — {outcome.services} services, "
         f"{outcome.people} people, {outcome.warnings} warnings, {outcome.violations} violations"
+        f"{reading}"
     )
 
 

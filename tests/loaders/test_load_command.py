@@ -73,3 +73,15 @@ def test_unreadable_file_exits_2_and_the_readable_ones_are_stored(
     assert "bad.csv: NOT stored: " in output and "bad.csv:1" in output
     assert [v.number for v in versions(tmp_path / "store", "valsts-kanceleja")] == [1]
     assert "Traceback" not in output
+
+
+def test_the_summary_counts_the_reports_warnings_apart_from_reading_warnings(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The summary's warnings are the report's (what ``pvkg validate`` counts); the loader's
+    notes on the file (here five about repeated columns) are counted on their own."""
+    code, output = run(tmp_path / "store", data_dir / "repeated_columns.csv")
+    assert code == 1, output
+    assert "2 warnings, 2 violations, 5 reading warnings" in output
+    code, output = run(tmp_path / "store", data_dir / "portfolio_ok.csv")
+    assert "0 warnings, 0 violations" in output and "reading" not in output
