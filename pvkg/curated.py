@@ -103,7 +103,8 @@ class CuratedQuery:
     sparql: str = field(repr=False)
 
     def bindings(self, given: dict[str, str]) -> dict[str, Node]:
-        """Typed bindings for the given parameters plus defaults.
+        """Typed bindings for the given parameters plus defaults (an empty value is a value
+        left out: it takes the declared default, or means no filter).
 
         Raises:
             ParameterError: an unknown parameter or a value of the wrong type.
@@ -117,7 +118,9 @@ class CuratedQuery:
             )
         result: dict[str, Node] = {}
         for param in self.params:
-            raw = given.get(param.name, param.default)
+            raw = given.get(param.name)
+            if raw is None or not str(raw).strip():  # left out or empty (``?min_services=``)
+                raw = param.default
             if raw is not None and raw != "":
                 result[param.name] = param.to_term(str(raw))
         return result

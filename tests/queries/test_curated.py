@@ -100,6 +100,10 @@ def test_manager_load_counts_people_not_names(store: Store, settings: Settings) 
     ]
     busy = run(store, settings, "manager_load", min_services="2")
     assert values(busy, "manager_name") == [("Jānis Ozols",)]
+    # an empty value is a value left out: the declared default (1), not an unbound variable
+    assert values(run(store, settings, "manager_load", min_services=""), "services") == values(
+        result, "services"
+    )
 
 
 def test_services_by_type_counts_two_marks_twice(store: Store, settings: Settings) -> None:
