@@ -163,6 +163,11 @@ def _parse(data: bytes, filename: str, fmt: str) -> Graph:
 
 
 def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
+    text, offset = getattr(err, "_str", None), getattr(err, "_i", None)
+    if isinstance(text, bytes | str) and isinstance(offset, int):
+        # the Turtle parser's own ``lines`` count runs ahead after blank lines (line 7 of 4)
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        return text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
     if isinstance(getattr(err, "lines", None), int):
         return int(err.lines) + 1  # type: ignore[attr-defined]
     if isinstance(getattr(err, "lineno", None), int):

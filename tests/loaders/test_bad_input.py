@@ -42,6 +42,13 @@ CASES = [
         {"row": 2, "column": "B"},
     ),
     ("syntax.ttl", b"<urn:a> <urn:b> .\n", {}, SourceSyntaxError, {"line": 1}),
+    (
+        "blank_lines.ttl",  # rdflib's own line count said 7 here
+        b"@prefix ex: <http://ex.org/> .\n<urn:a> <urn:b> <urn:c> .\n\n<urn:c> <urn:d>\n",
+        {},
+        SourceSyntaxError,
+        {"line": 4},
+    ),
     ("syntax.jsonld", b'{"@id": "urn:a",\n  "x": }', {}, SourceSyntaxError, {"line": 2}),
     (
         "syntax.rdf",
