@@ -57,6 +57,7 @@ CASES = [
         SourceSyntaxError,
         {"line": 2},
     ),
+    ("deep.jsonld", b'{"urn:p":' * 20000 + b'"x"' + b"}" * 20000, {}, SourceSyntaxError, {}),
     ("not_a_workbook.xlsx", b"PK\x03\x04 not really", {}, SourceSyntaxError, {}),
     ("rows.csv", GOOD.encode(), {"max_rows": 2}, PayloadTooLarge, {"row": 4}),
     (
