@@ -77,11 +77,12 @@ def load_pvkg(args: dict[str, Any]) -> dict[str, Any]:
 
     def run() -> None:
         nonlocal triples
-        for path, loaded in read_files(files, _settings()):
-            if isinstance(loaded, Exception):
-                raise RuntimeError(f"{path}: {loaded}")
-            triples += loaded.triple_count
-            store_portfolio(store, loaded)
+        for path, portfolios in read_files(files, _settings()):
+            if isinstance(portfolios, Exception):
+                raise RuntimeError(f"{path}: {portfolios}")
+            for loaded in portfolios:
+                triples += loaded.triple_count
+                store_portfolio(store, loaded)
 
     wall, cpu, _ = _timed(run)
     services = _count_services(store)

@@ -32,6 +32,8 @@ __all__ = [
     "institution_resolver",
     "read_portfolio",
     "read_portfolio_file",
+    "read_portfolios",
+    "read_portfolios_file",
 ]
 
 RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt": "nt"}
@@ -237,6 +239,59 @@ def read_portfolio(
         RowError: readable, but without a service-id column or with rows that are not services.
     """
     settings = settings or Settings()
+    fmt, name = _checked_format(data, filename, settings)
+    record = _read_record(data, name, fmt, encoding, resolve_institution, settings)
+    return _loaded(record, name, fmt, hashlib.sha256(data).hexdigest())
+
+
+def read_portfolios(
+    data: bytes,
+    filename: str,
+    *,
+    encoding: str | None = None,
+    resolve_institution: InstitutionResolver | None = None,
+    settings: Settings | None = None,
+) -> list[LoadedPortfolio]:
+    """Read a file that may hold several portfolios: an RDF file with one ``dcat:Dataset`` per
+    institution (what ``pvkg export cpsv`` writes for a whole store) gives one each; any other
+    file gives the one :func:`read_portfolio` reads.
+
+    A portfolio read from a file of several carries as ``sha256`` the digest of its own triples
+    (sorted N-Triples), not of the file: loading the file again after another institution's part
+    changed does not make a new version of the unchanged ones.
+
+    Raises:
+        everything :func:`read_portfolio` raises; SourceSyntaxError also for two portfolios of
+        one institution in the file.
+    """
+    settings = settings or Settings()
+    fmt, name = _checked_format(data, filename, settings)
+    if fmt in ("csv", "xlsx"):
+        record = _read_record(data, name, fmt, encoding, resolve_institution, settings)
+        return [_loaded(record, name, fmt, hashlib.sha256(data).hexdigest())]
+    from loaders.rdf_portfolio import read_rdf_all
+
+    records = read_rdf_all(
+        data, name, fmt, settings=settings, resolve_institution=resolve_institution
+    )
+    if len(records) == 1:
+        return [_loaded(records[0], name, fmt, hashlib.sha256(data).hexdigest())]
+    loaded = []
+    for record in records:
+        one = _loaded(record, name, fmt, "")
+        lines = sorted(one.graph_nt.splitlines())
+        one.sha256 = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+        loaded.append(one)
+    return loaded
+
+
+def _checked_format(data: bytes, filename: str, settings: Settings) -> tuple[str, str]:
+    """The format and base name of a file within the size limit.
+
+    Raises:
+        UnsupportedFormat: unknown extension.
+        PayloadTooLarge: over ``max_upload_bytes``.
+    """
     fmt = detect_format(filename)
     name = Path(filename).name
     if len(data) > settings.max_upload_bytes:
@@ -245,7 +300,10 @@ def read_portfolio(
             "(PVKG_MAX_UPLOAD_BYTES)",
             location=Location(file=name),
         )
-    record = _read_record(data, name, fmt, encoding, resolve_institution, settings)
+    return fmt, name
+
+
+def _loaded(record: PortfolioRecord, name: str, fmt: str, sha256: str) -> LoadedPortfolio:
     built = build_graphs(record)
     return LoadedPortfolio(
         institution_id=record.institution_id,
@@ -254,7 +312,7 @@ def read_portfolio(
         sources_nt=built.sources_nt,
         triple_count=built.triple_count,
         filename=name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         fmt=fmt,
         warnings=list(record.warnings),
         service_count=len(record.services),
@@ -303,20 +361,43 @@ def read_portfolio_file(
     Raises:
         SourceSyntaxError: the file cannot be opened; and everything read_portfolio raises.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise SourceSyntaxError(
-            f"cannot read the file: {err.strerror or err}", location=Location(file=path.name)
-        ) from None
     return read_portfolio(
-        data,
-        path.name,
+        _file_bytes(path),
+        Path(path).name,
         encoding=encoding,
         resolve_institution=resolve_institution,
         settings=settings,
     )
+
+
+def read_portfolios_file(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    resolve_institution: InstitutionResolver | None = None,
+    settings: Settings | None = None,
+) -> list[LoadedPortfolio]:
+    """:func:`read_portfolios` for a file on disk.
+
+    Raises:
+        SourceSyntaxError: the file cannot be opened; and everything read_portfolios raises.
+    """
+    return read_portfolios(
+        _file_bytes(path),
+        Path(path).name,
+        encoding=encoding,
+        resolve_institution=resolve_institution,
+        settings=settings,
+    )
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise SourceSyntaxError(
+            f"cannot read the file: {err.strerror or err}", location=Location(file=Path(path).name)
+        ) from None
 
 
 def institution_resolver(store: Store) -> InstitutionResolver:

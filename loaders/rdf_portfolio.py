@@ -260,11 +260,18 @@ def _literal_line(text: str, literal: Literal, after: int | None) -> int | None:
 
 
 class _Reader:
-    def __init__(self, graph: Graph, text: str, filename: str, fmt: str) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        text: str,
+        filename: str,
+        fmt: str,
+        lines: dict[str, int] | None = None,
+    ) -> None:
         self.g = graph
         self.text = text
         self.filename = filename
-        self.lines = _first_lines(text, fmt, graph)
+        self.lines = _first_lines(text, fmt, graph) if lines is None else lines
         self.problems: list[RowProblem] = []
         self.warnings: list[str] = []
         self.consumed: set[Node] = set()  # nodes whose triples are regenerated, not copied
@@ -327,17 +334,7 @@ class _Reader:
         return None
 
     def find_portfolio(self) -> tuple[Node | None, list[Node]]:
-        datasets = {
-            s
-            for cls in (DCAT.Dataset, PV.Portfolio)
-            for s in self.g.subjects(RDF.type, cls)
-            if (s, DCTERMS.hasPart, None) in self.g
-        }
-        datasets |= {
-            o
-            for o in self.g.objects(None, DCTERMS.isPartOf)
-            if (o, RDF.type, DCAT.Dataset) in self.g
-        }
+        datasets = _datasets(self.g)
         if len(datasets) > 1:
             names = ", ".join(sorted(str(d) for d in datasets))
             raise SourceSyntaxError(
@@ -347,9 +344,7 @@ class _Reader:
             )
         if datasets:
             dataset = next(iter(datasets))
-            services = set(self.g.objects(dataset, DCTERMS.hasPart))
-            services |= set(self.g.subjects(DCTERMS.isPartOf, dataset))
-            return dataset, self.sort(services)
+            return dataset, self.sort(_parts(self.g, dataset))
         services = set(self.g.subjects(RDF.type, CPSV.PublicService)) | set(
             self.g.subjects(RDF.type, PV.Service)
         )
@@ -501,6 +496,63 @@ def _check_iris(graph: Graph, text: str, filename: str) -> None:
                 )
 
 
+def _datasets(graph: Graph) -> set[Node]:
+    """The portfolios (``dcat:Dataset`` or ``pv:Portfolio`` with parts) a graph describes."""
+    datasets = {
+        s
+        for cls in (DCAT.Dataset, PV.Portfolio)
+        for s in graph.subjects(RDF.type, cls)
+        if (s, DCTERMS.hasPart, None) in graph
+    }
+    datasets |= {
+        o for o in graph.objects(None, DCTERMS.isPartOf) if (o, RDF.type, DCAT.Dataset) in graph
+    }
+    return datasets
+
+
+def _parts(graph: Graph, dataset: Node) -> set[Node]:
+    """A portfolio's services: its ``dct:hasPart`` and what says it ``dct:isPartOf`` it."""
+    return set(graph.objects(dataset, DCTERMS.hasPart)) | set(
+        graph.subjects(DCTERMS.isPartOf, dataset)
+    )
+
+
+# Links that attach a node to the portfolio from the other side: a person who holds a post, a
+# membership naming the person or organisation, a post in the institution.
+_INVERSE_LINKS = frozenset({ORG.holds, ORG.member, ORG.organization, ORG.postIn})
+
+
+def _portfolio_part(graph: Graph, dataset: Node, datasets: set[Node]) -> Graph:
+    """The part of a multi-portfolio file that describes one portfolio.
+
+    Everything reachable from the dataset and its services, plus nodes attached by
+    :data:`_INVERSE_LINKS`. The other portfolios, their services and their institutions are
+    not followed: a link to them is kept, their description is theirs.
+    """
+    foreign: set[Node] = set()
+    for other in datasets - {dataset}:
+        foreign |= {other, *_parts(graph, other), *graph.objects(other, DCTERMS.publisher)}
+    reached = {dataset, *_parts(graph, dataset)}
+    foreign -= reached
+    foreign -= set(graph.objects(dataset, DCTERMS.publisher))
+    part = Graph()
+    for prefix, namespace in graph.namespace_manager.namespaces():
+        part.bind(prefix, namespace, override=False)
+    queue = list(reached)
+    while queue:
+        node = queue.pop()
+        for p, o in graph.predicate_objects(node):
+            part.add((node, p, o))
+            if not isinstance(o, Literal) and o not in reached and o not in foreign:
+                reached.add(o)
+                queue.append(o)
+        for s, p in graph.subject_predicates(node):
+            if p in _INVERSE_LINKS and s not in reached and s not in foreign:
+                reached.add(s)
+                queue.append(s)
+    return part
+
+
 def read_rdf(
     data: bytes,
     filename: str,
@@ -509,12 +561,61 @@ def read_rdf(
     settings: Settings,
     resolve_institution: Resolver | None = None,
 ) -> PortfolioRecord:
-    """Read a CPSV-AP portfolio file.
+    """Read a CPSV-AP portfolio file that holds one portfolio.
 
     Raises:
-        SourceSyntaxError: the file does not parse (file and line), or holds no portfolio.
+        SourceSyntaxError: the file does not parse (file and line), or holds no portfolio, or
+            several (:func:`read_rdf_all` reads those).
         RowError: services without an identifier or with untagged titles (file and line each).
     """
+    text, graph = _read_graph(data, filename, fmt, settings)
+    return _record(_Reader(graph, text, filename, fmt), settings, resolve_institution)
+
+
+def read_rdf_all(
+    data: bytes,
+    filename: str,
+    fmt: str,
+    *,
+    settings: Settings,
+    resolve_institution: Resolver | None = None,
+) -> list[PortfolioRecord]:
+    """Read a CPSV-AP file that may hold several portfolios (``pvkg export cpsv`` of a whole
+    store): one record per ``dcat:Dataset``, each read from its own part of the file.
+
+    Raises:
+        SourceSyntaxError: as :func:`read_rdf`; also two portfolios of one institution.
+        RowError: as :func:`read_rdf`, for any of the portfolios.
+    """
+    text, graph = _read_graph(data, filename, fmt, settings)
+    datasets = _datasets(graph)
+    if len(datasets) <= 1:
+        return [_record(_Reader(graph, text, filename, fmt), settings, resolve_institution)]
+    lines = _first_lines(text, fmt, graph)  # once for the file, not once per portfolio
+    parts = [_portfolio_part(graph, d, datasets) for d in sorted(datasets, key=str)]
+    # What no portfolio reaches (a concept scheme, a code list) is context of the whole file:
+    # every portfolio keeps it, so that the file loads back with nothing lost.
+    reached = {s for part in parts for s in part.subjects()}
+    shared = [t for t in graph if t[0] not in reached]
+    for part in parts:
+        for triple in shared:
+            part.add(triple)
+    records = [
+        _record(_Reader(part, text, filename, fmt, lines), settings, resolve_institution)
+        for part in parts
+    ]
+    seen: dict[str, int] = Counter(r.institution_id for r in records)  # type: ignore[assignment]
+    if twice := sorted(i for i, n in seen.items() if n > 1):
+        raise SourceSyntaxError(
+            f"the file holds more than one portfolio of {', '.join(twice)}; one institution "
+            "has one current portfolio",
+            location=Location(file=filename),
+        )
+    return records
+
+
+def _read_graph(data: bytes, filename: str, fmt: str, settings: Settings) -> tuple[str, Graph]:
+    """The file's text and its checked graph, blank nodes made canonical (stable names)."""
     text = data.decode("utf-8", errors="replace")
     graph = _parse(data, filename, fmt)
     _check_iris(graph, text, filename)
@@ -526,7 +627,14 @@ def read_rdf(
         for prefix, ns in graph.namespace_manager.namespaces():
             canonical.bind(prefix, ns, override=False)
         graph = canonical
-    reader = _Reader(graph, text, filename, fmt)
+    return text, graph
+
+
+def _record(
+    reader: _Reader, settings: Settings, resolve_institution: Resolver | None
+) -> PortfolioRecord:
+    """The portfolio record of the one portfolio ``reader``'s graph describes."""
+    filename, graph = reader.filename, reader.g
     dataset, service_nodes = reader.find_portfolio()
     if len(service_nodes) > settings.max_rows:
         raise PayloadTooLarge(

@@ -143,14 +143,17 @@ def load_files(
         # Worker processes read the next files while this one validates and stores.
         reading = read_files(files, settings, encoding=encoding, resolver=resolver)
         with closing(reading) as read, _progress(files) as items:
-            for _, (path, loaded) in zip(items, read, strict=True):
-                if isinstance(loaded, InputError):
-                    outcome = FileOutcome(path, error=loaded)
-                else:
-                    outcome = submit_file(store, path, loaded, settings, submitter=submitter)
-                outcomes.append(outcome)
-                line = summary(outcome)
-                typer.echo(line, err=outcome.error is not None)
+            for _, (path, portfolios) in zip(items, read, strict=True):
+                if isinstance(portfolios, InputError):
+                    done = [FileOutcome(path, error=portfolios)]
+                else:  # each portfolio of the file stored on its own, atomically
+                    done = [
+                        submit_file(store, path, loaded, settings, submitter=submitter)
+                        for loaded in portfolios
+                    ]
+                for outcome in done:
+                    outcomes.append(outcome)
+                    typer.echo(summary(outcome), err=outcome.error is not None)
     if any(o.error is not None for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.violations for o in outcomes):

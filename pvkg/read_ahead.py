@@ -51,12 +51,13 @@ def _ready() -> bool:
     return True
 
 
-def _read_in_worker(path: Path) -> LoadedPortfolio | None:
-    """The loaded file, or None when it cannot be read (re-read by the parent for the error)."""
-    from loaders import read_portfolio_file
+def _read_in_worker(path: Path) -> list[LoadedPortfolio] | None:
+    """The file's portfolios, or None when it cannot be read (re-read by the parent for the
+    error)."""
+    from loaders import read_portfolios_file
 
     try:
-        return read_portfolio_file(
+        return read_portfolios_file(
             path,
             encoding=_job["encoding"],
             resolve_institution=_job["resolver"],
@@ -68,11 +69,11 @@ def _read_in_worker(path: Path) -> LoadedPortfolio | None:
 
 def _read_here(
     path: Path, encoding: str | None, resolver: Any, settings: Settings
-) -> LoadedPortfolio | InputError:
-    from loaders import read_portfolio_file
+) -> list[LoadedPortfolio] | InputError:
+    from loaders import read_portfolios_file
 
     try:
-        return read_portfolio_file(
+        return read_portfolios_file(
             path, encoding=encoding, resolve_institution=resolver, settings=settings
         )
     except InputError as err:
@@ -113,8 +114,9 @@ def read_files(
     encoding: str | None = None,
     resolver: Any = None,
     workers: int | None = None,
-) -> Iterator[tuple[Path, LoadedPortfolio | InputError]]:
-    """Each path with its loaded portfolio, or the InputError that kept it from being read.
+) -> Iterator[tuple[Path, list[LoadedPortfolio] | InputError]]:
+    """Each path with its portfolios (one, or one per institution in an RDF file of several:
+    :func:`loaders.read_portfolios`), or the InputError that kept it from being read.
 
     Args:
         paths: the files, yielded in this order.
@@ -137,7 +139,7 @@ def read_files(
     # Spawned workers take a second or two to import; until one answers its probe, this process
     # reads the next files itself instead of waiting (bench/NOTES.md, finding 17).
     probes = [pool.submit(_ready) for _ in range(count)]
-    futures: dict[int, Future[LoadedPortfolio | None]] = {}
+    futures: dict[int, Future[list[LoadedPortfolio] | None]] = {}
     sizes: dict[int, int] = {}  # input bytes of the files in flight
     frontier = 0  # the next index to hand to a worker
     index = 0

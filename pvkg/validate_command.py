@@ -30,7 +30,7 @@ def read_files(
     Returns:
         The loaded portfolios and the input errors (each names its file, row and column).
     """
-    from loaders import institution_resolver, read_portfolio_file
+    from loaders import institution_resolver, read_portfolios_file
     from pvkg.bootstrap import open_ready_store
 
     loaded: list[Any] = []
@@ -39,13 +39,11 @@ def read_files(
         resolver = institution_resolver(reference)
         for path in paths:
             try:
-                loaded.append(
-                    read_portfolio_file(
-                        Path(path),
-                        encoding=encoding,
-                        resolve_institution=resolver,
-                        settings=settings,
-                    )
+                loaded += read_portfolios_file(  # an RDF file may hold several portfolios
+                    Path(path),
+                    encoding=encoding,
+                    resolve_institution=resolver,
+                    settings=settings,
                 )
             except InputError as err:
                 errors.append(err)

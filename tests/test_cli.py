@@ -112,6 +112,33 @@ def test_dcat_and_cpsv_exports_in_quad_syntaxes_hold_the_same_triples(tmp_path: 
             assert isomorphic(dataset.default_context, expected), (kind, fmt)
 
 
+def test_a_whole_cpsv_export_loads_back_unchanged(tmp_path: Path) -> None:
+    """INTERFACES §2: ``pvkg export cpsv`` output must load back unchanged, also when it holds
+    every institution's portfolio (one ``dcat:Dataset`` each)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    loaders_data = Path(__file__).parent / "loaders" / "data"
+    first, second = tmp_path / "first", tmp_path / "second"
+    files = (loaders_data / "portfolio_ok.csv", loaders_data / "portfolio_cpsv.ttl")
+    assert pvkg("load", *map(str, files), store=first, cwd=tmp_path).returncode in (0, 1)
+    exported = tmp_path / "all.ttl"
+    assert pvkg("export", "cpsv", "-o", str(exported), store=first, cwd=tmp_path).returncode == 0
+    loaded = pvkg("load", str(exported), store=second, cwd=tmp_path)
+    assert loaded.returncode in (0, 1), loaded.stderr
+    assert "all.ttl: stored as digitala-agentura v1" in loaded.stdout
+    assert "all.ttl: stored as valsts-kanceleja v1" in loaded.stdout
+    again = tmp_path / "again.ttl"
+    assert pvkg("export", "cpsv", "-o", str(again), store=second, cwd=tmp_path).returncode == 0
+    assert isomorphic(Graph().parse(exported), Graph().parse(again))
+    reloaded = pvkg("load", str(exported), store=second, cwd=tmp_path)
+    assert reloaded.stdout.count("unchanged, already current") == 2
+    checked = pvkg("validate", str(exported), "--format", "json", store=first, cwd=tmp_path)
+    assert checked.returncode == 1, checked.stderr  # read (not exit 2), with VK's violations
+    institutions = {r["focus"].split("/")[5] for r in json.loads(checked.stdout)["results"]}
+    assert institutions == {"valsts-kanceleja"}  # portfolio_ok.csv conforms
+
+
 def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
     nowhere = tmp_path / "no-such-folder" / "report.json"

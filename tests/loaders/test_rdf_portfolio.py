@@ -229,3 +229,54 @@ def test_rdf_services_without_identifier_are_listed_and_duplicates_numbered() ->
     inst = loaded.institution_id
     ids = {str(loaded.graph.value(service_iri(inst, i), DCTERMS.identifier)) for i in ("S", "S~2")}
     assert ids == {"S"}
+
+
+def test_a_file_of_several_portfolios_gives_each_as_read_alone(data_dir: Path) -> None:
+    """``pvkg export cpsv`` of a whole store: one ``dcat:Dataset`` per institution. Each
+    portfolio read from the file holds the same portfolio read from a file of its own; what no
+    portfolio reaches (here a scheme and the concepts the CPSV-AP file described) stays with
+    each, and nothing of one institution's model leaks into the other's."""
+    from rdflib import Graph
+
+    from loaders import read_portfolios
+
+    alone = [
+        read_portfolio_file(data_dir / "portfolio_ok.csv"),
+        read_portfolio_file(data_dir / "portfolio_cpsv.ttl"),
+    ]
+    both = Graph()
+    for one in alone:
+        both += one.graph
+    shared = (URIRef("urn:scheme"), DCTERMS.title, Literal("Kopīgs", lang="lv"))
+    both.add(shared)
+    read = read_portfolios(both.serialize(format="turtle").encode(), "visi.ttl")
+    assert [r.institution_id for r in read] == ["digitala-agentura", VK]
+    for got, expected in zip(read, alone, strict=True):
+        assert got.service_count == expected.service_count
+        assert set(expected.graph) <= set(got.graph)
+        extra = set(got.graph) - set(expected.graph)
+        assert shared in extra
+        assert not any(str(s).startswith("https://pvkg.lv/id/") for s, _, _ in extra), extra
+    assert read[0].sha256 != read[1].sha256  # each digests its own triples
+
+
+def test_two_portfolios_of_one_institution_in_a_file_are_refused(data_dir: Path) -> None:
+    from rdflib import Graph
+
+    from loaders import read_portfolios
+
+    one = read_portfolio_file(data_dir / "portfolio_ok.csv").graph
+    other = Graph()
+    first = portfolio_iri("digitala-agentura")
+    for s, p, o in one:
+        if first in (s, o):
+            other.add(
+                (
+                    URIRef("urn:another") if s == first else s,
+                    p,
+                    URIRef("urn:another") if o == first else o,
+                )
+            )
+    both = one + other
+    with pytest.raises(SourceSyntaxError, match="more than one portfolio of digitala-agentura"):
+        read_portfolios(both.serialize(format="turtle").encode(), "dup.ttl")
