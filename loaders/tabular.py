@@ -178,12 +178,20 @@ def _find_layout(rows: list[Row], filename: str, sheet: str | None) -> tuple[_La
 def _read_block_row(
     number: int, cells: list[str], matched: dict[int, str | None], block: dict
 ) -> None:
+    """A header-block row: ``Iestāde | Digitālā aģentūra`` in two cells, or in one cell as
+    ``Iestāde: Digitālā aģentūra``."""
     for index, field in matched.items():
         if field in HEADER_BLOCK_FIELDS and field not in block:
             value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), None)
             if value_index is not None:
                 block[field] = (cells[value_index], number, value_index)
             return
+        label, colon, value = cells[index].partition(":")
+        if field is None and colon and value.strip():
+            in_cell = match_header(label)
+            if in_cell in HEADER_BLOCK_FIELDS and in_cell not in block:
+                block[in_cell] = (value.strip(), number, index)
+                return
 
 
 def _subheader_rows(rows: list[Row], position: int) -> list[Row]:

@@ -217,3 +217,19 @@ def test_a_repeated_column_is_read_not_dropped(data_dir: Path) -> None:
     assert any("column E ('status') repeats the heading of column C" in w for w in loaded.warnings)
     assert any("row 2, column K: 'Cits' differs from column B" in w for w in loaded.warnings)
     assert not any("row 3, column K" in w for w in loaded.warnings)  # same text: no warning
+
+
+def test_a_header_block_written_in_one_cell_is_understood() -> None:
+    """``Iestāde: Digitālā aģentūra`` in one cell, as people type it, not only in two cells."""
+    data = (
+        "Iestāde: Digitālā aģentūra\n"
+        "Pakalpojumu kopuma vadītājs:  Pēteris Liepiņš\n"
+        "Piezīme: nav bloka lauks\n\n"
+        "inst_service_id,service_name_lv\nDA-001,Viens\n"
+    ).encode()
+    loaded = read_portfolio(data, "bloks.csv")
+    assert (loaded.institution_id, loaded.institution_name) == (DA, "Digitālā aģentūra")
+    manager = loaded.graph.value(institution_iri(DA), PV.portfolioManager)
+    assert loaded.graph.value(manager, FOAF.name) == Literal("Pēteris Liepiņš")
+    cell = next(loaded.sources.objects(institution_iri(DA), PV.sourceCell))
+    assert loaded.sources.value(cell, PV.column) is not None
