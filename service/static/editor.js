@@ -1,4 +1,6 @@
-// pvkg SPARQL editor: a textarea and fetch(); works offline (no CDN, no framework).
+// pvkg plain SPARQL editor: a textarea and fetch(); works offline (no CDN, no framework).
+// The landing page shows it when YASGUI (landing.js) does not load. It also fills the examples
+// list with the curated queries of queries/ and tells landing.js about the chosen example.
 "use strict";
 (function () {
   var EXAMPLES = {
@@ -68,5 +70,25 @@
   $("query").addEventListener("keydown", function (e) {
     if ((e.ctrlKey || e.metaKey) && e.key === "Enter") run();
   });
-  $("examples").addEventListener("change", function () { $("query").value = EXAMPLES[this.value]; });
+  var curated = [];
+  try { curated = JSON.parse($("curated-queries").textContent); } catch (ignore) {}
+  if (curated.length) {
+    var group = document.createElement("optgroup");
+    group.label = "Atlasītie vaicājumi (queries/) / curated queries";
+    curated.forEach(function (q) {
+      EXAMPLES["curated:" + q.name] = q.sparql;
+      var option = document.createElement("option");
+      option.value = "curated:" + q.name;
+      option.textContent = q.name + " — " + q.summary;
+      group.appendChild(option);
+    });
+    $("examples").appendChild(group);
+  }
+  $("examples").addEventListener("change", function () {
+    var name = this.value.replace(/^curated:/, "");
+    $("query").value = EXAMPLES[this.value];
+    document.dispatchEvent(new CustomEvent("pvkg-example", {
+      detail: { name: name, query: EXAMPLES[this.value] }
+    }));
+  });
 })();
