@@ -43,16 +43,15 @@ def _outside_quotes(line: str) -> str:
 
 
 def _records(text: str, filename: str, delimiter: str) -> Iterator[tuple[int, list[object]]]:
+    """Each record with its row number as a spreadsheet shows the file: a cell with a line
+    break in it is still one row, and Excel's ``sep=`` hint line is not a row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
     first = text.split("\n", 1)[0]
     if SEP_LINE.match(first):  # Excel's "sep=;" hint line is not data
         next(reader, None)
-        start = reader.line_num + 1
     try:
-        for record in reader:
-            yield start, list(record)
-            start = reader.line_num + 1
+        for row, record in enumerate(reader, start=1):
+            yield row, list(record)
     except csv.Error as err:
         raise SourceSyntaxError(
             f"not readable as CSV: {err}", location=Location(file=filename, line=reader.line_num)
