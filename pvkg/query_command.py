@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import typer
 
 from pvkg.bootstrap import open_ready_store
-from pvkg.curated import CuratedQuery, find_query, parse_query_file, run_curated
-from pvkg.errors import InputError, ParameterError
+from pvkg.curated import CuratedQuery, find_query, parse_query_file
+from pvkg.errors import InputError, ParameterError, QuerySyntaxError
 from pvkg.results import to_csv, to_json_bytes, to_table
 from pvkg.settings import Settings
+from pvkg.store import SelectResult
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -45,16 +47,42 @@ def run_query(
     settings: Settings, name_or_file: str, pairs: list[str], fmt: str, *, in_memory: bool = False
 ) -> int:
     """Run the query against the configured store (an empty one in memory when ``in_memory``)
-    and print it as table, CSV or JSON."""
+    and print it: SELECT rows as table, CSV or JSON; an ASK answer as ``true``/``false`` (JSON:
+    the SPARQL results form); a CONSTRUCT/DESCRIBE graph as Turtle (table), N-Triples (csv) or
+    JSON-LD (json).
+
+    Raises:
+        QuerySyntaxError: naming the query (file or curated name) and the parser's message.
+        ParameterError: bad ``--param`` values.
+    """
     query = resolve_query(settings, name_or_file)
     params = parse_params(pairs)
+    bindings = query.bindings(params)
     with open_ready_store(settings, in_memory=in_memory) as store:
-        result = run_curated(store, query, params, timeout_s=settings.query_timeout_s)
+        try:
+            timeout_s = settings.query_timeout_s
+            answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
+        except QuerySyntaxError as err:
+            raise QuerySyntaxError(f"{name_or_file}: {err.message}") from None
+    if isinstance(answer, SelectResult):
+        _print_rows(answer, fmt)
+    elif isinstance(answer, bool):
+        text = "true" if answer else "false"
+        if fmt == "json":
+            text = json.dumps({"head": {}, "boolean": answer})
+        typer.echo(text)
+    else:
+        syntax = {"json": "json-ld", "csv": "nt"}.get(fmt, "turtle")
+        data = answer.serialize(format=syntax)
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def _print_rows(result: SelectResult, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.buffer.write(to_json_bytes(result) + b"\n")
     elif fmt == "csv":
         sys.stdout.write(to_csv(result))
     else:
         typer.echo(to_table(result))
-    sys.stdout.flush()
-    return 0

@@ -139,6 +139,29 @@ def test_a_whole_cpsv_export_loads_back_unchanged(tmp_path: Path) -> None:
     assert institutions == {"valsts-kanceleja"}  # portfolio_ok.csv conforms
 
 
+def test_a_query_file_may_ask_or_construct(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
+    assert pvkg("load", str(example), store=store, cwd=tmp_path).returncode == 1
+    ask = tmp_path / "ask.rq"
+    ask.write_text("ASK { ?s a <http://purl.org/vocab/cpsv#PublicService> }", encoding="utf-8")
+    assert pvkg("query", str(ask), store=store, cwd=tmp_path).stdout.strip() == "true"
+    answer = pvkg("query", str(ask), "--format", "json", store=store, cwd=tmp_path)
+    assert json.loads(answer.stdout) == {"head": {}, "boolean": True}
+    construct = tmp_path / "c.rq"
+    construct.write_text(
+        "CONSTRUCT { ?s <urn:id> ?id } WHERE { ?s <http://purl.org/dc/terms/identifier> ?id . "
+        '?s a <http://purl.org/vocab/cpsv#PublicService> FILTER (?id = "DA-009") }',
+        encoding="utf-8",
+    )
+    lines = pvkg("query", str(construct), "--format", "csv", store=store, cwd=tmp_path).stdout
+    assert lines.strip().endswith('<urn:id> "DA-009" .'), lines
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT ?x WHERE { ?x", encoding="utf-8")
+    failed = pvkg("query", str(broken), store=store, cwd=tmp_path)
+    assert failed.returncode == 2 and f"{broken}: SPARQL syntax error" in failed.stderr
+
+
 def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     example = Path(__file__).parent / "queries" / "data" / "da_two_violations.csv"
     nowhere = tmp_path / "no-such-folder" / "report.json"
