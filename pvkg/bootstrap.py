@@ -56,6 +56,7 @@ def load_graph_files(store: Store, graph: URIRef, files: list[Path]) -> bool:
     digest = _digest(files)
     old_hash = _recorded_hash(store, graph)
     if old_hash == digest and store.has_graph(str(graph)):
+        view.restore(store, str(graph))
         return False
     staging = view.staging_graph(str(graph))
     store.drop_graph(staging)

@@ -97,6 +97,29 @@ def publish(store: Store, graph: str, *, replacing: str | None = None, extra: st
     store.update(swap_update(graph, replacing, extra))
 
 
+def restore(store: Store, graph: str) -> bool:
+    """Copy back into the view the triples of published ``graph`` that it lacks.
+
+    The default graph is open to admin writes (SPARQL Update, Graph Store ``?default``): after
+    ``DELETE /store?default`` the ontology and reference data were gone from the view for good.
+    Start-up calls this for them (one ASK when nothing is missing).
+
+    Returns:
+        True when triples were copied back.
+    """
+    missing = store.query(
+        f"""ASK {{
+  GRAPH {_REGISTRY} {{ <{graph}> {_IN_VIEW} true }}
+  GRAPH <{graph}> {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ ?s ?p ?o }}
+}}"""
+    )
+    if missing is not True:
+        return False
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return True
+
+
 def unpublish(store: Store, graph: str, *, extra: str = "") -> None:
     """Atomically take ``graph`` out of the view."""
     store.update(swap_update(None, graph, extra))

@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from loaders import LoadedPortfolio, read_portfolio, read_portfolio_file
 from loaders.identity import service_iri
+from pvkg import view
 from pvkg.bootstrap import remove_orphans
 from pvkg.namespaces import ADMS, PV, REGISTRY_GRAPH, portfolio_iri, portfolio_version_iri
 from pvkg.portfolios import (
@@ -19,7 +20,8 @@ from pvkg.portfolios import (
     list_versions,
     store_portfolio,
 )
-from pvkg.store import Store
+from pvkg.settings import Settings
+from pvkg.store import SelectResult, Store
 
 DATA = Path(__file__).parent / "loaders" / "data"
 DA = "digitala-agentura"
@@ -225,3 +227,26 @@ def test_the_swap_deletes_only_what_the_new_version_lacks() -> None:
     assert "MINUS { GRAPH <urn:new> { ?s ?p ?o } }" in text
     assert view.swap_update("urn:new", None).count("INSERT") == 2
     assert "DELETE" in view.swap_update(None, "urn:old")
+
+
+def test_start_up_restores_reference_data_an_admin_deleted_from_the_view(
+    disk_store: Store, settings: Settings
+) -> None:
+    """``DELETE /store?default`` (or ``CLEAR DEFAULT``) empties the view; the next start
+    (``prepare``) copies the ontology and reference graphs back into it."""
+    from pvkg.bootstrap import prepare
+    from pvkg.namespaces import ONTOLOGY_GRAPH
+
+    prepare(disk_store, settings)
+    ask = "ASK { <https://pvkg.lv/ontology#Service> ?p ?o }"
+    assert disk_store.query(ask) is True
+    disk_store.update("CLEAR DEFAULT")
+    assert disk_store.query(ask) is False
+    prepare(disk_store, settings)
+    assert disk_store.query(ask) is True
+    view_count = disk_store.query(
+        f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} ?s ?p ?o }}"
+    )
+    assert isinstance(view_count, SelectResult)
+    assert int(view_count.rows[0][0]) == disk_store.count(str(ONTOLOGY_GRAPH))
+    assert not view.restore(disk_store, str(ONTOLOGY_GRAPH))  # nothing missing: nothing done
