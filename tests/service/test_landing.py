@@ -459,17 +459,32 @@ def _png_size_and_colours(png: bytes) -> tuple[int, int, int]:
 
 
 class _BlockVendor:
-    """The app, but the vendored YASGUI files answer 404 (the bundle "failed to load")."""
+    """The app, but the vendored YASGUI bundle answers 404 (it "failed to load")."""
+
+    path = "/static/vendor/yasgui/"
+    status, body = 404, b""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/static/vendor/"):
-            await send({"type": "http.response.start", "status": 404, "headers": []})
-            await send({"type": "http.response.body", "body": b""})
+        if scope["type"] == "http" and scope["path"].startswith(self.path):
+            headers = [(b"content-type", b"text/javascript")]
+            await send({"type": "http.response.start", "status": self.status, "headers": headers})
+            await send({"type": "http.response.body", "body": self.body})
             return
         await self.app(scope, receive, send)
+
+
+class _BrokenBundle(_BlockVendor):
+    """The app, but the bundle loads and its YASGUI throws when it starts (the CSS is kept)."""
+
+    path = "/static/vendor/yasgui/yasgui.min.js"
+    status = 200
+    body = (
+        b"window.Yasgui = function () { throw new Error('broken'); };"
+        b" Yasgui.Yasqe = {defaults: {}};"
+    )
 
 
 def _free_port() -> int:
@@ -579,10 +594,11 @@ def test_yasgui_runs_a_curated_example_offline_without_console_errors(
 
 
 @needs_chromium
-def test_plain_editor_runs_queries_when_the_bundle_does_not_load(
-    serve: Callable[..., str], browser: Chromium, tmp_path: Path
+@pytest.mark.parametrize("failure", [_BlockVendor, _BrokenBundle], ids=["missing", "broken"])
+def test_plain_editor_runs_queries_when_yasgui_does_not_load(
+    serve: Callable[..., str], browser: Chromium, tmp_path: Path, failure: type[_BlockVendor]
 ) -> None:
-    origin = serve(_BlockVendor)
+    origin = serve(failure)
     page = Page(browser, f"{origin}/")
     assert page.wait_for("document.documentElement.dataset.editor") == "plain"
     assert page.eval(VISIBLE.format(selector="#query", w=600, h=150))
@@ -598,9 +614,10 @@ def test_plain_editor_runs_queries_when_the_bundle_does_not_load(
     )
     assert "gatavs" in text, text
 
-    png = page.screenshot(tmp_path / "landing-plain.png")
+    png = page.screenshot(tmp_path / f"landing-plain-{failure.__name__.strip('_')}.png")
     assert _png_size_and_colours(png)[2] > 20
+    assert page.eval("document.querySelectorAll('#yasgui *').length") == 0  # nothing half-built
     # the only errors are the blocked files themselves: no script error follows from them
     unexpected = [e for e in page.errors() if "404" not in e or "/static/vendor/yasgui/" not in e]
     assert unexpected == []
-    assert len(page.errors()) >= 1
+    assert len(page.errors()) == (2 if failure is _BlockVendor else 0)  # the JS and the CSS
