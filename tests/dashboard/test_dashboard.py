@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import threading
@@ -27,9 +26,9 @@ from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
 from service.app import create_app
+from tests.chromium import CHROMIUM, HEADLESS_FLAGS
 
 DATA = Path(__file__).parent.parent / "queries" / "data"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def load(store: Store, settings: Settings, path: Path) -> None:
@@ -155,14 +154,7 @@ def test_dashboard_renders_in_headless_chromium(served: str, tmp_path: Path) -> 
     shot = tmp_path / "dashboard.png"
     common = [
         CHROMIUM or "chromium",
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *HEADLESS_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--window-size=1280,1000",
         "--enable-logging=stderr",

@@ -38,12 +38,12 @@ from pvkg.settings import PROJECT_ROOT, Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
 from service import create_app
+from tests.chromium import CHROMIUM, HEADLESS_FLAGS
 
 STATIC = PROJECT_ROOT / "service" / "static"
 VENDOR = STATIC / "vendor" / "yasgui"
 QUERIES = sorted(p.stem for p in (PROJECT_ROOT / "queries").glob("*.rq"))
 DATA = PROJECT_ROOT / "tests" / "queries" / "data"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)"
 )
@@ -273,15 +273,8 @@ class Chromium:
                     "-c",
                     f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}',
                     CHROMIUM or "chromium",
-                    "--headless",
+                    *HEADLESS_FLAGS,
                     "--remote-debugging-pipe",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
                     "--disable-extensions",
                     f"--user-data-dir={profile}",
                     "about:blank",
