@@ -58,6 +58,17 @@ CASES = [
         {"line": 2},
     ),
     ("deep.jsonld", b'{"urn:p":' * 20000 + b'"x"' + b"}" * 20000, {}, SourceSyntaxError, {}),
+    (
+        "deep.rdf",  # rdflib would take minutes on 5,000 nested elements
+        b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns:ex="http://ex.org/">\n<rdf:Description rdf:about="http://ex.org/s">'
+        + b'<ex:p rdf:parseType="Resource">' * 5000
+        + b"</ex:p>" * 5000
+        + b"</rdf:Description></rdf:RDF>",
+        {},
+        SourceSyntaxError,
+        {"line": 3},
+    ),
     ("not_a_workbook.xlsx", b"PK\x03\x04 not really", {}, SourceSyntaxError, {}),
     ("rows.csv", GOOD.encode(), {"max_rows": 2}, PayloadTooLarge, {"row": 4}),
     (
