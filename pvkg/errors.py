@@ -8,6 +8,7 @@
     │   ├── RowError               readable file, but rows or columns make no sense (collects many)
     │   ├── UnsupportedFormat      unknown file type or media type (HTTP 415)
     │   ├── QuerySyntaxError       SPARQL that does not parse
+    │   ├── TooDeeplyNested        text nested deeper than a parser can take (pvkg/nesting.py)
     │   ├── UnknownQuery           a curated query name that does not exist (HTTP 404)
     │   ├── ParameterError         a curated-query parameter that is missing or of the wrong type
     │   └── PayloadTooLarge        a body, file, row count or cell over a limit (HTTP 413)
@@ -138,6 +139,16 @@ class QuerySyntaxError(InputError):
     """A SPARQL query or update that does not parse."""
 
     code = "QUERY_SYNTAX"
+
+
+class TooDeeplyNested(InputError):
+    """SPARQL or RDF text nested deeper than pvkg lets a parser see (``pvkg/nesting.py``).
+
+    Why: pyoxigraph's parsers recurse once per level on the native stack; a few thousand
+    levels would kill the whole process instead of raising an error.
+    """
+
+    code = "TOO_DEEP"
 
 
 class UnknownQuery(InputError):
