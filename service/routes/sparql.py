@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
+from pvkg.nesting import check_nesting
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update, is_absolute_iri
 from service.audit import with_update_record
 from service.auth import require_admin
@@ -118,6 +119,7 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
         for iri in params.get(key, []):
             if not is_absolute_iri(iri):
                 raise InputError(f"{key} must be an absolute IRI, got {iri[:200]!r}")
+    check_nesting(query, "sparql", where="the query")
     info = await run_in_threadpool(inspect_query, query)
     check_allowed(info.services, settings.service_allowlist, "SERVICE")
     media = negotiate(request.headers.get("accept"), QUERY_FORM_TYPES[info.form])
@@ -173,6 +175,8 @@ async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep
     )
     if update is None:
         raise InputError("no 'update' parameter in the request")
+    # (updates run in this process: a parser's stack overflow would end the server)
+    await run_in_threadpool(check_nesting, update, "sparql", where="the update")
     for key in ("using-graph-uri", "using-named-graph-uri"):
         for iri in params.get(key, []):
             if not is_absolute_iri(iri):

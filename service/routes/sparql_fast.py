@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pvkg.errors import PvkgError
+from pvkg.nesting import check_nesting
 from pvkg.store._inspect import QueryInfo, check_allowed, quick_inspect_query
 from pvkg.store._lookup import is_lookup
 from service.errors import error_body, pvkg_error_response
@@ -98,6 +99,7 @@ class FastSparqlGet:
         try:
             if query is None or info is None:
                 raise _Defer
+            check_nesting(query, "sparql")  # (free for short texts)
             check_allowed(info.services, settings.service_allowlist, "SERVICE")
             media = _media(accept, info.form)
         except (_Defer, PvkgError):  # the FastAPI route answers (and writes the error)

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pvkg.errors import InputError, UnsupportedFormat
+from pvkg.nesting import check_nesting
 from pvkg.settings import Settings
 from pvkg.store import Store, rdf_format, rdf_format_for_path
 from pvkg.store._inspect import is_absolute_iri
@@ -117,6 +118,13 @@ def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
     return parts
 
 
+def _check_nesting(parts: list[tuple[bytes, str]]) -> None:
+    """Refuse every part before loading any: a parser's stack overflow would end the server."""
+    for index, (data, fmt) in enumerate(parts):
+        where = "the request body" if len(parts) == 1 else f"part {index + 1} of the body"
+        check_nesting(data, fmt, where=where)
+
+
 @router.get(
     "/store",
     name="graph_store",
@@ -179,6 +187,7 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
         parts = _parts(content_type, body)
     else:
         parts = [(body, _input_format(content_type))]
+    await run_in_threadpool(_check_nesting, parts)
     existed = await run_in_threadpool(_exists, store, graph) if not created_new else False
     for index, (data, fmt) in enumerate(parts):
         replace = method == "PUT" and index == 0
