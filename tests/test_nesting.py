@@ -74,8 +74,8 @@ def test_a_less_than_that_looks_like_an_iri_does_not_hide_nesting() -> None:
     # ``<'a>b'``: an IRI, or ``<`` and a string ending after the ``>``
     hidden = "ASK { FILTER(?x<'a>b' && " + "(" * 200 + "1" + ")" * 200 + " = '') }"
     assert nesting_depth(hidden, "sparql", limit=0) > 200
-    assert nesting_depth("ASK { FILTER(1<" + "(" * 200 + "1" + ")" * 200 + ">0) }", "sparql",
-                         limit=0) > 200  # fmt: skip
+    less_than = "ASK { FILTER(1<" + "(" * 200 + "1" + ")" * 200 + ">0) }"
+    assert nesting_depth(less_than, "sparql", limit=0) > 200
     # real IRIs with '#' keep the count exact
     text = "SELECT * { " + "?s <urn:x#p> ?o . { ?s <urn:y#q> ?o }\n" * 300 + "}"
     assert nesting_depth(text, "sparql", limit=0) == 2

@@ -37,11 +37,12 @@ def assert_alive(client: TestClient) -> None:
 
 
 def test_deep_update_is_refused_form_and_direct(client: TestClient, admin: dict) -> None:
-    assert_too_deep(client.post("/sparql/update", data={"update": DEEP_UPDATE}, headers=admin),
-                    "the update")  # fmt: skip
+    form = client.post("/sparql/update", data={"update": DEEP_UPDATE}, headers=admin)
+    assert_too_deep(form, "the update")
     direct = {**admin, "Content-Type": "application/sparql-update"}
-    assert_too_deep(client.post("/sparql/update", content=DEEP_UPDATE, headers=direct),
-                    "the update")  # fmt: skip
+    assert_too_deep(
+        client.post("/sparql/update", content=DEEP_UPDATE, headers=direct), "the update"
+    )
     assert_alive(client)
 
 
