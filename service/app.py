@@ -62,6 +62,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     _include_optional(app)
 
     app.add_middleware(sparql_fast.FastSparqlGet)
+    app.add_middleware(HeadAsGet)  # outside the lean path, so that HEAD /sparql takes it too
     app.add_middleware(SecurityHeaders)  # added last: the outermost, so it sees every answer
     return app
 
@@ -93,6 +94,37 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """Answers ``HEAD`` as the same ``GET`` without its body (RFC 9110 §9.3.2): same status and
+    headers, ``Content-Length`` included.
+
+    Why: FastAPI routes declared with ``@router.get`` answer ``HEAD`` with 405. ``/store`` has
+    its own HEAD routes (they skip serialising the graph body) and keeps them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "HEAD"
+            or scope["path"] == "/store"
+            or scope["path"].startswith("/store/")
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_head(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # (the last body message ends the response)
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_head)
 
 
 def _include_optional(app: FastAPI) -> None:
