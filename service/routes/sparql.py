@@ -55,6 +55,21 @@ def _decode(body: bytes, content_type: str) -> str:
         raise InputError(f"the request body is not valid UTF-8 (byte {err.start})") from None
 
 
+def _parse_params(text: str, where: str) -> dict[str, list[str]]:
+    """URL-encoded parameters; percent-escapes must spell UTF-8 (no silent U+FFFD).
+
+    Raises:
+        InputError: an escape sequence that is not UTF-8.
+    """
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{where} has percent-encoded bytes that are not UTF-8 ({err.reason}); "
+            "encode the text as UTF-8 before percent-encoding it"
+        ) from None
+
+
 async def _read_request(
     request: Request, operation: str, direct_type: str, max_bytes: int
 ) -> tuple[str | None, dict[str, list[str]]]:
@@ -64,9 +79,7 @@ async def _read_request(
         UnsupportedFormat: a POST body that is neither a form nor ``direct_type`` (HTTP 415).
         InputError: the body is not UTF-8, or parameters are repeated or contradictory.
     """
-    params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        params.setdefault(key, []).append(value)
+    params = _parse_params(request.scope["query_string"].decode("latin-1"), "the URL")
     if request.method == "GET":
         if len(request.url.query) > max_bytes:
             raise PayloadTooLarge(f"the query string is over {max_bytes} bytes; POST the query")
@@ -75,8 +88,7 @@ async def _read_request(
     media = content_type.split(";")[0].strip().lower()
     body = await read_body(request, max_bytes)
     if media == FORM:
-        text = _decode(body, content_type)
-        for key, values in parse_qs(text, keep_blank_values=True).items():
+        for key, values in _parse_params(_decode(body, content_type), "the form body").items():
             params.setdefault(key, []).extend(values)
         return _single(params.get(operation, []), operation), params
     if media == direct_type:
@@ -109,6 +121,8 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
     query, params = await _read_request(
         request, "query", "application/sparql-query", settings.max_upload_bytes
     )
+    if query is not None and "update" in params:
+        raise InputError("a request carries a query or an update, not both")
     if query is None:
         if "update" in params:
             raise MethodNotAllowed("updates are POSTed to /sparql/update")
@@ -175,6 +189,8 @@ async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep
     )
     if update is None:
         raise InputError("no 'update' parameter in the request")
+    if "query" in params:
+        raise InputError("a request carries a query or an update, not both")
     # (updates run in this process: a parser's stack overflow would end the server)
     await run_in_threadpool(check_nesting, update, "sparql", where="the update")
     for key in ("using-graph-uri", "using-named-graph-uri"):

@@ -128,12 +128,17 @@ class FastSparqlGet:
         """The text of the only parameter, ``query``; None for anything else."""
         query = self._texts.get(raw)
         if query is None and len(raw) <= max_bytes:
-            if raw.startswith(b"query=") and b"&" not in raw:  # what parse_qsl gives, sooner
-                query = unquote(raw[6:].decode("latin-1").replace("+", " "))
-            else:
-                params = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-                if len(params) == 1 and params[0][0] == "query":
-                    query = params[0][1]
+            try:  # (escapes that are not UTF-8: the route answers 400)
+                if raw.startswith(b"query=") and b"&" not in raw:  # what parse_qsl gives, sooner
+                    query = unquote(raw[6:].decode("latin-1").replace("+", " "), errors="strict")
+                else:
+                    params = parse_qsl(
+                        raw.decode("latin-1"), keep_blank_values=True, errors="strict"
+                    )
+                    if len(params) == 1 and params[0][0] == "query":
+                        query = params[0][1]
+            except UnicodeDecodeError:
+                return None
             if query is not None and len(raw) <= 4096:
                 if len(self._texts) >= 256:
                     self._texts.clear()
