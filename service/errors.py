@@ -7,6 +7,7 @@ see a stack trace. Our own faults (5xx) are logged with their traceback.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +19,7 @@ from pvkg.errors import (
     InputError,
     PayloadTooLarge,
     PvkgError,
+    QuerySyntaxError,
     QueryTimeout,
     StoreError,
     StoreLocked,
@@ -109,7 +111,7 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
         # Our fault: the detail (paths, store internals) goes to the log, not to the client.
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
         message = "internal store error; the request changed nothing; details are in the server log"
-    location = exc.location.as_dict() if exc.location else None
+    location = exc.location.as_dict() if exc.location else _parser_position(exc)
     headers: dict[str, str] | None = None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="pvkg"'}
@@ -118,6 +120,20 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
     elif isinstance(exc, MethodNotAllowed):
         headers = {"Allow": "POST"}
     return JSONResponse(error_body(exc.code, message, location), status, headers=headers)
+
+
+# pyoxigraph's SPARQL parser: "error at 1:25: expected ..." (line and column, 1-based)
+_POSITION = re.compile(r"\berror at (\d+):(\d+)")
+
+
+def _parser_position(exc: PvkgError) -> dict[str, object] | None:
+    """The ``location`` of a SPARQL syntax error whose message gives the parser's position."""
+    if not isinstance(exc, QuerySyntaxError):
+        return None
+    found = _POSITION.search(exc.message)
+    if found is None:
+        return None
+    return {"file": None, "row": int(found.group(1)), "column": int(found.group(2))}
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -145,13 +145,20 @@ def graph_media(accept: str | None, format_name: str | None) -> str:
     ``turtle``, ``nt``, ``jsonld``, ``rdfxml``) wins over ``Accept``.
 
     Raises:
-        UnsupportedFormat: an unknown ``?format=`` value (HTTP 415).
-        NotAcceptable: nothing acceptable (HTTP 406).
+        NotAcceptable: an unknown ``?format=`` value, or nothing acceptable (HTTP 406: it names
+            the answer's format, not the request body's).
     """
     if format_name:
+        from pvkg.errors import UnsupportedFormat
         from pvkg.store import rdf_format
 
-        info = rdf_format(format_name)
+        try:
+            info = rdf_format(format_name)
+        except UnsupportedFormat:
+            raise NotAcceptable(
+                f"?format={format_name[:100]} is not a graph format pvkg writes; "
+                "use turtle, nt, jsonld or rdfxml"
+            ) from None
         if info.quads:
             raise NotAcceptable(f"?format={format_name} is a dataset syntax; a graph is asked")
         return info.media_type

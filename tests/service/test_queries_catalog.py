@@ -64,7 +64,10 @@ def test_catalog_and_download_urls_serve_the_counted_bytes(
         assert version is not None
         one = demo_client.get(f"/portfolios/izdomata-kulturas-parvalde?format={fmt}")
         assert one.content == portfolio_bytes(service_store, version.iri, fmt)
-    assert demo_client.get("/store?default&format=pdf").status_code == 415
+    refused = demo_client.get("/store?default&format=pdf")  # the answer's format: 406, not 415
+    assert refused.status_code == 406 and refused.json()["error"] == "NOT_ACCEPTABLE"
+    bogus = demo_client.get("/portfolios/izdomata-kulturas-parvalde?format=bogus")
+    assert bogus.status_code == 406 and bogus.json()["error"] == "NOT_ACCEPTABLE"
 
 
 def test_compliance_dashboard_and_json(demo_client: TestClient) -> None:
