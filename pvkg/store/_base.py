@@ -6,6 +6,7 @@ out are rdflib terms, so callers never see the store's own types.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -203,14 +204,30 @@ class Store(ABC):
                 "using-graph-uri/using-named-graph-uri; use one or the other"
             )
         text = add_using_clauses(sparql, using_graphs, using_named_graphs)
-        if base_iri:
-            text = f"BASE <{base_iri}>\n{text}"
-        self.update(text)
+        if not base_iri:
+            self.update(text)
+            return
+        try:
+            self.update(f"BASE <{base_iri}>\n{text}")
+        except QuerySyntaxError as err:  # the position in the caller's text: one line less
+            message = re.sub(
+                r"\berror at (\d+):", lambda m: f"error at {int(m.group(1)) - 1}:", err.message
+            )
+            raise QuerySyntaxError(message, location=err.location) from None
 
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists and holds at least one triple (one lookup, not a
         listing of every graph: the store is opened often and holds a graph per version)."""
         return self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
+
+    def graph_exists(self, graph: str) -> bool:
+        """Whether the named graph exists, even empty (the Graph Store Protocol's view: a graph
+        PUT with no triples exists afterwards). Stores that cannot tell: :meth:`has_graph`."""
+        return self.has_graph(graph)
+
+    def create_graph(self, graph: str) -> None:
+        """Make the named graph exist, empty if new (``CREATE SILENT GRAPH``)."""
+        self.update(f"CREATE SILENT GRAPH <{graph}>")
 
     def to_rdflib(self, graphs: Iterable[str | None]) -> Graph:
         """The union of some graphs as one in-memory rdflib Graph (what pyshacl needs)."""

@@ -279,6 +279,15 @@ class LocalStore(Store):
         except OSError as err:
             raise StoreError(f"cannot drop graph {graph}: {err}") from None
 
+    def graph_exists(self, graph: str) -> bool:
+        return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
+
+    def create_graph(self, graph: str) -> None:
+        try:
+            self._store.add_graph(ox.NamedNode(graph))
+        except OSError as err:
+            raise StoreError(f"cannot create graph {graph}: {err}") from None
+
     def graph_names(self) -> list[str]:
         names = []
         for name in self._store.named_graphs():
@@ -492,7 +501,9 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-_WRITES = frozenset({"update", "replace_graph", "add_triples", "load_data", "drop_graph"})
+_WRITES = frozenset(
+    {"update", "replace_graph", "add_triples", "load_data", "drop_graph", "create_graph"}
+)
 # RocksDB's words for a failed disk write (its error state then outlives the cause: _reopen)
 _IO_FAILURE = re.compile(r"No space left|IO error|Input/output error", re.IGNORECASE)
 
@@ -504,6 +515,8 @@ for _name in (
     "add_triples",
     "load_data",
     "drop_graph",
+    "graph_exists",
+    "create_graph",
     "graph_names",
     "triples",
     "count",

@@ -62,7 +62,8 @@ def _target(request: Request, path: str | None) -> Target:
 
 
 def _exists(store: Store, graph: str | None) -> bool:
-    return graph is None or store.has_graph(graph)
+    """Whether the target exists; an empty named graph does (a PUT of no triples made it)."""
+    return graph is None or store.graph_exists(graph)
 
 
 def _input_format(content_type: str, filename: str | None = None) -> str:
@@ -192,6 +193,8 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
     for index, (data, fmt) in enumerate(parts):
         replace = method == "PUT" and index == 0
         await run_in_threadpool(store.load_data, data, fmt, graph=graph, replace=replace)
+    if graph is not None:  # a body without triples still makes the graph (then GET gives 200)
+        await run_in_threadpool(store.create_graph, graph)
     await run_in_threadpool(record_graph_write, store, "admin", method, graph)
     if created_new:
         return Response(status_code=201, headers={"Location": str(graph)})
