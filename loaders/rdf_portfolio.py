@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
-from xml.parsers import expat
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -32,7 +31,14 @@ from loaders.identity import genid_iri, service_iri, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
 from loaders.tabular import Resolver, canonical_name
-from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem, SourceSyntaxError
+from pvkg.errors import (
+    Location,
+    PayloadTooLarge,
+    RowError,
+    RowProblem,
+    SourceSyntaxError,
+    TooDeeplyNested,
+)
 from pvkg.namespaces import (
     ADMS,
     CPSV,
@@ -49,6 +55,7 @@ from pvkg.namespaces import (
     institution_iri,
     portfolio_iri,
 )
+from pvkg.nesting import check_nesting
 from pvkg.settings import Settings
 
 RDFLIB_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
@@ -161,42 +168,29 @@ def _base(filename: str) -> str:
 
 # RDF/XML nested deeper than this is refused before rdflib reads it: its parser's time grows
 # with the cube of the depth (0.2 s at 200 nested parseType="Resource" elements, 1.6 s at 400,
-# minutes at 5,000), and a portfolio is a few levels deep.
+# minutes at 5,000), and a portfolio is a few levels deep. Other syntaxes: pvkg.nesting's limit.
 MAX_XML_DEPTH = 100
 
 
-def _check_xml_depth(data: bytes, filename: str) -> None:
-    """Raise when the XML nests elements deeper than :data:`MAX_XML_DEPTH` (expat, one pass)."""
-    depth = 0
+def _check_nesting(data: bytes, filename: str, fmt: str) -> None:
+    """Refuse a file nested too deeply to be a portfolio, before a parser recurses into it.
 
-    def start(_name: str, _attributes: dict) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise SourceSyntaxError(
-                f"XML elements nested more than {MAX_XML_DEPTH} deep; not a portfolio",
-                location=Location(file=filename, line=parser.CurrentLineNumber),
-            )
-
-    def end(_name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    Raises:
+        TooDeeplyNested: naming the file.
+    """
+    limit = MAX_XML_DEPTH if fmt == "rdfxml" else None
     try:
-        parser.Parse(data, True)
-    except expat.ExpatError:
-        return  # rdflib's parser reports the syntax error with its line
+        check_nesting(data, fmt, limit=limit, where="the file")
+    except TooDeeplyNested as err:
+        err.location = Location(file=filename)
+        raise
 
 
 def _parse(data: bytes, filename: str, fmt: str) -> Graph:
     graph = Graph()
+    _check_nesting(data, filename, fmt)
     if fmt == "jsonld":
         data = _jsonld(data, filename)
-    elif fmt == "rdfxml":
-        _check_xml_depth(data, filename)
     try:
         graph.parse(data=data, format=RDFLIB_FORMATS[fmt], publicID=_base(filename))
     except Exception as err:  # rdflib's parsers raise many types; all mean "bad syntax"

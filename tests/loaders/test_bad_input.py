@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from loaders import read_portfolio, read_portfolio_file
-from pvkg.errors import InputError, PayloadTooLarge, RowError, SourceSyntaxError, UnsupportedFormat
+from pvkg.errors import (
+    InputError,
+    PayloadTooLarge,
+    RowError,
+    SourceSyntaxError,
+    TooDeeplyNested,
+    UnsupportedFormat,
+)
 from pvkg.load_command import load_files
 from pvkg.settings import Settings
 from pvkg.store import LocalStore
@@ -57,7 +64,14 @@ CASES = [
         SourceSyntaxError,
         {"line": 2},
     ),
-    ("deep.jsonld", b'{"urn:p":' * 20000 + b'"x"' + b"}" * 20000, {}, SourceSyntaxError, {}),
+    ("deep.jsonld", b'{"urn:p":' * 20000 + b'"x"' + b"}" * 20000, {}, TooDeeplyNested, {}),
+    (
+        "deep.ttl",
+        b"<urn:a> <urn:b> " + b"[ <urn:c> " * 5000 + b"]" * 5000 + b" .",
+        {},
+        TooDeeplyNested,
+        {},
+    ),
     (
         "deep.rdf",  # rdflib would take minutes on 5,000 nested elements
         b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
@@ -66,8 +80,8 @@ CASES = [
         + b"</ex:p>" * 5000
         + b"</rdf:Description></rdf:RDF>",
         {},
-        SourceSyntaxError,
-        {"line": 3},
+        TooDeeplyNested,
+        {},
     ),
     ("not_a_workbook.xlsx", b"PK\x03\x04 not really", {}, SourceSyntaxError, {}),
     ("rows.csv", GOOD.encode(), {"max_rows": 2}, PayloadTooLarge, {"row": 4}),
