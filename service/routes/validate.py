@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from loaders import institution_resolver, read_portfolio
+from loaders import institution_resolver, read_portfolios
 from pvkg import reports
 from pvkg.validation import validate_portfolios
 from service.deps import SettingsDep, StoreDep
@@ -32,10 +32,11 @@ async def validate(
     data, filename = await read_upload(request, settings, "portfolio")
 
     def work() -> bytes:
-        loaded = read_portfolio(
+        # an RDF file of several portfolios (a whole pvkg export cpsv) is validated as one set
+        loaded = read_portfolios(
             data, filename, resolve_institution=institution_resolver(store), settings=settings
         )
-        report = validate_portfolios([loaded], profile=profile, store=store, settings=settings)
+        report = validate_portfolios(loaded, profile=profile, store=store, settings=settings)
         return reports.render(report, REPORT_FORMAT[media])
 
     body = await run_in_threadpool(work)

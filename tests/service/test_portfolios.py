@@ -52,6 +52,24 @@ def test_validate_multipart_upload(client: TestClient) -> None:
     assert response.json()["conforms"] is True
 
 
+def test_validate_reads_every_portfolio_of_an_rdf_file_and_put_takes_one(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """A whole ``pvkg export cpsv`` (one dcat:Dataset per institution) validates as one set;
+    a submission is one institution's portfolio, so it refuses such a file."""
+    from loaders import read_portfolio
+
+    both = read_portfolio(_csv(AGENCY), f"{AGENCY}.csv").graph
+    both += read_portfolio(_csv(KULTURA), f"{KULTURA}.csv").graph
+    data = both.serialize(format="turtle").encode()
+    report = client.post("/validate?filename=visi.ttl", content=data)
+    assert report.status_code == 200, report.text
+    foci = {r["focus"].split("/")[5] for r in report.json()["results"]}
+    assert AGENCY in foci  # the agency's violations, read from the second portfolio's file
+    put = client.put(f"/portfolios/{AGENCY}?filename=visi.ttl", content=data, headers=admin)
+    assert put.status_code == 400 and "2 portfolios" in put.json()["message"]
+
+
 def test_unreadable_and_untyped_uploads(client: TestClient) -> None:
     untyped = client.post("/validate", content=b"whatever")
     assert untyped.status_code == 415
