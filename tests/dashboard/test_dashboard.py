@@ -6,7 +6,6 @@ import socket
 import subprocess
 import threading
 import time
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
 from service.app import create_app
-from tests.chromium import CHROMIUM, HEADLESS_FLAGS
+from tests.chromium import CHROMIUM, HEADLESS_FLAGS, png_size_and_colours
 
 DATA = Path(__file__).parent.parent / "queries" / "data"
 
@@ -133,20 +132,6 @@ def test_compliance_route_negotiates_html_and_json(served: str) -> None:
     assert [i["institution_id"] for i in data.json()["institutions"]][-1] == "digitala-agentura"
 
 
-def _png_size_and_colours(png: bytes) -> tuple[int, int, int]:
-    """Width, height and the number of distinct byte values in the pixel data (crude, no PIL)."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    pos, idat = 8, b""
-    while pos < len(png):
-        length = int.from_bytes(png[pos : pos + 4], "big")
-        kind = png[pos + 4 : pos + 8]
-        if kind == b"IDAT":
-            idat += png[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-    return width, height, len(set(zlib.decompress(idat)))
-
-
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)"
 )
@@ -174,6 +159,6 @@ def test_dashboard_renders_in_headless_chromium(served: str, tmp_path: Path) -> 
         timeout=90,
     )
     assert snap.returncode == 0 and shot.is_file(), snap.stderr[-2000:]
-    width, height, colours = _png_size_and_colours(shot.read_bytes())
+    width, height, colours = png_size_and_colours(shot.read_bytes())
     assert (width, height) == (1280, 1000)
     assert colours > 20  # text, bars and the score badges, not a blank page

@@ -22,7 +22,6 @@ import subprocess
 import threading
 import time
 import tomllib
-import zlib
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,7 +37,7 @@ from pvkg.settings import PROJECT_ROOT, Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
 from service import create_app
-from tests.chromium import CHROMIUM, HEADLESS_FLAGS
+from tests.chromium import CHROMIUM, HEADLESS_FLAGS, png_size_and_colours
 
 STATIC = PROJECT_ROOT / "service" / "static"
 VENDOR = STATIC / "vendor" / "yasgui"
@@ -438,19 +437,6 @@ class Page:
         return png
 
 
-def _png_size_and_colours(png: bytes) -> tuple[int, int, int]:
-    """Width, height and the number of distinct byte values in the pixel data (crude, no PIL)."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    pos, idat = 8, b""
-    while pos < len(png):
-        length = int.from_bytes(png[pos : pos + 4], "big")
-        if png[pos + 4 : pos + 8] == b"IDAT":
-            idat += png[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-    return width, height, len(set(zlib.decompress(idat)))
-
-
 class _BlockVendor:
     """The app, but the vendored YASGUI bundle answers 404 (it "failed to load")."""
 
@@ -576,7 +562,7 @@ def test_yasgui_runs_a_curated_example_offline_without_console_errors(
     assert "pvid:status/STATUS-PROVISION" in text, text  # IRIs shortened by the prefixes
 
     png = page.screenshot(tmp_path / "landing-yasgui.png")
-    width, height, colours = _png_size_and_colours(png)
+    width, height, colours = png_size_and_colours(png)
     assert width == 1280 and height >= 900 and colours > 20
 
     assert page.errors() == []
@@ -608,7 +594,7 @@ def test_plain_editor_runs_queries_when_yasgui_does_not_load(
     assert "gatavs" in text, text
 
     png = page.screenshot(tmp_path / f"landing-plain-{failure.__name__.strip('_')}.png")
-    assert _png_size_and_colours(png)[2] > 20
+    assert png_size_and_colours(png)[2] > 20
     assert page.eval("document.querySelectorAll('#yasgui *').length") == 0  # nothing half-built
     # the only errors are the blocked files themselves: no script error follows from them
     unexpected = [e for e in page.errors() if "404" not in e or "/static/vendor/yasgui/" not in e]
