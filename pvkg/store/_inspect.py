@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
 from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -255,10 +256,22 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$"
 def is_absolute_iri(text: str) -> bool:
     """Whether ``text`` is an absolute IRI a store will accept (scheme, no forbidden characters).
 
+    The store's own IRI parser has the last word: a character outside the IRI grammar (such as
+    U+FFFD, which a request path with a non-UTF-8 escape decodes to) made a later store call
+    fail with a 500 instead of this 400.
+
     >>> is_absolute_iri("http://example.org/g"), is_absolute_iri("a b"), is_absolute_iri("rel")
     (True, False, False)
+    >>> is_absolute_iri("http://example.org/\ufffd")
+    False
     """
-    return bool(_ABSOLUTE_IRI.match(text)) and not re.search(r"%(?![0-9A-Fa-f]{2})", text)
+    if not _ABSOLUTE_IRI.match(text) or re.search(r"%(?![0-9A-Fa-f]{2})", text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ExternalRequestRefused(InputError):

@@ -225,6 +225,21 @@ def test_gsp_direct_write_with_invalid_iri_is_a_400(rel_client: TestClient, url:
     assert response.status_code == 400, response.text
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "DELETE"])
+def test_gsp_direct_path_with_a_non_utf8_escape_is_a_400(
+    rel_client: TestClient, method: str
+) -> None:
+    """``/store/%aa`` decodes to U+FFFD, which no IRI may hold (found by the fuzz test above: a
+    store call failed with a 500)."""
+    response = rel_client.request(
+        method,
+        "/store/-/%aac%3F-b",
+        content=b"" if method == "PUT" else None,
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {ADMIN}"},
+    )
+    assert response.status_code == 400, response.text
+
+
 def _broken_xlsx() -> bytes:
     import io
     import zipfile
