@@ -267,22 +267,16 @@ def read_portfolios(
     settings = settings or Settings()
     fmt, name = _checked_format(data, filename, settings)
     if fmt in ("csv", "xlsx"):
-        record = _read_record(data, name, fmt, encoding, resolve_institution, settings)
-        return [_loaded(record, name, fmt, hashlib.sha256(data).hexdigest())]
-    from loaders.rdf_portfolio import read_rdf_all
+        records = [_read_record(data, name, fmt, encoding, resolve_institution, settings)]
+    else:
+        from loaders.rdf_portfolio import read_rdf_all
 
-    records = read_rdf_all(
-        data, name, fmt, settings=settings, resolve_institution=resolve_institution
-    )
+        records = read_rdf_all(
+            data, name, fmt, settings=settings, resolve_institution=resolve_institution
+        )
     if len(records) == 1:
         return [_loaded(records[0], name, fmt, hashlib.sha256(data).hexdigest())]
-    loaded = []
-    for record in records:
-        one = _loaded(record, name, fmt, "")
-        lines = sorted(one.graph_nt.splitlines())
-        one.sha256 = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-        loaded.append(one)
-    return loaded
+    return [_loaded(record, name, fmt, None) for record in records]
 
 
 def _checked_format(data: bytes, filename: str, settings: Settings) -> tuple[str, str]:
@@ -303,8 +297,13 @@ def _checked_format(data: bytes, filename: str, settings: Settings) -> tuple[str
     return fmt, name
 
 
-def _loaded(record: PortfolioRecord, name: str, fmt: str, sha256: str) -> LoadedPortfolio:
+def _loaded(record: PortfolioRecord, name: str, fmt: str, sha256: str | None) -> LoadedPortfolio:
+    """The record as a LoadedPortfolio; ``sha256`` None: the digest of its own triples (sorted
+    N-Triples lines), for one portfolio of a file of several."""
     built = build_graphs(record)
+    if sha256 is None:
+        lines = sorted(built.graph_nt.splitlines())
+        sha256 = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     return LoadedPortfolio(
         institution_id=record.institution_id,
         institution_name=record.institution_name,
