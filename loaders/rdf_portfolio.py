@@ -147,18 +147,8 @@ def _jsonld(data: bytes, filename: str) -> bytes:
         raise SourceSyntaxError(
             f"jsonld syntax error: {err.msg}", location=Location(file=filename, line=err.lineno)
         ) from None
-    except RecursionError:
-        raise _too_deep(filename) from None
-    try:
-        return json.dumps(_with_local_contexts(doc, filename)).encode("utf-8")
-    except RecursionError:
-        raise _too_deep(filename) from None
-
-
-def _too_deep(filename: str) -> SourceSyntaxError:
-    return SourceSyntaxError(
-        "the JSON is nested too deeply to be a portfolio", location=Location(file=filename)
-    )
+    # (no RecursionError here: _parse has refused JSON nested deeper than pvkg.nesting allows)
+    return json.dumps(_with_local_contexts(doc, filename)).encode("utf-8")
 
 
 def _base(filename: str) -> str:
