@@ -116,7 +116,7 @@ def restore(store: Store, graph: str) -> bool:
     )
     if missing is not True:
         return False
-    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    store.update(publish_update(graph))  # (its registry mark is already there: no change)
     return True
 
 
