@@ -52,6 +52,9 @@ FIELD_PROPERTIES: dict[str, URIRef] = {
 
 # Fields whose cells may hold several values (split on ``;`` or line breaks).
 MULTI_VALUED = frozenset({"status", "priority", "service_manager", "portfolio_manager"})
+# Fields whose repeated columns are read together (values of both; a type marked in either);
+# any other repeated field keeps its first column.
+READ_TOGETHER = MULTI_VALUED | frozenset(TYPE_FIELDS)
 
 _TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
 
@@ -105,7 +108,7 @@ def read_rows(
         first = column_letter(layout.fields[name])
         how = (
             "values of both are read"
-            if name in MULTI_VALUED or name in TYPE_FIELDS
+            if name in READ_TOGETHER
             else "the first is read, and rows where they differ are named"
         )
         for index in indices:
@@ -270,7 +273,7 @@ def _repeat_warnings(number: int, cells: list[str], layout: _Layout, warnings: l
     """A repeated single-valued column whose text differs from the first column's: the first is
     read, and the row and both columns are named."""
     for field in layout.repeats:
-        if field in MULTI_VALUED or field in TYPE_FIELDS:
+        if field in READ_TOGETHER:
             continue
         found = _values(cells, layout, field)
         first = found[0][1] if found else ""
@@ -391,7 +394,7 @@ def _record(
         manager_names = list(dict.fromkeys(n for n, _ in managers))
         column = column_letter(layout.fields["portfolio_manager"])
         cells.append(SourceCell(inst, PV.portfolioManager, managers[0][1], column))
-    placed = [(f, i) for f, i in layout.fields.items()]
+    placed = list(layout.fields.items())
     placed += [(f, i) for f, indices in layout.repeats.items() for i in indices]
     columns = [
         (FIELD_PROPERTIES[field], column_letter(index), layout.headers[index])
