@@ -57,10 +57,9 @@ def run_query(
     """
     query = resolve_query(settings, name_or_file)
     params = parse_params(pairs)
-    bindings = query.bindings(params)
+    bindings, timeout_s = query.bindings(params), settings.query_timeout_s
     with open_ready_store(settings, in_memory=in_memory) as store:
         try:
-            timeout_s = settings.query_timeout_s
             answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
         except QuerySyntaxError as err:
             raise QuerySyntaxError(f"{name_or_file}: {err.message}") from None
