@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pvkg.errors import InputError
+from pvkg.errors import InputError, Location
 from pvkg.output import write_output
 from pvkg.reports import render
 from pvkg.settings import Settings
@@ -47,7 +47,29 @@ def read_files(
                 )
             except InputError as err:
                 errors.append(err)
+    errors += _institutions_given_twice(loaded)
     return loaded, errors
+
+
+def _institutions_given_twice(loaded: Sequence[Any]) -> list[InputError]:
+    """One error per institution whose portfolio comes in more than one file.
+
+    Validated together, two portfolios of one institution would merge into one (a service
+    with both files' managers and statuses: C02, C07 and C08 results found in neither file);
+    an institution has one current portfolio, as `read_rdf_all` says of one file.
+    """
+    files: dict[str, list[str]] = {}
+    for portfolio in loaded:
+        files.setdefault(portfolio.institution_id, []).append(portfolio.filename)
+    return [
+        InputError(
+            f"a second portfolio of {institution!r} (the first is in {names[0]}); "
+            "one institution has one current portfolio, so validate its files one at a time",
+            location=Location(file=names[1]),
+        )
+        for institution, names in files.items()
+        if len(names) > 1
+    ]
 
 
 def validate_files(

@@ -64,6 +64,24 @@ def test_files_are_one_data_set(tmp_path: Path) -> None:
     assert files == {"portfolio_ok.csv", "other.csv"}
 
 
+def test_two_files_of_one_institution_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Merged, an edited copy and its original would make one service with two managers and two
+    statuses: C02 and C07 found in neither file. Refused (exit 2), as one RDF file holding two
+    portfolios of one institution is."""
+    edited = tmp_path / "edited.csv"
+    text = (DATA / "portfolio_ok.csv").read_text(encoding="utf-8")
+    edited.write_text(text.replace("Ilze Kalniņa", "Pēteris Kalniņš"), encoding="utf-8")
+    assert text != edited.read_text(encoding="utf-8")
+    code, out = run([DATA / "portfolio_ok.csv", edited], tmp_path)
+    assert code == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "edited.csv" in err and "portfolio_ok.csv" in err and "digitala-agentura" in err
+    assert run([edited], tmp_path)[0] == 0  # each alone is fine
+
+
 def test_unreadable_file_exits_2_and_does_nothing_else(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
