@@ -28,11 +28,21 @@ def _has_controls(text: str) -> bool:
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# What a UTF-8 sequence in a Latvian portfolio decodes to: Latvian (and neighbouring) letters,
+# typographic quotes, dashes and spaces. Windows-1257 text forms valid UTF-8 pairs by chance (an
+# upper-case letter before a quote or dash: "ĢIMENĒ”" holds C7 94, UTF-8 for "ǔ"), so only
+# sequences that decode to these count as evidence that part of the file is UTF-8.
+_UTF8_EVIDENCE = frozenset(
+    "āčēģīķļņōŗšūžĀČĒĢĪĶĻŅŌŖŠŪŽäöõüÄÖÕÜąęėįųĄĘĖĮŲéÉóÓ„“”‘’«»–—…€°§\u00a0\u202f"
+)
 
 
 def _looks_like_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
     """Whether the file also holds real multi-byte UTF-8 (a mixed-encoding file)."""
-    return any(b >= 0x80 for b in data[: error.start]) or bool(_UTF8_SEQUENCE.search(data))
+    return any(
+        match.group().decode("utf-8", "ignore") in _UTF8_EVIDENCE
+        for match in _UTF8_SEQUENCE.finditer(data)
+    )
 
 
 def decode_utf8(data: bytes, filename: str) -> str:
