@@ -134,3 +134,20 @@ def test_task_role_cells_never_raise_violations(settings: Settings) -> None:
         related = text_of[shape] + " ".join(text_of.get(o, "") for o in shapes.objects(shape, None))
         if "Responsibility" in related or str(PV.certainty) in related:
             assert shapes.value(shape, SH.severity) == SH.Info, shape
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_c12_reports_both_missing_parts_at_once(engine: str, settings: Settings) -> None:
+    """A file naming neither institution nor manager gets both C12 results in one run, not the
+    second only after the first is fixed."""
+    by_name = {c.path.stem: c for c in CASES if c.path.parent.name == "C12"}
+
+    def c12(stem: str) -> list[str]:
+        report = validate_graph(by_name[stem].graph(), settings=settings, engine=engine)
+        return sorted(r.message["en"] for r in report.results if r.rule == "C12")
+
+    assert c12("invalid-no-institution-no-manager") == [
+        "The portfolio does not name a service portfolio manager (ROLE04).",
+        "The portfolio does not name its institution.",
+    ]
+    assert c12("invalid-no-institution") == ["The portfolio does not name its institution."]
