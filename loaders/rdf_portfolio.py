@@ -2,11 +2,13 @@
 
 A portfolio is a ``dcat:Dataset`` with ``dct:hasPart`` services (STANDARDS.md §2). Status, service
 type and role concepts are recognised by our IRI, by ``skos:notation`` (the DOMAIN.md code) or by
-their Latvian ``skos:prefLabel``. Managers follow the ORG post pattern: ``cv:hasParticipation``
-(role ROLE05) → ``cv:hasParticipant`` post → its holder (``org:heldBy``, or ``org:holds`` from
-the person), and
-``prov:qualifiedAttribution`` (role ROLE04) on the dataset. Services, the dataset and the
-institution get our IRIs; everything else in the file is kept, with blank nodes skolemised.
+their Latvian ``skos:prefLabel`` (roles: any of the ten, by English label too, see
+:mod:`loaders.roles`); every role reference that is kept (``org:role``, ``cv:role``,
+``dcat:hadRole`` …) becomes our role IRI, which the shapes match. Managers follow the ORG post
+pattern: ``cv:hasParticipation`` (role ROLE05) → ``cv:hasParticipant`` post → its holder
+(``org:heldBy``, or ``org:holds`` from the person), and ``prov:qualifiedAttribution`` (role
+ROLE04) on the dataset. Services, the dataset and the institution get our IRIs; everything else
+in the file is kept, with blank nodes skolemised.
 
 A file with CPSV-AP services but no ``dcat:Dataset`` (such as the official CPSV-AP example) is
 read as the portfolio of the services' competent authority, with a warning.
@@ -30,6 +32,7 @@ from loaders.headers import TYPE_FIELDS
 from loaders.identity import genid_iri, service_iri, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
+from loaders.roles import ROLE_PROPERTIES, role_table
 from loaders.tabular import Resolver, canonical_name
 from pvkg.errors import (
     Location,
@@ -72,15 +75,6 @@ TYPE_LABELS = {
     "publiskās pārvaldes pakalpojumi": "ST-ALL",
 }
 TYPE_CODES = {"ST-ALL", "ST-PUB", "ST-IA", *TYPE_FIELDS.values()}
-ROLE_LABELS = {
-    "iestādes pakalpojumu kopuma saimnieks": ROLE_PORTFOLIO_MANAGER,
-    "pakalpojumu kopuma vadītājs": ROLE_PORTFOLIO_MANAGER,
-    "pakalpojumu portfeļa pārvaldnieks": ROLE_PORTFOLIO_MANAGER,
-    "pakalpojuma saimnieks": ROLE_SERVICE_MANAGER,
-    "pakalpojuma vadītājs": ROLE_SERVICE_MANAGER,
-    "pakalpojuma pārvaldnieks": ROLE_SERVICE_MANAGER,
-}
-
 SERVICE_MAPPED = {
     DCTERMS.identifier,
     PV.registerServiceId,
@@ -285,11 +279,13 @@ class _Reader:
         text: str,
         filename: str,
         fmt: str,
+        ontology_dir: Path,
         lines: dict[str, int] | None = None,
     ) -> None:
         self.g = graph
         self.text = text
         self.filename = filename
+        self.ontology_dir = ontology_dir
         self.lines = _first_lines(text, fmt, graph) if lines is None else lines
         self.problems: list[RowProblem] = []
         self.warnings: list[str] = []
@@ -324,7 +320,17 @@ class _Reader:
         return None
 
     def role(self, node: Node) -> str | None:
-        return self.coded(node, ROLE, {ROLE_PORTFOLIO_MANAGER, ROLE_SERVICE_MANAGER}, ROLE_LABELS)
+        """The code of the role of ours ``node`` names: by IRI, notation or label (lv, en)."""
+        table = role_table(self.ontology_dir)
+        return self.coded(node, ROLE, table.codes, table.labels)
+
+    def role_term(self, prop: Node, value: Node) -> Node:
+        """``value`` as our role concept when ``prop`` names a role and ``value`` is one of
+        ours, so the shapes, which match our IRIs (C05, C06), see it; else ``value``."""
+        if prop not in ROLE_PROPERTIES or isinstance(value, Literal):
+            return value
+        code = self.role(value)
+        return concept(ROLE, code) if code else value
 
     def lifecycle(self, node: Node, scheme: str, normalise) -> Node:  # type: ignore[no-untyped-def]
         if isinstance(node, Literal):
@@ -588,7 +594,8 @@ def read_rdf(
         RowError: services without an identifier or with untagged titles (file and line each).
     """
     text, graph = _read_graph(data, filename, fmt, settings)
-    return _record(_Reader(graph, text, filename, fmt), settings, resolve_institution)
+    reader = _Reader(graph, text, filename, fmt, settings.ontology_dir)
+    return _record(reader, settings, resolve_institution)
 
 
 def read_rdf_all(
@@ -609,7 +616,8 @@ def read_rdf_all(
     text, graph = _read_graph(data, filename, fmt, settings)
     datasets = _datasets(graph)
     if len(datasets) <= 1:
-        return [_record(_Reader(graph, text, filename, fmt), settings, resolve_institution)]
+        reader = _Reader(graph, text, filename, fmt, settings.ontology_dir)
+        return [_record(reader, settings, resolve_institution)]
     lines = _first_lines(text, fmt, graph)  # once for the file, not once per portfolio
     parts = [_portfolio_part(graph, d, datasets) for d in sorted(datasets, key=str)]
     # What no portfolio reaches (a concept scheme, a code list) is context of the whole file:
@@ -620,7 +628,11 @@ def read_rdf_all(
         for triple in shared:
             part.add(triple)
     records = [
-        _record(_Reader(part, text, filename, fmt, lines), settings, resolve_institution)
+        _record(
+            _Reader(part, text, filename, fmt, settings.ontology_dir, lines),
+            settings,
+            resolve_institution,
+        )
         for part in parts
     ]
     seen: dict[str, int] = Counter(r.institution_id for r in records)  # type: ignore[assignment]
@@ -764,23 +776,28 @@ def _finish(
             return genid_iri(inst_id, str(node))
         return node
 
+    def value(p: Node, o: Node) -> Node:
+        """The object as stored: a role of ours as our concept IRI, the rest as :func:`term`.
+        Only the reference is rewritten; a foreign role concept's own triples stay as context."""
+        return term(reader.role_term(p, o))
+
     for svc in record.services:
-        svc.extra = [(p, term(o)) for p, o in svc.extra]  # type: ignore[misc]
+        svc.extra = [(p, value(p, o)) for p, o in svc.extra]  # type: ignore[misc]
         svc.types = [term(t) for t in svc.types]  # type: ignore[misc]
     record.portfolio_extra = [
-        (p, term(o))
+        (p, value(p, o))
         for p, o in record.portfolio_extra
         if p != PROV.qualifiedAttribution or o not in consumed
     ]  # type: ignore[misc]
     record.institution_extra = [
-        (p, term(o))
+        (p, value(p, o))
         for p, o in record.institution_extra
         if not (p == ORG.hasPost and o in consumed)
     ]  # type: ignore[misc]
     for s, p, o in reader.g:
         if s in consumed or _is_our_concept(s):
             continue
-        record.extra_triples.append((term(s), p, term(o)))
+        record.extra_triples.append((term(s), p, value(p, o)))
     for node, line in ((n, reader.line(n)) for n in set(reader.g.subjects())):
         if line is not None and not (node in consumed and node not in rename):
             record.lines[term(node)] = line  # type: ignore[index]
