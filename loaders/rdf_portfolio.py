@@ -20,6 +20,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -210,7 +211,8 @@ def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
 # -- where subjects are described ------------------------------------------------------------
 
 _TURTLE_TOKEN = re.compile(r'<([^<>"{}|^`\\\s]*)>|((?:[A-Za-z][\w.-]*)?:[\w.-]*[\w-])|("|\'|#)')
-_JSON_ID = re.compile(r'"@id"\s*:\s*"([^"]+)"')
+# JSON's strings and punctuation, and line breaks (which may not occur inside a string)
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],]|\r\n|\r|\n')
 _XML_ID = re.compile(r'rdf:(?:about|resource)\s*=\s*"([^"]+)"')
 
 
@@ -218,15 +220,15 @@ def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
     """``term text -> first line`` where it starts a statement (NT exact, others best effort)."""
     found: dict[str, int] = {}
     prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()}
-    if fmt in ("jsonld", "rdfxml"):
-        pattern = _JSON_ID if fmt == "jsonld" else _XML_ID
+    if fmt == "jsonld":
+        return _json_first_lines(text, prefixes)
+    if fmt == "rdfxml":
         references: dict[str, int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
-            for match in pattern.finditer(line):
+            for match in _XML_ID.finditer(line):
                 term = _expand(match.group(1), prefixes)
-                # {"@id": "x"} alone and rdf:resource="x" only refer to a node described elsewhere
-                rest = line[match.end() :].lstrip()
-                if rest.startswith("}") or "rdf:resource" in match.group(0):
+                # rdf:resource="x" only refers to a node described elsewhere
+                if "rdf:resource" in match.group(0):
                     references.setdefault(term, number)
                 else:
                     found.setdefault(term, number)
@@ -245,6 +247,56 @@ def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
             found.setdefault(_expand(term, prefixes), number)
         statement_start = fmt == "nt" or _ends_statement(stripped)
     return found
+
+
+@dataclass
+class _JsonFrame:
+    """An object or array being scanned; for an object, its ``@id`` and its other keys."""
+
+    is_object: bool
+    in_context: bool  # inside an @context: term definitions, not nodes
+    node_id: str | None = None
+    line: int = 0
+    keys: int = 0  # keys other than @id and @context
+    expects_key: bool = True
+    last_key: str = ""
+
+
+def _json_first_lines(text: str, prefixes: dict[str, str]) -> dict[str, int]:
+    """``term -> line`` of the ``@id`` of the first object that describes it.
+
+    An object with ``@id`` and at least one other key describes a node; ``{"@id": "x"}`` alone
+    only refers to one described elsewhere, and gives its line only when nothing describes it.
+    Where the braces and keys sit (one line or several) does not matter.
+    """
+    described: dict[str, int] = {}
+    referred: dict[str, int] = {}
+    stack: list[_JsonFrame] = []
+    line = 1
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token in ("\r\n", "\r", "\n"):
+            line += 1
+        elif token in ("{", "["):
+            in_context = top is not None and (top.in_context or top.last_key == '"@context"')
+            stack.append(_JsonFrame(is_object=token == "{", in_context=in_context))
+        elif token in ("}", "]"):
+            frame = stack.pop() if stack else None
+            if frame and frame.node_id is not None and not frame.in_context:
+                where = described if frame.keys else referred
+                term = _expand(frame.node_id, prefixes)
+                where[term] = min(where.get(term, frame.line), frame.line)
+        elif top is None or not top.is_object:
+            continue
+        elif token == ",":
+            top.expects_key = True
+        elif top.expects_key:
+            top.expects_key, top.last_key = False, token
+            top.keys += token not in ('"@id"', '"@context"')
+        elif top.last_key == '"@id"':
+            top.node_id, top.line = json.loads(token), line
+    return {**referred, **described}
 
 
 def _ends_statement(line: str) -> bool:
