@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from loaders.normalise import DASHES
+
 # field -> accepted header texts (the first Latvian text is the template's).
 FIELDS: dict[str, tuple[str, ...]] = {
     "institution": ("institution", "Iestāde", "Iestādes nosaukums"),
@@ -87,7 +89,7 @@ GROUP_HEADERS = frozenset(
 
 HEADER_BLOCK_FIELDS = ("institution", "portfolio_manager")
 
-_DASHES = re.compile(r"\s*[-‐‑‒–—―−]\s*")
+_DASHES = re.compile(rf"\s*[{re.escape(DASHES)}]\s*")  # the one set of dashes (normalise)
 _SPACES = re.compile(r"\s+")
 
 

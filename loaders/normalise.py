@@ -9,6 +9,8 @@ rdflib.term.URIRef('https://pvkg.lv/id/status/STATUS-DEVELOPMENT')
 rdflib.term.Literal('sniegsana')
 >>> is_type_mark(" jā ")
 True
+>>> is_blank(" – ")
+True
 """
 
 from __future__ import annotations
@@ -38,9 +40,24 @@ PRIORITY_FORMS: dict[str, tuple[str, ...]] = {
 STATUS_LABELS = {code: forms[0] for code, forms in STATUS_FORMS.items()}
 PRIORITY_LABELS = {code: forms[0] for code, forms in PRIORITY_FORMS.items()}
 
+# Dash characters a sheet uses for "nothing here" (the template writes a blank cell as "–"):
+# hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_BLANK = re.compile(rf"[\s{re.escape(DASHES)}]*")
 TYPE_MARKS = frozenset({"x", "✓", "✔", "1", "jā", "ja"})
-NO_MARKS = frozenset({"", "-", "–", "—", "0", "nē", "ne"})
+NO_MARKS = frozenset({"0", "nē", "ne"})  # words for "no"; a blank cell is no mark too
 _SPLIT = re.compile(r"\s*(?:;|\r\n|\r|\n)\s*")
+
+
+def is_blank(value: str) -> bool:
+    """True for a cell (or one part of a multi-valued cell) that says nothing: empty, spaces or
+    only dashes. The one notion of an empty cell, so a placeholder "–" is never a value (a
+    person, a register id, a priority…).
+
+    >>> [is_blank(v) for v in ["", " - ", "—", "‑‑", "A-1", "0"]]
+    [True, True, True, True, False, False]
+    """
+    return _BLANK.fullmatch(value) is not None
 
 
 def _key(value: str) -> str:
@@ -80,25 +97,31 @@ def is_type_mark(value: str) -> bool | None:
     key = _key(value)
     if key in TYPE_MARKS:
         return True
-    if key in NO_MARKS:
+    if is_blank(key) or key in NO_MARKS:
         return False
     return None
 
 
 def split_multi(value: str) -> list[str]:
-    """Split a multi-valued cell on ``;`` or line breaks; drop empty parts, keep order, dedupe.
+    """Split a multi-valued cell on ``;`` or line breaks; drop blank parts, keep order, dedupe.
 
-    >>> split_multi("Ilze Kalniņa; Jānis Ozols\\nIlze Kalniņa")
+    >>> split_multi("Ilze Kalniņa; Jānis Ozols\\nIlze Kalniņa; –")
     ['Ilze Kalniņa', 'Jānis Ozols']
     """
     parts = [p.strip() for p in _SPLIT.split(value)]
-    return list(dict.fromkeys(p for p in parts if p))
+    return list(dict.fromkeys(p for p in parts if not is_blank(p)))
 
 
 def clean(value: object) -> str:
-    """A cell as trimmed NFC text ('' for empty); whole floats lose their ``.0``."""
+    """A cell as trimmed NFC text ('' for empty or a dash placeholder); whole floats lose their
+    ``.0``.
+
+    >>> clean(" – "), clean(12.0), clean(None)
+    ('', '12', '')
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return "" if is_blank(text) else text

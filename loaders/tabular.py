@@ -27,6 +27,7 @@ from loaders.identity import slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import (
     clean,
+    is_blank,
     is_type_mark,
     normalise_priority,
     normalise_status,
@@ -190,7 +191,7 @@ def _read_block_row(
                 block[field] = (cells[value_index], number, value_index)
             return
         label, colon, value = cells[index].partition(":")
-        if field is None and colon and value.strip():
+        if field is None and colon and not is_blank(value):
             in_cell = match_header(label)
             if in_cell in HEADER_BLOCK_FIELDS and in_cell not in block:
                 block[in_cell] = (value.strip(), number, index)
