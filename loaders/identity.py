@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+import unicodedata
 
 from rdflib import URIRef
 
@@ -19,20 +21,62 @@ from pvkg.namespaces import slugify as slugify  # one slug rule for every IRI
 NEED_SLUG_MAX = 60
 
 
+# Letters NFKD does not reduce to ASCII, spelled in Latin (Cyrillic simply, letter by letter):
+# enough to keep a slug readable; uniqueness comes from the hash readable_slug adds.
+_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцыэіґўё", "abvgdezijklmnoprstufhcyeigue", strict=True)),
+        **{"ж": "zh", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "ju", "я": "ja", "є": "je"},
+        **{"ї": "ji", "ъ": "", "ь": "", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l"},
+        **{"đ": "d", "ð": "d", "þ": "th", "ı": "i"},
+    }
+)
+
+
+def _unicode_key(text: str) -> str:
+    """The text as slugify sees it (case, accents, spaces and punctuation ignored) but keeping
+    every script's letters; text of punctuation only is its own key."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).casefold())
+    kept = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", kept).strip("-") or " ".join(folded.split())
+
+
 @functools.lru_cache(maxsize=65536)  # names and needs repeat on every row that mentions them
+def readable_slug(text: str) -> str:
+    """``slugify(text)``, unless that loses letters (Cyrillic, Greek…) or is empty: then a
+    transliterated slug plus a short hash of the text, so two such names never share a slug.
+
+    Latvian text keeps its plain slug (its letters all reduce to ASCII).
+
+    >>> readable_slug("Pēteris Liepiņš")
+    'peteris-liepins'
+    >>> readable_slug("Иван Петров"), readable_slug("иван  петров")
+    ('ivan-petrov-9a81cb4c', 'ivan-petrov-9a81cb4c')
+    """
+    slug = slugify(text)
+    key = _unicode_key(text)
+    if slug and slug == key:
+        return slug
+    latin = slugify(unicodedata.normalize("NFC", text).casefold().translate(_LATIN))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return f"{latin}-{digest}" if latin else digest
+
+
+@functools.lru_cache(maxsize=65536)
 def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:
     """A slug for long text (needs): cut at ``limit`` with a short hash so it stays unique."""
-    slug = slugify(text) or "x"
+    slug = readable_slug(text)
     if len(slug) <= limit:
         return slug
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return f"{slug[:limit].rstrip('-')}-{digest}"
 
 
-@functools.lru_cache(maxsize=65536)
 def person_slug(name: str) -> str:
-    """The slug identifying a person within an institution (same slug = same person)."""
-    return slugify(name) or "x"
+    """The slug identifying a person within an institution (same slug = same person): names
+    that differ only in case, spacing or punctuation are one person; names in other scripts
+    stay apart (see :func:`readable_slug`)."""
+    return readable_slug(name)
 
 
 def service_iri(institution_id: str, service_id: str) -> URIRef:
