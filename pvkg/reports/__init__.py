@@ -73,7 +73,7 @@ def _location(result: Result) -> str:
     if not src:
         return result.focus_id or result.focus
     if "line" in src:
-        return f"{src['file']}:{src['line']}"
+        return str(src["file"]) if src["line"] is None else f"{src['file']}:{src['line']}"
     parts = [str(src["file"])]
     if src.get("sheet"):
         parts.append(str(src["sheet"]))

@@ -7,7 +7,8 @@ The source map is described in docs/MODEL.md §5. For a result about ``focus`` a
    column mapped to that property;
 3. else the row alone (a missing value: the row of the service);
 4. else the focus's ``pv:sourceLine`` (RDF input);
-5. else ``None``.
+5. else the file alone (row, column or line null) when the focus belongs to a known file;
+6. else ``None``.
 
 The file (and sheet) come from the portfolio the focus belongs to: the portfolio
 ``pvid:institution/<inst>/portfolio`` whose institution IRI prefixes the focus IRI.
@@ -93,7 +94,11 @@ class SourceResolver:
         line = s.value(focus, PV.sourceLine)
         if line is not None:
             return {"file": name, "line": int(line)}
-        return None
+        # the file is known, the place in it is not (a fact the file lacks, about a node no row
+        # or line describes): the file alone still tells a reader of several files which to fix
+        if columns or sheet is not None:
+            return {"file": name, "sheet": sheet, "row": None, "column": None}
+        return {"file": name, "line": None}
 
 
 _SOURCE_FILE = f"<{PV.sourceFile}>"

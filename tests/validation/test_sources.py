@@ -61,3 +61,48 @@ def test_missing_portfolio_manager_points_at_the_institution_row(tmp_path: Path)
     [result] = report.results
     assert (result.rule, result.focus_id) == ("C12", "digitala-agentura")
     assert result.source == {"file": "nopm.csv", "sheet": None, "row": 2, "column": "B"}
+
+
+def test_a_focus_no_row_or_line_describes_still_names_its_file() -> None:
+    """A fact missing from a file, about a node no row or line describes (a portfolio pvkg made
+    for a file without one): the file alone, so a reader of several files knows which to fix."""
+    from rdflib import Graph, Literal, URIRef
+
+    from pvkg.namespaces import PV
+    from pvkg.reports.sources import SourceResolver
+
+    portfolio = URIRef("https://pvkg.lv/id/institution/x/portfolio")
+    column = URIRef("urn:spec")
+    tabular, rdf = Graph(), Graph()
+    tabular.add((portfolio, PV.sourceFile, Literal("x.csv")))
+    tabular.add((portfolio, PV.columnOf, column))
+    tabular.add((column, PV.property, PV.serviceManager))
+    tabular.add((column, PV.column, Literal("M")))
+    rdf.add((portfolio, PV.sourceFile, Literal("x.ttl")))
+    assert SourceResolver(tabular).resolve(portfolio, None) == {
+        "file": "x.csv",
+        "sheet": None,
+        "row": None,
+        "column": None,
+    }
+    assert SourceResolver(rdf).resolve(portfolio, None) == {"file": "x.ttl", "line": None}
+    assert SourceResolver(rdf).resolve(URIRef("urn:elsewhere"), None) is not None  # one file
+    assert SourceResolver(Graph()).resolve(portfolio, None) is None
+
+
+def test_results_about_a_portfolio_pvkg_made_name_the_file(tmp_path: Path) -> None:
+    """An RDF file of services without a dataset or institution: the C12 results are about the
+    portfolio pvkg made for it, which no line describes; they name the file (text: no ':None')."""
+    from pvkg.reports import render
+
+    path = tmp_path / "noinst.ttl"
+    path.write_text(
+        "@prefix cpsv: <http://purl.org/vocab/cpsv#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        '<urn:s1> a cpsv:PublicService ; dct:identifier "S-1" ; dct:title "P"@lv .\n',
+        encoding="utf-8",
+    )
+    report = _validate([path])
+    c12 = [r.source for r in report.results if r.rule == "C12"]
+    assert c12 == [{"file": "noinst.ttl", "line": None}] * 2
+    text = render(report, "text").decode("utf-8")
+    assert "noinst.ttl: Violation C12" in text and ":None" not in text
