@@ -23,7 +23,7 @@ from loaders.headers import (
     is_numbering_header,
     match_header,
 )
-from loaders.identity import slugify, unique_ids
+from loaders.identity import person_slug, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import (
     clean,
@@ -34,7 +34,7 @@ from loaders.normalise import (
     split_multi,
 )
 from pvkg.errors import Location, PayloadTooLarge, RowError, RowProblem, column_letter
-from pvkg.namespaces import ADMS, CV, PV, SERVICE_TYPE, concept, institution_iri
+from pvkg.namespaces import ADMS, CV, PV, SERVICE_TYPE, concept, institution_iri, portfolio_iri
 from pvkg.settings import Settings
 
 HEADER_SEARCH_ROWS = 50
@@ -60,6 +60,7 @@ READ_TOGETHER = MULTI_VALUED | frozenset(TYPE_FIELDS)
 _TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
 
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
+Cell = tuple[int, str]  # (row, column letter) of a fact that is not a service's
 Resolver = Callable[[str], str | None]
 
 
@@ -183,19 +184,26 @@ def _read_block_row(
     number: int, cells: list[str], matched: dict[int, str | None], block: dict
 ) -> None:
     """A header-block row: ``Iestāde | Digitālā aģentūra`` in two cells, or in one cell as
-    ``Iestāde: Digitālā aģentūra``."""
+    ``Iestāde: Digitālā aģentūra``. A label without a value is kept as '' with the cell where
+    the value belongs, so C12 can point at that cell."""
     for index, field in matched.items():
-        if field in HEADER_BLOCK_FIELDS and field not in block:
-            value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), None)
-            if value_index is not None:
-                block[field] = (cells[value_index], number, value_index)
+        if field in HEADER_BLOCK_FIELDS:
+            value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), index + 1)
+            value = cells[value_index] if value_index < len(cells) else ""
+            _put_block(block, field, value, number, value_index)
             return
         label, colon, value = cells[index].partition(":")
-        if field is None and colon and not is_blank(value):
-            in_cell = match_header(label)
-            if in_cell in HEADER_BLOCK_FIELDS and in_cell not in block:
-                block[in_cell] = (value.strip(), number, index)
-                return
+        in_cell = match_header(label) if field is None and colon else None
+        if in_cell in HEADER_BLOCK_FIELDS:
+            _put_block(block, in_cell, "" if is_blank(value) else value.strip(), number, index)
+            return
+
+
+def _put_block(block: dict, field: str, value: str, row: int, index: int) -> None:
+    """The first value given for a header-block field counts; an empty one only until a value
+    comes."""
+    if field not in block or (value and not block[field][0]):
+        block[field] = (value, row, index)
 
 
 def _subheader_rows(rows: list[Row], position: int) -> list[Row]:
@@ -367,34 +375,19 @@ def _record(
     warnings: list[str],
     resolve_institution: Resolver | None,
 ) -> PortfolioRecord:
-    cells: list[SourceCell] = []
-    name, name_row, name_col = "", None, None
-    if "institution" in layout.block:
-        name, name_row, index = layout.block["institution"]
-        name_col = column_letter(index)
-    elif institutions:
-        name, name_row = institutions[0]
-        name_col = column_letter(layout.fields["institution"])
-        others = sorted({n for n, _ in institutions if n.casefold() != name.casefold()})
-        if others:
-            warnings.append(
-                f"rows name other institutions too ({', '.join(others)}); one file is one "
-                f"institution's portfolio: all services are stored under {name!r}"
-            )
+    name, name_cell = _institution_name(layout, institutions, services, warnings)
     inst_id = _institution_id(name, filename, resolve_institution, warnings)
     name = canonical_name(resolve_institution, inst_id, name)
     inst = institution_iri(inst_id)
-    if name:
-        cells.append(SourceCell(inst, SKOS.prefLabel, name_row, name_col))
-    manager_names: list[str] = []
-    if "portfolio_manager" in layout.block:
-        value, row, index = layout.block["portfolio_manager"]
-        manager_names = split_multi(value)
-        cells.append(SourceCell(inst, PV.portfolioManager, row, column_letter(index)))
-    elif managers:
-        manager_names = list(dict.fromkeys(n for n, _ in managers))
-        column = column_letter(layout.fields["portfolio_manager"])
-        cells.append(SourceCell(inst, PV.portfolioManager, managers[0][1], column))
+    cells: list[SourceCell] = []
+    if name_cell is not None:  # the name's cell, or (C12) the empty cell where it belongs
+        subject, prop = (
+            (inst, SKOS.prefLabel) if name else (portfolio_iri(inst_id), DCTERMS.publisher)
+        )
+        cells.append(SourceCell(subject, prop, *name_cell))
+    manager_names, manager_cell = _portfolio_managers(layout, managers)
+    if manager_cell is not None:
+        cells.append(SourceCell(inst, PV.portfolioManager, *manager_cell))
     placed = list(layout.fields.items())
     placed += [(f, i) for f, indices in layout.repeats.items() for i in indices]
     columns = [
@@ -413,6 +406,52 @@ def _record(
         cells=cells,
         warnings=warnings,
     )
+
+
+def _institution_name(
+    layout: _Layout,
+    institutions: list[tuple[str, int]],
+    services: list[ServiceRecord],
+    warnings: list[str],
+) -> tuple[str, Cell | None]:
+    """The institution's name and its cell: the header block's, else the column's first. With no
+    name, the empty cell where it belongs (block value cell, or the first row's column cell)."""
+    block = layout.block.get("institution")
+    if block and block[0]:
+        return block[0], (block[1], column_letter(block[2]))
+    if institutions:
+        name, row = institutions[0]
+        others = sorted({n for n, _ in institutions if n.casefold() != name.casefold()})
+        if others:
+            warnings.append(
+                f"rows name other institutions too ({', '.join(others)}); one file is one "
+                f"institution's portfolio: all services are stored under {name!r}"
+            )
+        return name, (row, column_letter(layout.fields["institution"]))
+    if block:
+        return "", (block[1], column_letter(block[2]))
+    if "institution" in layout.fields and services and services[0].row is not None:
+        return "", (services[0].row, column_letter(layout.fields["institution"]))
+    return "", None
+
+
+def _portfolio_managers(
+    layout: _Layout, managers: list[tuple[str, int]]
+) -> tuple[list[str], Cell | None]:
+    """The portfolio managers' names and the cell a C01/C12 result points at: for several
+    people, the first name that is another person than the first (the conflicting one, C01);
+    for none, the empty header-block cell where a name belongs (C12)."""
+    block = layout.block.get("portfolio_manager")
+    if block and block[0]:
+        return split_multi(block[0]), (block[1], column_letter(block[2]))
+    if managers:
+        first = person_slug(managers[0][0])
+        row = next((r for n, r in managers if person_slug(n) != first), managers[0][1])
+        names = list(dict.fromkeys(n for n, _ in managers))
+        return names, (row, column_letter(layout.fields["portfolio_manager"]))
+    if block:
+        return [], (block[1], column_letter(block[2]))
+    return [], None
 
 
 def canonical_name(resolve: Resolver | None, institution_id: str, name: str) -> str:
@@ -434,7 +473,7 @@ def _institution_id(
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     inst_id = slugify(stem) or "institution"
     warnings.append(
-        f"the file names no institution (no 'Iestāde' header row or 'institution' column); "
-        f"stored under the id {inst_id!r} taken from the file name"
+        "the file names no institution (no 'Iestāde' header row or 'institution' column, or "
+        f"they are empty); stored under the id {inst_id!r} taken from the file name"
     )
     return inst_id
