@@ -86,8 +86,19 @@ class PortfolioRecord:
     lines: dict[URIRef, int] = field(default_factory=dict)  # RDF input: subject -> first line
     extra_triples: list[Triple] = field(default_factory=list)  # RDF input, kept as given
     portfolio_extra: list[tuple[URIRef, Node]] = field(default_factory=list)
+    # RDF input whose file describes the portfolio (a dcat:Dataset): its description, or the
+    # lack of one, is the file's; any other portfolio node is pvkg's and gets pvkg's description
+    dataset_from_file: bool = False
     institution_extra: list[tuple[URIRef, Node]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _portfolio_description(title: str) -> list[tuple[str, str]]:
+    """The description of a portfolio node pvkg makes (a spreadsheet has no cell for one)."""
+    return [
+        (f"{title}: iestādes pakalpojumu portfelis, visu tās pakalpojumu saraksts.", "lv"),
+        (f"{title}: the institution's service portfolio, the list of all its services.", "en"),
+    ]
 
 
 @dataclass
@@ -215,6 +226,9 @@ class _Builder:
         add(portfolio, _A, _n(PV.Portfolio))
         add(portfolio, _A, _n(DCAT.Dataset))
         add(portfolio, _DCT_TITLE, literal(f"{title} – pakalpojumu portfelis", "lv"))
+        if not rec.dataset_from_file:  # CPSV-AP wants a description of every dcat:Dataset
+            for text, lang in _portfolio_description(title):
+                add(portfolio, _DCT_DESCRIPTION, literal(text, lang))
         if named:
             add(portfolio, _n(DCTERMS.publisher), inst)
         for p, o in rec.portfolio_extra:

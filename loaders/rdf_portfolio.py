@@ -445,7 +445,15 @@ class _Reader:
             for publisher in self.g.objects(dataset, DCTERMS.publisher):
                 return publisher
         counts = Counter(o for s in services for o in self.g.objects(s, CV.hasCompetentAuthority))
-        return counts.most_common(1)[0][0] if counts else None
+        found = counts.most_common(1)[0][0] if counts else None
+        if dataset is not None and found is not None:
+            # CPSV-AP wants dct:publisher on the dataset; the stored portfolio gets one, so the
+            # cpsv-ap profile cannot see that the file lacked it: say so here
+            self.warnings.append(
+                f"the portfolio {dataset} has no dct:publisher (CPSV-AP requires exactly one); "
+                f"its institution is taken from the services' cv:hasCompetentAuthority {found}"
+            )
+        return found
 
     def institution_name(self, node: Node | None) -> tuple[str, str]:
         """The institution's name and its language: Latvian first, then English, then any."""
@@ -749,6 +757,7 @@ def _record(
     }
     if dataset is not None:
         rename[dataset] = portfolio_iri(inst_id)
+        record.dataset_from_file = True
         record.portfolio_extra = _dataset_extra(reader, dataset)
         record.managers = _portfolio_managers(reader, dataset)
     if inst is not None and name:

@@ -94,6 +94,11 @@ class _Builder:
         add(portfolio, RDF.type, PV.Portfolio)
         add(portfolio, RDF.type, DCAT.Dataset)
         add(portfolio, DCTERMS.title, Literal(f"{title} – pakalpojumu portfelis", lang="lv"))
+        if not rec.dataset_from_file:
+            lv = "iestādes pakalpojumu portfelis, visu tās pakalpojumu saraksts"
+            en = "the institution's service portfolio, the list of all its services"
+            add(portfolio, DCTERMS.description, Literal(f"{title}: {lv}.", lang="lv"))
+            add(portfolio, DCTERMS.description, Literal(f"{title}: {en}.", lang="en"))
         if named:
             add(portfolio, DCTERMS.publisher, inst)
         for p, o in rec.portfolio_extra:
