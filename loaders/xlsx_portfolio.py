@@ -1,6 +1,10 @@
-"""Excel (.xlsx) portfolios, read with openpyxl in read-only mode.
+"""Excel (.xlsx) portfolios, read with openpyxl in read-only mode (a 1,000-service file must read
+and store well under a second: bench/README.md).
 
-The first worksheet holding a service-id header row is read; rows are numbered as Excel shows.
+The rest of the loader gets the text the sheet shows (:mod:`loaders.xlsx_cells`): zero-padded
+ids keep their zeros, dates are ISO dates, TRUE/FALSE are words (a mark or none in a type column),
+formula errors (``#N/A``…) are empty cells with a warning. Rows are numbered as Excel shows
+them. The first worksheet holding a service-id header row is read.
 """
 
 from __future__ import annotations
@@ -8,20 +12,26 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from loaders.headers import TYPE_FIELDS
 from loaders.mapping import PortfolioRecord
-from loaders.tabular import Resolver, read_rows
-from pvkg.errors import Location, RowError, SourceSyntaxError
+from loaders.normalise import clean
+from loaders.tabular import HEADER_SEARCH_ROWS, Resolver, _find_layout, _Layout, read_rows
+from loaders.xlsx_cells import BoolText, show
+from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.settings import Settings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # What openpyxl raises on a damaged workbook: broken XML, a bad compressed stream, a truncated
-# member, an unknown compression method, or values of the wrong shape in the sheet XML.
+# member, an unknown compression method, values of the wrong shape in the sheet XML, or a cell
+# naming a style the workbook does not have.
 DAMAGED = (
     zipfile.BadZipFile,
     InvalidFileException,
@@ -30,29 +40,29 @@ DAMAGED = (
     EOFError,
     NotImplementedError,
     KeyError,
+    IndexError,
     OSError,
     TypeError,
     ValueError,
 )
+# Rows read from each sheet before choosing one: the header search and two sub-header rows.
+HEAD_ROWS = HEADER_SEARCH_ROWS + 2
+RawRow = tuple[int, list[object]]  # (row number as Excel shows it, the cells as shown)
 
 
-def _rows(sheet: object, filename: str) -> Iterator[tuple[int, list[object]]]:
-    """The sheet's rows; openpyxl reads lazily, so damage shows up here, row by row."""
-    rows = sheet.iter_rows(min_row=1, values_only=True)  # type: ignore[attr-defined]
-    number = 0
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except DAMAGED as err:
-            raise SourceSyntaxError(
-                f"damaged workbook: cannot read the row after row {number} "
-                f"({type(err).__name__}: {err})",
-                location=Location(file=filename, sheet=sheet.title, row=number + 1),  # type: ignore[attr-defined]
-            ) from None
-        number += 1
-        yield number, list(values)
+@dataclass
+class _Sheet:
+    """One worksheet: its first rows (enough to find the table) and the rest, still unread."""
+
+    book_sheet: object
+    title: str
+    hidden: bool
+    head: list[RawRow]
+    rest: Iterator[RawRow]
+    errors: list[tuple[int, int, str]]  # (row, column index, value) of formula-error cells
+    layout: _Layout | None = None
+    last_header_row: int = 0
+    problem: RowError | None = None
 
 
 def read_xlsx(
@@ -81,24 +91,149 @@ def read_xlsx(
         raise SourceSyntaxError(
             f"not an .xlsx workbook ({type(err).__name__}: {err})", location=Location(file=filename)
         ) from None
+    sheets: list[_Sheet] = []
     try:
-        first_error: RowError | None = None
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            try:
-                return read_rows(
-                    _rows(sheet, filename),
-                    filename,
-                    settings,
-                    resolve_institution,
-                    sheet=sheet.title,
-                )
-            except RowError as err:
-                if not any("no service-id column" in p.message for p in err.problems):
-                    raise
-                first_error = first_error or err
-        if first_error is not None:
-            raise first_error
-        raise SourceSyntaxError("the workbook has no worksheets", location=Location(file=filename))
+        for book_sheet in book.worksheets:
+            sheets.append(_open_sheet(book_sheet, filename))
+        chosen = _choose(sheets, filename)
+        return _read_sheet(chosen, filename, settings, resolve_institution)
     finally:
+        for sheet in sheets:
+            sheet.rest.close()  # type: ignore[attr-defined]
         book.close()
+
+
+def _open_sheet(book_sheet: object, filename: str) -> _Sheet:
+    """Read a sheet's first rows and look for a portfolio table in them."""
+    book_sheet.reset_dimensions()  # type: ignore[attr-defined]
+    title: str = book_sheet.title  # type: ignore[attr-defined]
+    errors: list[tuple[int, int, str]] = []
+    rest = _shown_rows(book_sheet, title, filename, errors)
+    head: list[RawRow] = []
+    cleaned: list[tuple[int, list[str]]] = []
+    for number, values in rest:
+        head.append((number, values))
+        cells = [clean(value) for value in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            cleaned.append((number, cells))
+            if len(cleaned) >= HEAD_ROWS:
+                break
+    hidden = getattr(book_sheet, "sheet_state", "visible") != "visible"
+    sheet = _Sheet(book_sheet, title, hidden, head, rest, errors)
+    try:
+        sheet.layout, data_start = _find_layout(cleaned, filename, title)
+    except RowError as err:
+        sheet.problem = err
+    else:
+        sheet.last_header_row = cleaned[data_start - 1][0]
+    return sheet
+
+
+def _shown_rows(
+    book_sheet: object, title: str, filename: str, errors: list[tuple[int, int, str]]
+) -> Iterator[RawRow]:
+    """The sheet's rows as shown; a formula error becomes an empty cell noted in ``errors``.
+    openpyxl reads lazily, so damage shows up here, row by row."""
+    rows = book_sheet.iter_rows(min_row=1)  # type: ignore[attr-defined]
+    number = 0
+    try:
+        while True:
+            try:
+                cells = next(rows)
+                values = [_shown(cell, number + 1, i, errors) for i, cell in enumerate(cells)]
+            except StopIteration:
+                return
+            except DAMAGED as err:
+                raise SourceSyntaxError(
+                    f"damaged workbook: cannot read the row after row {number} "
+                    f"({type(err).__name__}: {err})",
+                    location=Location(file=filename, sheet=title, row=number + 1),
+                ) from None
+            number += 1
+            yield number, values
+    finally:
+        rows.close()
+
+
+def _shown(cell: object, row: int, index: int, errors: list[tuple[int, int, str]]) -> object:
+    """One cell as the sheet shows it (text passes straight through: most cells are text)."""
+    value = cell.value  # type: ignore[attr-defined]
+    kind = cell.data_type  # type: ignore[attr-defined]
+    if kind == "e":  # a formula error value; typed text such as '#N/A' is kind 's'
+        errors.append((row, index, str(value)))
+        return None
+    if value is None or type(value) is str:
+        return value
+    number_format = cell.number_format if isinstance(value, int | float) else None  # type: ignore[attr-defined]
+    return show(value, number_format)
+
+
+def _choose(sheets: list[_Sheet], filename: str) -> _Sheet:
+    """The first sheet with a portfolio table."""
+    chosen = next((s for s in sheets if s.layout is not None), None)
+    if chosen is not None:
+        return chosen
+    problem = next((s.problem for s in sheets if s.problem is not None), None)
+    if problem is not None:
+        raise problem
+    raise SourceSyntaxError("the workbook has no worksheets", location=Location(file=filename))
+
+
+def _read_sheet(
+    sheet: _Sheet, filename: str, settings: Settings, resolve_institution: Resolver | None
+) -> PortfolioRecord:
+    """Read the chosen sheet's table with boolean marks as the sheet shows them; formula-error
+    cells are warned about (or named in the RowError they cause)."""
+    assert sheet.layout is not None
+    rows = _read_marks(
+        chain(sheet.head, sheet.rest), _type_columns(sheet.layout), sheet.last_header_row
+    )
+    try:
+        record = read_rows(rows, filename, settings, resolve_institution, sheet=sheet.title)
+    except RowError as err:
+        raise _name_error_cells(err, sheet.errors) from None
+    record.warnings = [*_error_warnings(sheet), *record.warnings]
+    return record
+
+
+def _type_columns(layout: _Layout) -> frozenset[int]:
+    indices = [layout.fields[f] for f in TYPE_FIELDS if f in layout.fields]
+    indices += [i for f in TYPE_FIELDS for i in layout.repeats.get(f, ())]
+    return frozenset(indices)
+
+
+def _read_marks(rows: Iterable[RawRow], columns: frozenset[int], after: int) -> Iterator[RawRow]:
+    """Boolean cells in the type columns under the header: TRUE is a mark (as ``1`` is), FALSE
+    none. Elsewhere they stay the words the sheet shows."""
+    for number, values in rows:
+        if number > after:
+            for index in columns:
+                if index < len(values) and isinstance(values[index], BoolText):
+                    values[index] = "1" if values[index].truth else ""  # type: ignore[union-attr]
+        yield number, values
+
+
+def _error_warnings(sheet: _Sheet) -> list[str]:
+    return [
+        f"sheet {sheet.title!r}, row {row}, column {column_letter(index)}: the formula error "
+        f"{value} is not a value; read as an empty cell"
+        for row, index, value in sheet.errors
+    ]
+
+
+def _name_error_cells(err: RowError, errors: list[tuple[int, int, str]]) -> RowError:
+    """The RowError, with each problem at a formula-error cell saying what the cell shows (an
+    "empty" id cell that shows ``#N/A`` would puzzle the user)."""
+    shown = {(row, column_letter(index)): value for row, index, value in errors}
+    if not shown:
+        return err
+    problems = []
+    for problem in err.problems:
+        value = shown.get((problem.location.row, problem.location.column))
+        if value is not None:
+            why = f"(it shows the formula error {value}, which is not a value)"
+            problem = RowProblem(problem.location, f"{problem.message} {why}")
+        problems.append(problem)
+    return RowError(problems)
