@@ -3,13 +3,15 @@ and store well under a second: bench/README.md).
 
 The rest of the loader gets the text the sheet shows (:mod:`loaders.xlsx_cells`): zero-padded
 ids keep their zeros, dates are ISO dates, TRUE/FALSE are words (a mark or none in a type column),
-formula errors (``#N/A``…) are empty cells with a warning. Rows are numbered as Excel shows
-them. The first worksheet holding a service-id header row is read.
+formula errors (``#N/A``…) are empty cells with a warning. A merged data cell's value holds for
+every cell of the range. Rows are numbered as Excel shows them. The first worksheet holding a
+service-id header row is read.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -18,6 +20,7 @@ from itertools import chain
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from loaders.headers import TYPE_FIELDS
@@ -47,7 +50,11 @@ DAMAGED = (
 )
 # Rows read from each sheet before choosing one: the header search and two sub-header rows.
 HEAD_ROWS = HEADER_SEARCH_ROWS + 2
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9$:]+)[\"']")
+_SCAN_CHUNK = 1 << 20
+
 RawRow = tuple[int, list[object]]  # (row number as Excel shows it, the cells as shown)
+Range = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row (1-based, inclusive)
 
 
 @dataclass
@@ -184,18 +191,91 @@ def _choose(sheets: list[_Sheet], filename: str) -> _Sheet:
 def _read_sheet(
     sheet: _Sheet, filename: str, settings: Settings, resolve_institution: Resolver | None
 ) -> PortfolioRecord:
-    """Read the chosen sheet's table with boolean marks as the sheet shows them; formula-error
-    cells are warned about (or named in the RowError they cause)."""
+    """Read the chosen sheet's table, merged data cells and boolean marks as the sheet shows
+    them; formula-error cells are warned about (or named in the RowError they cause)."""
     assert sheet.layout is not None
-    rows = _read_marks(
-        chain(sheet.head, sheet.rest), _type_columns(sheet.layout), sheet.last_header_row
-    )
+    id_index = sheet.layout.fields["inst_service_id"]
+    ranges = [
+        r
+        for r in _merged_ranges(sheet, filename)
+        if r[1] > sheet.last_header_row and not _is_banner(r, id_index)
+    ]
+    rows: Iterable[RawRow] = chain(sheet.head, sheet.rest)
+    if ranges:
+        rows = _fill_merges(rows, ranges)
+    rows = _read_marks(rows, _type_columns(sheet.layout), sheet.last_header_row)
     try:
         record = read_rows(rows, filename, settings, resolve_institution, sheet=sheet.title)
     except RowError as err:
         raise _name_error_cells(err, sheet.errors) from None
     record.warnings = [*_error_warnings(sheet), *record.warnings]
     return record
+
+
+def _merged_ranges(sheet: _Sheet, filename: str) -> list[Range]:
+    """The sheet's merged ranges, from the ``<mergeCells>`` of its XML. Read-only mode does not
+    read them, and a full load costs several times as much, so the XML is scanned as bytes (the
+    element comes after the rows; one more inflate of the member, no XML parse)."""
+    ranges: list[Range] = []
+    try:
+        # openpyxl has no public way to the sheet's XML member; this is how it opens it itself.
+        with sheet.book_sheet._get_source() as source:  # type: ignore[attr-defined]
+            refs = _scan(source)
+    except DAMAGED as err:
+        raise SourceSyntaxError(
+            f"damaged workbook: cannot read the merged cells ({type(err).__name__}: {err})",
+            location=Location(file=filename, sheet=sheet.title),
+        ) from None
+    for ref in refs:
+        try:
+            bounds = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if None not in bounds:
+            ranges.append(bounds)  # type: ignore[arg-type]
+    return ranges
+
+
+def _scan(source: io.BufferedIOBase) -> list[str]:
+    """Every ``<mergeCell ref="…">`` in a stream of XML bytes, read a chunk at a time."""
+    refs: list[str] = []
+    tail = b""
+    while chunk := source.read(_SCAN_CHUNK):
+        text = tail + chunk
+        end = 0
+        if b"mergeCell" in text:
+            for match in _MERGE_CELL.finditer(text):
+                refs.append(match.group(1).decode("ascii"))
+                end = match.end()
+        tail = text[max(end, len(text) - 512) :]  # a tag cut by the chunk's end is read next time
+    return refs
+
+
+def _is_banner(bounds: Range, id_index: int) -> bool:
+    """A range across the service-id column and others (a section title, a note, a total): no
+    service shares its id cell with its other fields, so it stays one cell, as read before."""
+    min_col, _, max_col, _ = bounds
+    return max_col > min_col and min_col <= id_index + 1 <= max_col
+
+
+def _fill_merges(rows: Iterable[RawRow], ranges: list[Range]) -> Iterator[RawRow]:
+    """Every cell of a merged range shows the range's value: one manager merged over three
+    services manages each of them."""
+    starts: dict[int, list[Range]] = {}
+    for bounds in ranges:
+        starts.setdefault(bounds[1], []).append(bounds)
+    active: list[tuple[Range, object]] = []
+    for number, values in rows:
+        for bounds in starts.pop(number, ()):
+            value = values[bounds[0] - 1] if bounds[0] <= len(values) else None
+            if value is not None:
+                active.append((bounds, value))
+        if active:
+            active = [(bounds, value) for bounds, value in active if bounds[3] >= number]
+            for (min_col, _, max_col, _), value in active:
+                values.extend([None] * (max_col - len(values)))
+                values[min_col - 1 : max_col] = [value] * (max_col - min_col + 1)
+        yield number, values
 
 
 def _type_columns(layout: _Layout) -> frozenset[int]:

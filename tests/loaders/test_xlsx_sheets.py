@@ -1,0 +1,95 @@
+"""Merged data cells (audit 5: D7).
+
+The ``lo_*.xlsx`` files were written by LibreOffice 7.4.7 (audit 5); see test_xlsx_cells.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from rdflib.namespace import DCTERMS, RDF
+
+from loaders import read_portfolio_file
+from pvkg.namespaces import ADMS, CPSV, CV, PV
+from pvkg.settings import Settings
+from pvkg.validation import validate_portfolios
+
+TABLE = [
+    ["Iestāde", "Iestāde A"],
+    [],
+    ["inst_service_id", "service_name_lv", "type_public_general_benefit", "status"],
+    ["S-1", "Pirmais", "X", "sniegšana"],
+]
+
+
+def _book(
+    tmp_path: Path,
+    sheets: dict[str, Sequence[Sequence[object]]],
+    *,
+    active: int = 0,
+    hidden: Sequence[str] = (),
+    merged: Sequence[str] = (),
+) -> Path:
+    """A workbook of ``{title: rows}``; ``merged`` ranges are on the first sheet."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    for ref in merged:
+        book.worksheets[0].merge_cells(ref)
+    book.active = active
+    path = tmp_path / "portfelis.xlsx"
+    book.save(path)
+    return path
+
+
+def _services(loaded, prop=DCTERMS.title) -> dict[str, set[str]]:
+    """service id -> the values of ``prop`` on that service."""
+    found: dict[str, set[str]] = {}
+    for svc in loaded.graph.subjects(RDF.type, CPSV.PublicService):
+        ident = str(loaded.graph.value(svc, DCTERMS.identifier))
+        found[ident] = {str(v).rsplit("/", 1)[-1] for v in loaded.graph.objects(svc, prop)}
+    return found
+
+
+# D7: merged data cells
+
+
+def test_a_merged_manager_and_status_hold_for_every_row(data_dir: Path) -> None:
+    """'Jānis Ozols' is merged over K8:K10 and 'sniegšana' over J6:J9; the template's header
+    block and title are merged cells too."""
+    loaded = read_portfolio_file(data_dir / "lo_merged_data_cells.xlsx")
+    managers = _services(loaded, PV.serviceManager)
+    assert {k: managers[k] for k in ("DA-003", "DA-004", "DA-005")} == {
+        k: {"janis-ozols"} for k in ("DA-003", "DA-004", "DA-005")
+    }
+    statuses = _services(loaded, ADMS.status)
+    assert all(statuses[f"DA-00{i}"] == {"STATUS-PROVISION"} for i in range(1, 5))
+    assert loaded.institution_name == "Digitālā aģentūra"
+    report = validate_portfolios([loaded], settings=Settings())
+    assert [(r.rule, r.focus_id) for r in report.results] == []
+
+
+def test_a_horizontal_merge_marks_every_column_it_covers(tmp_path: Path) -> None:
+    rows = [
+        ["Iestāde", "Iestāde A"],
+        ["inst_service_id", "type_public_general_benefit", "type_public_individual_benefit"],
+        ["S-1", "X", None],
+    ]
+    loaded = read_portfolio_file(_book(tmp_path, {"Pakalpojumi": rows}, merged=["B3:C3"]))
+    assert _services(loaded, CV.isClassifiedBy)["S-1"] == {"ST-PUB-GEN", "ST-PUB-IND"}
+
+
+def test_a_band_merged_across_the_id_column_stays_one_cell(tmp_path: Path) -> None:
+    """A section title merged across the table is not a value of every field."""
+    rows = [*TABLE[:3], ["1. Publiskie pakalpojumi"], TABLE[3]]
+    loaded = read_portfolio_file(_book(tmp_path, {"Pakalpojumi": rows}, merged=["A4:D4"]))
+    titles = _services(loaded)
+    assert titles["1. Publiskie pakalpojumi"] == set()
+    assert titles["S-1"] == {"Pirmais"}
