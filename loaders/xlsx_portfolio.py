@@ -4,8 +4,12 @@ and store well under a second: bench/README.md).
 The rest of the loader gets the text the sheet shows (:mod:`loaders.xlsx_cells`): zero-padded
 ids keep their zeros, dates are ISO dates, TRUE/FALSE are words (a mark or none in a type column),
 formula errors (``#N/A``…) are empty cells with a warning. A merged data cell's value holds for
-every cell of the range. Rows are numbered as Excel shows them. The first worksheet holding a
-service-id header row is read.
+every cell of the range. Rows are numbered as Excel shows them.
+
+Which sheet is the portfolio: of the sheets whose header row holds a service-id column, the one
+matching the most template columns (a cover sheet listing the column names is not a table);
+hidden sheets only when no visible sheet has one; among equals the active sheet, else the first.
+Other sheets with a table are named in a warning.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from xml.etree.ElementTree import ParseError
 
@@ -50,6 +54,9 @@ DAMAGED = (
 )
 # Rows read from each sheet before choosing one: the header search and two sub-header rows.
 HEAD_ROWS = HEADER_SEARCH_ROWS + 2
+# A header row matching fewer template columns is a list of names (a cover sheet), not a table
+# worth a warning when another sheet is read.
+TABLE_COLUMNS = 2
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9$:]+)[\"']")
 _SCAN_CHUNK = 1 << 20
 
@@ -70,6 +77,12 @@ class _Sheet:
     layout: _Layout | None = None
     last_header_row: int = 0
     problem: RowError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        """How many template columns the header row names."""
+        return len(self.layout.fields) if self.layout else 0
 
 
 def read_xlsx(
@@ -102,7 +115,7 @@ def read_xlsx(
     try:
         for book_sheet in book.worksheets:
             sheets.append(_open_sheet(book_sheet, filename))
-        chosen = _choose(sheets, filename)
+        chosen = _choose(sheets, getattr(book.active, "title", None), filename)
         return _read_sheet(chosen, filename, settings, resolve_institution)
     finally:
         for sheet in sheets:
@@ -177,15 +190,39 @@ def _shown(cell: object, row: int, index: int, errors: list[tuple[int, int, str]
     return show(value, number_format)
 
 
-def _choose(sheets: list[_Sheet], filename: str) -> _Sheet:
-    """The first sheet with a portfolio table."""
-    chosen = next((s for s in sheets if s.layout is not None), None)
-    if chosen is not None:
-        return chosen
-    problem = next((s.problem for s in sheets if s.problem is not None), None)
-    if problem is not None:
-        raise problem
-    raise SourceSyntaxError("the workbook has no worksheets", location=Location(file=filename))
+def _choose(sheets: list[_Sheet], active: str | None, filename: str) -> _Sheet:
+    """The sheet holding the portfolio; warnings for the other tables go on that sheet."""
+    tables = [s for s in sheets if s.layout is not None]
+    if not tables:
+        problem = next((s.problem for s in sheets if s.problem is not None), None)
+        if problem is not None:
+            raise problem
+        raise SourceSyntaxError("the workbook has no worksheets", location=Location(file=filename))
+    pool = [s for s in tables if not s.hidden] or tables
+    best = max(s.score for s in pool)
+    top = [s for s in pool if s.score == best]
+    chosen = next((s for s in top if s.title == active), top[0])
+    others = [s for s in tables if s is not chosen and s.score >= TABLE_COLUMNS]
+    if others:
+        names = ", ".join(f"{s.title!r} ({_why_not(s, chosen, active)})" for s in others)
+        chosen.warnings.append(
+            f"sheet {chosen.title!r} is read; other sheets with a portfolio table are not: "
+            f"{names}; one file is one institution's portfolio"
+        )
+    if chosen.hidden:
+        chosen.warnings.append(
+            f"sheet {chosen.title!r} is hidden; read because no visible sheet has a portfolio table"
+        )
+    return chosen
+
+
+def _why_not(other: _Sheet, chosen: _Sheet, active: str | None) -> str:
+    """Why a sheet with a table was not the one read (the order of the rules in _choose)."""
+    if other.hidden and not chosen.hidden:
+        return "hidden"
+    if other.score < chosen.score:
+        return "its header row names fewer template columns"
+    return "not the active sheet" if chosen.title == active else "an earlier sheet is read"
 
 
 def _read_sheet(
@@ -208,7 +245,7 @@ def _read_sheet(
         record = read_rows(rows, filename, settings, resolve_institution, sheet=sheet.title)
     except RowError as err:
         raise _name_error_cells(err, sheet.errors) from None
-    record.warnings = [*_error_warnings(sheet), *record.warnings]
+    record.warnings = [*sheet.warnings, *_error_warnings(sheet), *record.warnings]
     return record
 
 

@@ -1,4 +1,4 @@
-"""Merged data cells (audit 5: D7).
+"""Which sheet of a workbook is the portfolio, and merged data cells (audit 5: D5, D6, D7).
 
 The ``lo_*.xlsx`` files were written by LibreOffice 7.4.7 (audit 5); see test_xlsx_cells.py.
 """
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF
 
 from loaders import read_portfolio_file
@@ -22,6 +23,7 @@ TABLE = [
     ["inst_service_id", "service_name_lv", "type_public_general_benefit", "status"],
     ["S-1", "Pirmais", "X", "sniegšana"],
 ]
+NARROW = [["Iestāde", "Iestāde A"], ["inst_service_id", "service_name_lv"], ["N-1", "Vecais"]]
 
 
 def _book(
@@ -56,6 +58,10 @@ def _services(loaded, prop=DCTERMS.title) -> dict[str, set[str]]:
         ident = str(loaded.graph.value(svc, DCTERMS.identifier))
         found[ident] = {str(v).rsplit("/", 1)[-1] for v in loaded.graph.objects(svc, prop)}
     return found
+
+
+def _sheet(loaded) -> Literal | None:
+    return next(loaded.sources.objects(None, PV.sourceSheet), None)
 
 
 # D7: merged data cells
@@ -93,3 +99,65 @@ def test_a_band_merged_across_the_id_column_stays_one_cell(tmp_path: Path) -> No
     titles = _services(loaded)
     assert titles["1. Publiskie pakalpojumi"] == set()
     assert titles["S-1"] == {"Pirmais"}
+
+
+# D6: hidden sheets, several tables
+
+
+def test_a_hidden_old_sheet_is_not_read(data_dir: Path) -> None:
+    loaded = read_portfolio_file(data_dir / "lo_hidden_old_sheet.xlsx")
+    assert loaded.service_count == 9
+    assert _sheet(loaded) == Literal("Pakalpojumi 2025")
+    assert [w for w in loaded.warnings if "sheet" in w] == [
+        "sheet 'Pakalpojumi 2025' is read; other sheets with a portfolio table are not: "
+        "'Pakalpojumi 2024' (hidden); one file is one institution's portfolio"
+    ]
+
+
+def test_of_two_equal_tables_the_active_sheet_is_read_and_the_other_named(
+    data_dir: Path,
+) -> None:
+    """LibreOffice saved the 2024 tab as the active one."""
+    loaded = read_portfolio_file(data_dir / "lo_two_year_sheets.xlsx")
+    assert _sheet(loaded) == Literal("Pakalpojumi 2024")
+    assert loaded.service_count == 3
+    assert any("'Pakalpojumi 2025' (not the active sheet)" in w for w in loaded.warnings)
+
+
+def test_the_active_sheet_wins_over_an_earlier_equal_one(tmp_path: Path) -> None:
+    path = _book(tmp_path, {"2024": TABLE, "2025": TABLE}, active=1)
+    loaded = read_portfolio_file(path)
+    assert _sheet(loaded) == Literal("2025")
+    assert any("'2024' (not the active sheet)" in w for w in loaded.warnings)
+
+
+def test_without_the_active_sheet_among_them_the_first_table_is_read(tmp_path: Path) -> None:
+    path = _book(tmp_path, {"Titullapa": [["Portfelis"]], "A": TABLE, "B": TABLE}, active=0)
+    loaded = read_portfolio_file(path)
+    assert _sheet(loaded) == Literal("A")
+    assert any("'B' (an earlier sheet is read)" in w for w in loaded.warnings)
+
+
+def test_a_hidden_table_is_read_when_no_visible_sheet_has_one(tmp_path: Path) -> None:
+    path = _book(tmp_path, {"Titullapa": [["Portfelis"]], "Dati": TABLE}, hidden=["Dati"])
+    loaded = read_portfolio_file(path)
+    assert _sheet(loaded) == Literal("Dati")
+    assert any("'Dati' is hidden" in w for w in loaded.warnings)
+
+
+# D5: a cover sheet listing the column names
+
+
+def test_a_cover_listing_the_column_names_is_not_the_portfolio(data_dir: Path) -> None:
+    loaded = read_portfolio_file(data_dir / "lo_cover_lists_columns.xlsx")
+    assert _sheet(loaded) == Literal("Pakalpojumi")
+    assert loaded.service_count == 9
+    assert not [w for w in loaded.warnings if "Instrukcija" in w]
+
+
+def test_the_header_row_naming_most_template_columns_wins(tmp_path: Path) -> None:
+    loaded = read_portfolio_file(_book(tmp_path, {"Vecais": NARROW, "Jaunais": TABLE}))
+    assert _sheet(loaded) == Literal("Jaunais")
+    assert any(
+        "'Vecais' (its header row names fewer template columns)" in w for w in loaded.warnings
+    )
