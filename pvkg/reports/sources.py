@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from pvkg.namespaces import PV
@@ -73,9 +74,12 @@ class SourceResolver:
             return None
         name, sheet, columns = info
         s = self.sources
-        if isinstance(path, URIRef):
+        # an inverse path (C14: services whose authority is the focus) is about the focus
+        # itself: the cell that names it
+        wanted = path if isinstance(path, URIRef) else SKOS.prefLabel if path is not None else None
+        if wanted is not None:
             for cell in s.objects(focus, PV.sourceCell):
-                if s.value(cell, PV.property) == path:
+                if s.value(cell, PV.property) == wanted:
                     row = s.value(cell, PV.row)
                     column = s.value(cell, PV.column)
                     return {

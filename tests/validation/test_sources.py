@@ -106,3 +106,13 @@ def test_results_about_a_portfolio_pvkg_made_name_the_file(tmp_path: Path) -> No
     assert c12 == [{"file": "noinst.ttl", "line": None}] * 2
     text = render(report, "text").decode("utf-8")
     assert "noinst.ttl: Violation C12" in text and ":None" not in text
+
+
+def test_c14_points_at_the_cell_naming_the_ministry() -> None:
+    """C14's path is inverse (services whose authority is the ministry): the fact is the ministry
+    itself, so the source is the cell that names it, column included."""
+    report = _validate(
+        [Path(__file__).parents[1] / "loaders" / "data" / "ministry_with_services.csv"]
+    )
+    c14 = [r.source for r in report.results if r.rule == "C14"]
+    assert c14 and all(s is not None and s["column"] == "A" and s["row"] for s in c14)
