@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from loaders import ntriples as nt
 from pvkg import view
-from pvkg.errors import StoreError
+from pvkg.errors import StoreError, StoreUnavailable
 from pvkg.namespaces import (
     PV,
     REGISTRY_GRAPH,
@@ -233,6 +233,9 @@ def store_portfolio(
 
     Raises:
         StoreError: the store failed; the previous version stays current.
+        StoreUnavailable: the store did not answer the commit and does not show it applied; the
+            new version's graphs are kept (it may still become current: a remote server can
+            apply a request whose answer was lost).
     """
     with _WRITE_LOCK:
         return _store_locked(store, loaded, submitter, extra_graphs, extra_registry)
@@ -265,11 +268,37 @@ def _store_locked(
             # the loader's own text may skip the store's IRI checks; extra graphs never do
             _write_graph(store, name, content, checked=loaded.checked_text and name in own)
         registry = _registry_lines(loaded, version, number, old, submitter, extra_registry)
-        store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
     except StoreError:
         _drop_quietly(store, graphs)  # the orphans would also go at the next open
         raise
+    try:
+        store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
+    except StoreUnavailable as err:
+        # No answer (a remote server timed out or the connection broke): the commit may have
+        # been applied, or may still be. Dropping the graphs now could leave a registered
+        # version without its graph, so they stay (unregistered, they go at the next open).
+        if _is_current(store, portfolio, version):
+            return StoredVersion(inst_id, number, str(version), True)
+        raise type(err)(
+            f"{err}; the store did not confirm version {number} of {inst_id}: its graphs are "
+            "kept, and it becomes current only if the commit went through after all (list the "
+            "institution's versions before submitting again)"
+        ) from None
+    except StoreError:
+        _drop_quietly(store, graphs)  # the store answered: the update failed and changed nothing
+        raise
     return StoredVersion(inst_id, number, str(version), True)
+
+
+def _is_current(store: Store, portfolio: URIRef, version: URIRef) -> bool:
+    """Whether the registry names ``version`` current (False when the store cannot say)."""
+    try:
+        answer = store.query(
+            f"ASK {{ GRAPH {_REG} {{ <{portfolio}> <{PV.currentVersion}> <{version}> }} }}"
+        )
+    except StoreError:
+        return False
+    return answer is True
 
 
 def _write_graph(store: Store, name: str, content: GraphContent, *, checked: bool = False) -> None:

@@ -12,6 +12,7 @@ from loaders import LoadedPortfolio, read_portfolio, read_portfolio_file
 from loaders.identity import service_iri
 from pvkg import view
 from pvkg.bootstrap import remove_orphans
+from pvkg.errors import StoreUnavailable
 from pvkg.namespaces import ADMS, PV, REGISTRY_GRAPH, portfolio_iri, portfolio_version_iri
 from pvkg.portfolios import (
     VERSION_PLACEHOLDER,
@@ -21,7 +22,7 @@ from pvkg.portfolios import (
     store_portfolio,
 )
 from pvkg.settings import Settings
-from pvkg.store import SelectResult, Store
+from pvkg.store import LocalStore, SelectResult, Store
 
 DATA = Path(__file__).parent / "loaders" / "data"
 DA = "digitala-agentura"
@@ -250,3 +251,49 @@ def test_start_up_restores_reference_data_an_admin_deleted_from_the_view(
     assert isinstance(view_count, SelectResult)
     assert int(view_count.rows[0][0]) == disk_store.count(str(ONTOLOGY_GRAPH))
     assert not view.restore(disk_store, str(ONTOLOGY_GRAPH))  # nothing missing: nothing done
+
+
+class _LostAnswerStore(LocalStore):
+    """A store whose commit answer is lost, as when a remote server is slow: the commit is
+    applied (``applied``) or not, and then the client sees no answer."""
+
+    def __init__(self, location: Path, *, applied: bool) -> None:
+        super().__init__(location)
+        self.applied = applied
+
+    def update(self, sparql: str) -> None:
+        if "currentVersion" in sparql and "INSERT DATA" in sparql:
+            if self.applied:
+                super().update(sparql)
+            raise StoreUnavailable("the SPARQL server did not answer within 3 s")
+        super().update(sparql)
+
+
+def test_a_commit_whose_answer_is_lost_but_applied_is_a_stored_version(
+    settings: Settings,
+) -> None:
+    """Dropping the graphs of a commit the server did apply left a registered version without
+    its graph (GET /portfolios 404, stale triples in the view after the next version)."""
+    store = _LostAnswerStore(settings.store_path, applied=True)
+    try:
+        stored = store_portfolio(store, example())
+        assert stored.created and stored.number == 1
+        assert store.count(stored.iri) == example().triple_count
+        assert remove_orphans(store) == []
+    finally:
+        store.close()
+
+
+def test_a_commit_whose_answer_is_lost_and_not_applied_keeps_its_graphs(
+    settings: Settings,
+) -> None:
+    store = _LostAnswerStore(settings.store_path, applied=False)
+    try:
+        with pytest.raises(StoreUnavailable, match="did not confirm version 1"):
+            store_portfolio(store, example())
+        version = str(portfolio_version_iri(DA, 1))
+        assert store.count(version) == example().triple_count  # kept: it might still commit
+        assert list_versions(store, DA) == []
+        assert sorted(remove_orphans(store)) == [version, f"{version}/source"]
+    finally:
+        store.close()
