@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -60,7 +64,8 @@ def run_query(
     bindings, timeout_s = query.bindings(params), settings.query_timeout_s
     with open_ready_store(settings, in_memory=in_memory) as store:
         try:
-            answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
+            with _process_deadline(timeout_s, name_or_file):
+                answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
         except QuerySyntaxError as err:
             raise QuerySyntaxError(f"{name_or_file}: {err.message}") from None
     if isinstance(answer, SelectResult):
@@ -76,6 +81,40 @@ def run_query(
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
     sys.stdout.flush()
     return 0
+
+
+EXIT_TIMEOUT = 3  # as any other pvkg error the CLI reports (pvkg/cli.py)
+_GRACE_S = 1.0  # the store's own time limit (a remote server's, a row-by-row check) speaks first
+
+
+@contextlib.contextmanager
+def _process_deadline(timeout_s: float | None, name: str) -> Iterator[None]:
+    """End this process when the query outlives ``timeout_s``.
+
+    pyoxigraph cannot cancel a query, and an aggregate does all its work in one call that no
+    row-by-row deadline check interrupts (pvkg/store/_sandbox.py); it releases the GIL meanwhile,
+    so a timer thread still runs. The command only reads, so ending the process loses nothing:
+    the same limit ``pvkg serve`` enforces by killing its query worker.
+    """
+    if not timeout_s:
+        yield
+        return
+
+    def expire() -> None:
+        sys.stderr.write(
+            f"error: {name}: the query did not finish within its {timeout_s:g} s time limit "
+            "(PVKG_QUERY_TIMEOUT)\n"
+        )
+        sys.stderr.flush()
+        os._exit(EXIT_TIMEOUT)
+
+    timer = threading.Timer(timeout_s + _GRACE_S, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _print_rows(result: SelectResult, fmt: str) -> None:

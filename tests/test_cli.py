@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 DATA = Path(__file__).parent / "registry" / "data"
@@ -216,3 +217,26 @@ def test_survey_load_reports_rows_and_bad_cells(tmp_path: Path) -> None:
     bad.write_text("ministry,question,answer,date\nFM,SQ99,jā,2026-01-05\n", encoding="utf-8")
     proc = pvkg("survey", "load", str(bad), store=store, cwd=tmp_path)
     assert proc.returncode == 2 and "bad.csv:2: column B" in proc.stderr
+
+
+def test_query_time_limit_stops_an_aggregate_on_the_embedded_store(tmp_path: Path) -> None:
+    """An aggregate does all its work in one pyoxigraph call that no row-by-row check stops; the
+    CLI still ends at PVKG_QUERY_TIMEOUT (it ran on for minutes before)."""
+    heavy = tmp_path / "heavy.rq"
+    heavy.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", encoding="utf-8"
+    )
+    env = {**os.environ, "PVKG_STORE": str(tmp_path / "s"), "PVKG_QUERY_TIMEOUT": "1"}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "query", str(heavy)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    took = time.monotonic() - started
+    assert proc.returncode == 3, proc.stderr
+    assert "heavy.rq" in proc.stderr and "1 s time limit" in proc.stderr
+    assert took < 30, took  # start-up plus 1 s and the grace, not the query's minutes
