@@ -110,12 +110,20 @@ def match_header(text: str) -> str | None:
     return _LOOKUP.get(normalise_header(text)) if text else None
 
 
-NUMBERING_HEADERS = frozenset({"nr", "nr.", "#", "n.p.k.", "npk", "n.p.k", "no", "no.", "num"})
+# Headers of a column that only numbers the rows, without spaces and dots: "Nr.p.k.",
+# "Nr. p. k.", "N.p.k", "Nr.", "No.", "#", "№" ("numurs pēc kārtas", the usual Latvian one).
+NUMBERING_HEADERS = frozenset({"nr", "nrpk", "npk", "#", "no", "num", "№"})
+_NUMBERING_NOISE = re.compile(r"[\s.]+")
 
 
 def is_numbering_header(text: str) -> bool:
-    """Whether a column only numbers the rows (``Nr.``, ``N.p.k.``, ``#``); it is ignored."""
-    return normalise_header(text) in NUMBERING_HEADERS
+    """Whether a column only numbers the rows; it is ignored (no comment, no warning). Spaces
+    and dots are left out before comparing, as people write ``Nr.p.k.`` every which way.
+
+    >>> [is_numbering_header(t) for t in ["Nr.p.k.", "Nr. p. k.", "N.p.k", "#", "Nr", "Vārds"]]
+    [True, True, True, True, True, False]
+    """
+    return _NUMBERING_NOISE.sub("", normalise_header(text)) in NUMBERING_HEADERS
 
 
 def is_group_header(text: str) -> bool:

@@ -1,0 +1,66 @@
+"""The shape of a tabular portfolio: header rows, the header block, rows that are not services,
+numbering columns (audit 5: D1, D3, D4, D12).
+
+The ``lo_*`` files were written by LibreOffice 7.4.7 (audit 5): the 9 services of
+portfolio_example.csv in the template layout; each ``.csv`` is LibreOffice's own export of the
+``.xlsx`` of the same name, where a merged cell keeps its text in its first cell only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from loaders import read_portfolio, read_portfolio_file
+from loaders.headers import is_numbering_header
+from pvkg.namespaces import CPSV
+
+DA = "digitala-agentura"
+HEADER = "inst_service_id;service_name_lv;type_public_general_benefit;status;service_manager\n"
+ROW = "S-{0};Pakalpojums {0};X;sniegšana;Ilze Kalniņa\n"
+
+
+def _values(loaded, prop) -> dict[str, set[str]]:
+    """service id -> the values of ``prop`` on that service (IRIs by their last segment)."""
+    found: dict[str, set[str]] = {}
+    for svc in loaded.graph.subjects(RDF.type, CPSV.PublicService):
+        ident = str(loaded.graph.value(svc, DCTERMS.identifier))
+        found[ident] = {str(v).rsplit("/", 1)[-1] for v in loaded.graph.objects(svc, prop)}
+    return found
+
+
+def _csv(text: str):
+    return read_portfolio(text.encode(), "a.csv")
+
+
+def _warnings(loaded) -> list[str]:
+    """The warnings, but the one about a file without an institution (most tables here)."""
+    return [w for w in loaded.warnings if not w.startswith("the file names no institution")]
+
+
+def _skipped(loaded) -> list[str]:
+    return [w for w in loaded.warnings if "is not a service" in w]
+
+
+# D12: numbering columns
+
+
+@pytest.mark.parametrize("header", ["Nr.p.k.", "Nr. p. k.", "Nr.p.k", "N.p.k.", "Nr.", "#", "NR"])
+def test_a_numbering_column_is_ignored(header: str) -> None:
+    loaded = _csv(f"{header};{HEADER}1;{ROW.format(1)}")
+    assert _values(loaded, RDFS.comment) == {"S-1": set()}
+    assert _warnings(loaded) == []
+
+
+def test_the_libreoffice_numbering_column_is_ignored(data_dir: Path) -> None:
+    """Column A ``Nr.p.k.`` (``=ROW()-6``) gave every service a comment ``Nr.p.k.: 1``."""
+    loaded = read_portfolio_file(data_dir / "lo_numbering_npk.xlsx")
+    assert loaded.service_count == 9
+    assert set().union(*_values(loaded, RDFS.comment).values()) == set()
+    assert loaded.warnings == []
+
+
+def test_numbering_is_not_any_short_header() -> None:
+    assert not any(is_numbering_header(t) for t in ["Nr. lēmums", "Npk kods", "ID"])
