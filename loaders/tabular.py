@@ -184,19 +184,37 @@ def _read_block_row(
     number: int, cells: list[str], matched: dict[int, str | None], block: dict
 ) -> None:
     """A header-block row: ``Iestāde | Digitālā aģentūra`` in two cells, or in one cell as
-    ``Iestāde: Digitālā aģentūra``. A label without a value is kept as '' with the cell where
-    the value belongs, so C12 can point at that cell."""
-    for index, field in matched.items():
+    ``Iestāde: Digitālā aģentūra``. Both fields may share one row (``Iestāde: | Digitālā
+    aģentūra | | Pakalpojumu kopuma vadītājs: | Pēteris Liepiņš``), so every label is read. A
+    label without a value is kept as '' with the cell where the value belongs, so C12 can point
+    at that cell."""
+    index = 0
+    while index < len(cells):
+        field = matched.get(index)
         if field in HEADER_BLOCK_FIELDS:
-            value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), index + 1)
-            value = cells[value_index] if value_index < len(cells) else ""
-            _put_block(block, field, value, number, value_index)
-            return
-        label, colon, value = cells[index].partition(":")
-        in_cell = match_header(label) if field is None and colon else None
-        if in_cell in HEADER_BLOCK_FIELDS:
-            _put_block(block, in_cell, "" if is_blank(value) else value.strip(), number, index)
-            return
+            value_index = next((i for i in range(index + 1, len(cells)) if cells[i]), len(cells))
+            if value_index < len(cells) and not _is_block_label(cells[value_index]):
+                _put_block(block, field, cells[value_index], number, value_index)
+                index = value_index
+            else:  # no value before the row ends or the next label
+                _put_block(block, field, "", number, index + 1)
+        elif in_cell := _block_in_cell(cells[index]):
+            _put_block(block, *in_cell, number, index)
+        index += 1
+
+
+def _block_in_cell(text: str) -> tuple[str, str] | None:
+    """(field, value) of a header-block label and its value in one cell (``Iestāde: X``)."""
+    label, colon, value = text.partition(":")
+    field = match_header(label) if colon and value else None
+    if field in HEADER_BLOCK_FIELDS:
+        return field, "" if is_blank(value) else value.strip()
+    return None
+
+
+def _is_block_label(text: str) -> bool:
+    """A header-block label, alone (``Iestāde:``) or with its value in the cell."""
+    return match_header(text) in HEADER_BLOCK_FIELDS or _block_in_cell(text) is not None
 
 
 def _put_block(block: dict, field: str, value: str, row: int, index: int) -> None:

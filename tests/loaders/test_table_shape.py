@@ -15,7 +15,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from loaders import read_portfolio, read_portfolio_file
 from loaders.headers import is_numbering_header
-from pvkg.namespaces import CPSV
+from pvkg.namespaces import CPSV, PV
+from pvkg.settings import Settings
+from pvkg.validation import validate_portfolios
 
 DA = "digitala-agentura"
 HEADER = "inst_service_id;service_name_lv;type_public_general_benefit;status;service_manager\n"
@@ -42,6 +44,38 @@ def _warnings(loaded) -> list[str]:
 
 def _skipped(loaded) -> list[str]:
     return [w for w in loaded.warnings if "is not a service" in w]
+
+
+# D3: both header-block fields on one row
+
+
+@pytest.mark.parametrize("name", ["lo_block_one_row.xlsx", "lo_block_one_row.csv"])
+def test_two_block_fields_on_one_row_are_both_read(data_dir: Path, name: str) -> None:
+    """Row 1: ``Iestāde: | Digitālā aģentūra | | Pakalpojumu kopuma vadītājs: | Pēteris
+    Liepiņš``; the manager was dropped and C12 raised."""
+    loaded = read_portfolio_file(data_dir / name)
+    assert loaded.institution_name == "Digitālā aģentūra"
+    managers = set(loaded.graph.objects(None, PV.portfolioManager))
+    assert [str(m).rsplit("/", 1)[-1] for m in managers] == ["peteris-liepins"]
+    report = validate_portfolios([loaded], settings=Settings())
+    assert [r.rule for r in report.results] == []
+
+
+def test_a_block_label_without_a_value_before_the_next_label() -> None:
+    """``Pakalpojumu kopuma vadītājs: | | Iestāde: | Iestāde A``: the next label is no value
+    (it was read as the manager's name, and the institution was never read)."""
+    loaded = _csv("Pakalpojumu kopuma vadītājs:;;Iestāde:;Iestāde A\n" + HEADER + ROW.format(1))
+    assert loaded.institution_name == "Iestāde A"
+    assert set(loaded.graph.objects(None, PV.portfolioManager)) == set()
+    report = validate_portfolios([loaded], settings=Settings())
+    c12 = [(r.source["row"], r.source["column"]) for r in report.results if r.rule == "C12"]
+    assert c12 == [(1, "B")]
+
+
+def test_label_and_value_in_one_cell_twice_on_a_row() -> None:
+    loaded = _csv("Iestāde: Iestāde A;Pakalpojumu kopuma vadītājs: Pēteris Liepiņš\n" + HEADER)
+    assert loaded.institution_name == "Iestāde A"
+    assert len(set(loaded.graph.objects(None, PV.portfolioManager))) == 1
 
 
 # D12: numbering columns
