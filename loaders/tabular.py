@@ -1,10 +1,11 @@
 """Rows of cells (from CSV or Excel) to a :class:`~loaders.mapping.PortfolioRecord`.
 
 Understands the template's layout (``portfolio_template.md``): an optional header block
-(``Iestāde | Digitālā aģentūra``, ``Pakalpojumu kopuma vadītājs | Pēteris Liepiņš``), optional
-group-header rows, the column-header row (English or Latvian), then one row per service.
-Institution-defined columns are kept on the service as ``rdfs:comment "<header>: <value>"``,
-with one warning per such column.
+(``Iestāde | Digitālā aģentūra``, ``Pakalpojumu kopuma vadītājs | Pēteris Liepiņš``, on one
+row or two), the column headers on up to five rows (group headers and headers merged down above
+the service-id header's row, sub-headers under it), then one row per service. Institution-defined
+columns are kept on the service as ``rdfs:comment "<header>: <value>"``, with one warning per
+such column.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class _Layout:
     block: dict[str, tuple[str, int, int]]  # field -> (value, row, column index)
     # field -> later columns with the same header (read too, never dropped: see _values)
     repeats: dict[str, list[int]]
+    numbering: frozenset[int] = frozenset()  # columns that only number the rows (ignored)
 
 
 def read_rows(
@@ -106,23 +108,7 @@ def read_rows(
     )
     if problems:
         raise RowError(problems)
-    for name, indices in layout.repeats.items():
-        first = column_letter(layout.fields[name])
-        how = (
-            "values of both are read"
-            if name in READ_TOGETHER
-            else "the first is read, and rows where they differ are named"
-        )
-        for index in indices:
-            warnings.append(
-                f"column {column_letter(index)} ({layout.headers[index]!r}) repeats the heading "
-                f"of column {first}; {how}"
-            )
-    for index, header in sorted(layout.extra.items()):
-        warnings.append(
-            f"column {column_letter(index)} ({header!r}) is not a template column; "
-            "kept as rdfs:comment on each service"
-        )
+    warnings += _column_warnings(layout, _unheaded_cells(data, layout))
     return _record(
         layout, services, inst_names, managers, filename, sheet, warnings, resolve_institution
     )
@@ -236,6 +222,28 @@ def _subheader_rows(rows: list[Row], position: int) -> list[Row]:
     return found
 
 
+def _header_rows_above(rows: list[Row], position: int) -> list[Row]:
+    """Up to two group-header rows right above the header row, nearest first. The template's
+    three-level header puts ``Prioritāte``, ``Statuss``, ``Pakalpojuma vadītājs`` in its top row
+    (merged down), beside the group headers, above the row of the service-id header. A row is
+    one only with no blank row between and no header-block label in it (that is the block)."""
+    found: list[Row] = []
+    below = rows[position][0]
+    for number, cells in reversed(rows[max(0, position - 2) : position]):
+        if number != below - 1 or not _is_header_row_above(cells):
+            break
+        found.append((number, cells))
+        below = number
+    return found
+
+
+def _is_header_row_above(cells: list[str]) -> bool:
+    texts = [c for c in cells if c]
+    if any(_is_block_label(c) for c in texts):
+        return False
+    return any(is_group_header(c) or match_header(c) for c in texts)
+
+
 def _skip_subheaders(rows: list[Row], position: int) -> int:
     return position + 1 + len(_subheader_rows(rows, position))
 
@@ -244,27 +252,80 @@ def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
     number, cells = rows[position]
     headers = dict(enumerate(cells))
     for _, sub in _subheader_rows(rows, position):
-        for index, text in enumerate(sub):
-            above = headers.get(index, "")
-            fills_gap = not above or is_group_header(above)
-            if text and (fills_gap or (match_header(text) and not match_header(above))):
-                headers[index] = text
+        _add_headers(headers, sub)
+    for _, upper in _header_rows_above(rows, position):
+        _add_headers(headers, upper)
     fields: dict[str, int] = {}
     repeats: dict[str, list[int]] = {}
     extra: dict[int, str] = {}
+    numbering: set[int] = set()
     for index, text in sorted(headers.items()):
         if not text or is_group_header(text):
             continue
         field = match_header(text)
         if field is None and is_numbering_header(text):
-            continue
-        if field is None:
+            numbering.add(index)
+        elif field is None:
             extra[index] = text
         elif field not in fields:
             fields[field] = index
         else:
             repeats.setdefault(field, []).append(index)
-    return _Layout(number, fields, extra, headers, block, repeats)
+    return _Layout(number, fields, extra, headers, block, repeats, frozenset(numbering))
+
+
+def _add_headers(headers: dict[int, str], row: list[str]) -> None:
+    """Another header row's texts, where they name a column better: a column without a header
+    (or only a group header) takes the text; a template header beats an unknown text."""
+    for index, text in enumerate(row):
+        have = headers.get(index, "")
+        fills_gap = not have or is_group_header(have)
+        if text and (fills_gap or (match_header(text) and not match_header(have))):
+            headers[index] = text
+
+
+def _column_warnings(layout: _Layout, unheaded: dict[int, list[int]]) -> list[str]:
+    """One warning per column that is not simply read: a repeated heading, an institution's
+    own column (kept as a comment), and values in a column without a header (not read)."""
+    warnings = []
+    for name, indices in layout.repeats.items():
+        first = column_letter(layout.fields[name])
+        how = (
+            "values of both are read"
+            if name in READ_TOGETHER
+            else "the first is read, and rows where they differ are named"
+        )
+        for index in indices:
+            warnings.append(
+                f"column {column_letter(index)} ({layout.headers[index]!r}) repeats the heading "
+                f"of column {first}; {how}"
+            )
+    for index, header in sorted(layout.extra.items()):
+        warnings.append(
+            f"column {column_letter(index)} ({header!r}) is not a template column; "
+            "kept as rdfs:comment on each service"
+        )
+    for index, numbers in sorted(unheaded.items()):
+        above = layout.headers.get(index, "")
+        group = f" (only the group header {above!r})" if above else ""
+        warnings.append(
+            f"column {column_letter(index)} has no column header{group} but holds values in "
+            f"{len(numbers)} service rows (first: row {numbers[0]}); they are not read"
+        )
+    return warnings
+
+
+def _unheaded_cells(data: list[Row], layout: _Layout) -> dict[int, list[int]]:
+    """Column index -> the rows holding a value in a column no header names (nothing reads
+    it, so the user must at least be told)."""
+    named = {*layout.fields.values(), *layout.extra, *layout.numbering}
+    named.update(i for indices in layout.repeats.values() for i in indices)
+    found: dict[int, list[int]] = {}
+    for number, cells in data:
+        for index, text in enumerate(cells):
+            if text and index not in named:
+                found.setdefault(index, []).append(number)
+    return found
 
 
 def _is_count_row(cells: list[str], layout: _Layout) -> bool:

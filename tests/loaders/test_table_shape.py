@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from loaders import read_portfolio, read_portfolio_file
 from loaders.headers import is_numbering_header
-from pvkg.namespaces import CPSV, PV
+from pvkg.namespaces import ADMS, CPSV, PV
 from pvkg.settings import Settings
 from pvkg.validation import validate_portfolios
 
@@ -44,6 +44,67 @@ def _warnings(loaded) -> list[str]:
 
 def _skipped(loaded) -> list[str]:
     return [w for w in loaded.warnings if "is not a service" in w]
+
+
+# D1: the template's three-level header
+
+
+@pytest.mark.parametrize("name", ["lo_template_vmerge.xlsx", "lo_template_vmerge.csv"])
+def test_headers_in_the_top_row_merged_down_are_read(data_dir: Path, name: str) -> None:
+    """Row 5 holds the group headers and Prioritāte, Statuss, Pakalpojuma vadītājs (merged down
+    over rows 5-7); the service-id header is in row 6. They were dropped: 18 false C02/C07."""
+    loaded = read_portfolio_file(data_dir / name)
+    assert loaded.service_count == 9
+    assert _values(loaded, PV.priority)["DA-001"] == {"PRIO-HIGH"}
+    assert _values(loaded, ADMS.status)["DA-009"] == {"STATUS-RETIRED"}
+    assert _values(loaded, PV.serviceManager)["DA-006"] == {"andris-berzins"}
+    assert _values(loaded, RDFS.comment) == {f"DA-00{i}": set() for i in range(1, 10)}
+    assert loaded.warnings == []
+    report = validate_portfolios([loaded], settings=Settings())
+    assert [(r.rule, r.focus_id) for r in report.results] == []
+
+
+def test_a_result_about_a_top_row_column_names_its_cell(data_dir: Path) -> None:
+    """The source of a result keeps the row and column the spreadsheet shows."""
+    data = (data_dir / "lo_template_vmerge.csv").read_bytes().replace(b"likvid\xc4\x93ts", b"X")
+    report = validate_portfolios([read_portfolio(data, "a.csv")], settings=Settings())
+    c07 = [(r.source["row"], r.source["column"]) for r in report.results if r.rule == "C07"]
+    assert c07 == [(16, "J")]
+
+
+def test_values_under_no_header_are_named_in_a_warning() -> None:
+    loaded = _csv(HEADER.replace("\n", ";;\n") + "S-1;A;X;sniegšana;Ilze;;pazudis\nS-2;B;X\n")
+    assert _warnings(loaded) == [
+        "column G has no column header but holds values in 1 service rows (first: row 2); "
+        "they are not read"
+    ]
+
+
+def test_a_column_under_a_group_header_only_is_named() -> None:
+    text = ";;Pakalpojuma veids\ninst_service_id;service_name_lv;\nS-1;A;X\n"
+    loaded = _csv(text)
+    assert any(
+        w.startswith("column C has no column header (only the group header 'Pakalpojuma veids')")
+        for w in loaded.warnings
+    )
+
+
+def test_a_header_block_row_right_above_the_header_stays_the_block() -> None:
+    """An empty 'Pakalpojumu kopuma vadītājs' right above the header row is the block's label
+    (C12 points at its value cell), not a header of column A."""
+    text = "Iestāde;Iestāde A\nPakalpojumu kopuma vadītājs\n" + HEADER + ROW.format(1)
+    loaded = _csv(text)
+    assert loaded.institution_name == "Iestāde A"
+    report = validate_portfolios([loaded], settings=Settings())
+    c12 = [(r.source["row"], r.source["column"]) for r in report.results if r.rule == "C12"]
+    assert c12 == [(2, "B")]
+
+
+def test_a_group_row_apart_from_the_header_is_not_read_as_headers() -> None:
+    """Only header rows directly above the id-header row belong to it."""
+    text = ";;;;Statuss\n\n" + HEADER.replace("status;", "piezīmes;") + ROW.format(1)
+    loaded = _csv(text)
+    assert _values(loaded, ADMS.status) == {"S-1": set()}
 
 
 # D3: both header-block fields on one row
