@@ -126,6 +126,23 @@ def is_numbering_header(text: str) -> bool:
     return _NUMBERING_NOISE.sub("", normalise_header(text)) in NUMBERING_HEADERS
 
 
+# A totals row's label, alone or before a colon and the count: "Kopā:", "Kopā: 9",
+# "Kopā pakalpojumu", "Pavisam kopā", "Kopsumma", "Total". One match, no normalising: it is
+# asked of nearly every row.
+_TOTALS = re.compile(
+    r"\s*(?:kopā(?:\s.*)?|pavisam(?:\s+kopā)?|kopsumma|totals?)\s*(?::.*)?", re.I | re.S
+)
+
+
+def is_totals_label(text: str) -> bool:
+    """Whether a cell labels a totals row: such a row counts the services and is not one.
+
+    >>> [is_totals_label(t) for t in ["Kopā:", "KOPĀ: 9", "Pavisam kopā", "Total", "Kopāsapulce"]]
+    [True, True, True, True, False]
+    """
+    return _TOTALS.fullmatch(text) is not None
+
+
 def is_group_header(text: str) -> bool:
     """Whether a cell is one of the template's group headers (above the column headers)."""
     return normalise_header(text) in GROUP_HEADERS

@@ -5,11 +5,13 @@ Understands the template's layout (``portfolio_template.md``): an optional heade
 row or two), the column headers on up to five rows (group headers and headers merged down above
 the service-id header's row, sub-headers under it), then one row per service. Institution-defined
 columns are kept on the service as ``rdfs:comment "<header>: <value>"``, with one warning per
-such column.
+such column. Totals rows, section titles and notes are not services: they are skipped with a
+warning (loaders/README.md, "Rows that are not services").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from loaders.headers import (
     TYPE_FIELDS,
     is_group_header,
     is_numbering_header,
+    is_totals_label,
     match_header,
 )
 from loaders.identity import person_slug, slugify, unique_ids
@@ -60,6 +63,9 @@ READ_TOGETHER = MULTI_VALUED | frozenset(TYPE_FIELDS)
 
 _TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
 
+_ROW_NUMBER = re.compile(r"\d+\.?")
+_SPACE = re.compile(r"\s")
+
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
 Cell = tuple[int, str]  # (row, column letter) of a fact that is not a service's
 Resolver = Callable[[str], str | None]
@@ -95,14 +101,16 @@ def read_rows(
     problems: list[RowProblem] = []
     warnings: list[str] = []
     data = rows[data_start:]
+    above = rows[data_start - 1][0]  # the last header row
     if data and _is_count_row(data[0][1], layout):
         warnings.append(f"row {data[0][0]}: looks like a count-of-filled-cells row; skipped")
-        data = data[1:]
+        above, data = data[0][0], data[1:]
     if len(data) > settings.max_rows:
         raise PayloadTooLarge(
             f"{len(data)} data rows; at most {settings.max_rows} are allowed (PVKG_MAX_ROWS)",
             location=Location(file=filename, sheet=sheet, row=data[settings.max_rows][0]),
         )
+    data = _service_rows(data, layout, above, warnings)
     services, inst_names, managers = _read_services(
         data, layout, filename, sheet, problems, warnings
     )
@@ -326,6 +334,91 @@ def _unheaded_cells(data: list[Row], layout: _Layout) -> dict[int, list[int]]:
             if text and index not in named:
                 found.setdefault(index, []).append(number)
     return found
+
+
+def _service_rows(data: list[Row], layout: _Layout, above: int, warnings: list[str]) -> list[Row]:
+    """The rows that are services (or service rows without an id, an error). Rows that only
+    carry a row number are blank; totals rows, section titles and notes are skipped with a
+    warning naming the row (loaders/README.md, "Rows that are not services")."""
+    rows = [(number, cells) for number, cells in data if not _only_numbered(cells, layout)]
+    notes_from = _notes_start(rows, layout, above)
+    kept: list[Row] = []
+    for position, (number, cells) in enumerate(rows):
+        why = _not_a_service(cells, layout)
+        if why is None and position >= notes_from:
+            why = "a note below the table"
+        if why is None:
+            kept.append((number, cells))
+            continue
+        text = " | ".join(c for c in cells if c)
+        text = text if len(text) <= 60 else text[:59] + "…"
+        warnings.append(f"row {number}: {text!r} is not a service ({why}); skipped")
+    return kept
+
+
+def _only_numbered(cells: list[str], layout: _Layout) -> bool:
+    """A row with nothing but its number in a numbering column (a form's empty numbered row)."""
+    return bool(layout.numbering) and all(
+        not text or (index in layout.numbering and _ROW_NUMBER.fullmatch(text))
+        for index, text in enumerate(cells)
+    )
+
+
+def _not_a_service(cells: list[str], layout: _Layout) -> str | None:
+    """Why a row in the table is not a service, or None: a totals label (``Kopā:``) in its first
+    cell, or a section title or note as its only text, in the id column (written unlike an
+    identifier) or left of it (not in a template column). A service row without an id is None:
+    it is an error, as before."""
+    id_index = layout.fields["inst_service_id"]
+    first = next((i for i, text in enumerate(cells) if text), len(cells))
+    if first > id_index:
+        return None
+    if is_totals_label(cells[first]):
+        return "a totals row"
+    if len(cells) > first + 1:  # other cells hold text too
+        return None
+    if first == id_index and not _reads_as_identifier(cells[first]):
+        return "a section title or note in the id column"
+    if first < id_index and first not in layout.fields.values():
+        return "a section title or note left of the id column"
+    return None
+
+
+def _notes_start(rows: list[Row], layout: _Layout, above: int) -> int:
+    """Where the notes under the table begin: the first row after a blank row below which no
+    row reads as a service. ``len(rows)`` when the table runs to the end."""
+    last = len(rows) - 1
+    while last >= 0 and not _reads_as_service(rows[last][1], layout):
+        last -= 1
+    previous = rows[last][0] if last >= 0 else above
+    for position in range(last + 1, len(rows)):
+        if rows[position][0] > previous + 1:
+            return position
+        previous = rows[position][0]
+    return len(rows)
+
+
+def _reads_as_service(cells: list[str], layout: _Layout) -> bool:
+    """An identifier in the id column, or a service's coded values: a type mark, a status or a
+    priority pvkg knows. A note (``Sagatavoja: | P. Liepiņš``) has none of them."""
+    service_id = _cell(cells, layout, "inst_service_id")
+    if service_id and _reads_as_identifier(service_id) and not is_totals_label(service_id):
+        return True
+    if any(
+        is_type_mark(v)
+        for f in TYPE_FIELDS
+        if f in layout.fields
+        for _, v in _values(cells, layout, f)
+    ):
+        return True
+    coded = [normalise_status(v) for v in split_multi(_cell(cells, layout, "status"))]
+    coded += [normalise_priority(v) for v in split_multi(_cell(cells, layout, "priority"))]
+    return any(isinstance(value, URIRef) for value in coded)
+
+
+def _reads_as_identifier(text: str) -> bool:
+    """An identifier is one word (``DA-001``, ``00101``); a title or a ``Label:`` is not."""
+    return not text.endswith(":") and _SPACE.search(text) is None
 
 
 def _is_count_row(cells: list[str], layout: _Layout) -> bool:

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from loaders import read_portfolio, read_portfolio_file
 from loaders.headers import is_numbering_header
+from pvkg.errors import RowError
 from pvkg.namespaces import ADMS, CPSV, PV
 from pvkg.settings import Settings
 from pvkg.validation import validate_portfolios
@@ -137,6 +138,81 @@ def test_label_and_value_in_one_cell_twice_on_a_row() -> None:
     loaded = _csv("Iestāde: Iestāde A;Pakalpojumu kopuma vadītājs: Pēteris Liepiņš\n" + HEADER)
     assert loaded.institution_name == "Iestāde A"
     assert len(set(loaded.graph.objects(None, PV.portfolioManager))) == 1
+
+
+# D4: rows that are not services
+
+
+@pytest.mark.parametrize("name", ["lo_notes_rows.xlsx", "lo_notes_rows.csv"])
+def test_notes_under_the_table_are_not_services(data_dir: Path, name: str) -> None:
+    """A blank row, then ``Piezīme: …`` merged across A16:K16 and ``Sagatavoja: …`` in A17."""
+    loaded = read_portfolio_file(data_dir / name)
+    assert loaded.service_count == 9
+    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 16", "row 17"]
+    report = validate_portfolios([loaded], settings=Settings())
+    assert [r.rule for r in report.results] == []
+
+
+def test_a_totals_row_is_not_a_service(data_dir: Path) -> None:
+    """Row 15: ``Kopā: | | =COUNTA(…)``."""
+    loaded = read_portfolio_file(data_dir / "lo_totals_row.xlsx")
+    assert loaded.service_count == 9
+    assert _skipped(loaded) == ["row 15: 'Kopā: | 9' is not a service (a totals row); skipped"]
+
+
+def test_section_rows_are_not_services_and_rows_keep_their_numbers(data_dir: Path) -> None:
+    """``1. Publiskie pakalpojumi`` (row 6) and ``2. Starpiestāžu pakalpojumi`` (row 12),
+    merged across the table."""
+    loaded = read_portfolio_file(data_dir / "lo_section_rows.xlsx")
+    assert loaded.service_count == 9
+    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 6", "row 12"]
+    rows = {
+        str(loaded.sources.value(s, PV.sourceRow)): str(loaded.graph.value(s, DCTERMS.identifier))
+        for s in loaded.graph.subjects(RDF.type, CPSV.PublicService)
+    }
+    assert rows["13"] == "DA-006"
+
+
+def test_a_footnote_in_another_column_does_not_refuse_the_file(data_dir: Path) -> None:
+    """``* – pakalpojums tiek pārskatīts`` in C16, under a blank row: the file was refused."""
+    loaded = read_portfolio_file(data_dir / "lo_footnote_other_column.xlsx")
+    assert loaded.service_count == 9
+    assert _skipped(loaded) == [
+        "row 16: '* – pakalpojums tiek pārskatīts' is not a service (a note below the table); "
+        "skipped"
+    ]
+
+
+def test_a_signature_block_below_the_table_is_notes() -> None:
+    text = HEADER + ROW.format(1) + "\nSagatavoja:;P. Liepiņš\n;;;;tālr. 67000000\n"
+    loaded = _csv(text)
+    assert loaded.service_count == 1
+    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 4", "row 5"]
+
+
+def test_a_service_row_without_an_id_is_still_an_error() -> None:
+    """In the table, or below a blank row when it holds a service's values (a status)."""
+    text = HEADER + ROW.format(1) + ";Bez id;;;Ilze\n" + ROW.format(3) + "\n;Jauns;;plānošana\n"
+    with pytest.raises(RowError) as info:
+        _csv(text)
+    assert [(p.location.row, p.location.column) for p in info.value.problems] == [
+        (3, "A"),
+        (6, "A"),
+    ]
+
+
+def test_a_row_with_only_an_identifier_is_a_service() -> None:
+    loaded = _csv(HEADER + ROW.format(1) + "S-2\n")
+    assert loaded.service_count == 2
+    assert _skipped(loaded) == []
+
+
+def test_rows_holding_only_their_number_are_blank() -> None:
+    """A form's numbered empty rows (``Nr.`` 2…4 and nothing else) are not services."""
+    text = "Nr.p.k.;" + HEADER + "1;" + ROW.format(1) + "2\n3;;\n4.\n"
+    loaded = _csv(text)
+    assert loaded.service_count == 1
+    assert _warnings(loaded) == []
 
 
 # D12: numbering columns
