@@ -16,6 +16,7 @@ from pvkg.store._bindings import bind_values
 from pvkg.store._formats import RDF_FORMATS, RdfFormatInfo, rdf_format, rdf_format_for_path
 from pvkg.store._local import LocalStore
 from pvkg.store._terms import Triple
+from pvkg.store._urls import redact_url
 
 __all__ = [
     "RDF_FORMATS",
@@ -30,6 +31,7 @@ __all__ = [
     "open_store",
     "rdf_format",
     "rdf_format_for_path",
+    "redact_url",
 ]
 
 

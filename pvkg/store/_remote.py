@@ -8,7 +8,8 @@ for Apache Jena Fuseki for example ``RemoteStore("http://host:3030/ds", gsp_url=
 
 Every write is one SPARQL Update request, which SPARQL 1.1 servers run atomically.
 A server that is down, refuses the connection or does not answer in time raises
-:class:`~pvkg.errors.StoreUnavailable` naming the URL.
+:class:`~pvkg.errors.StoreUnavailable` naming the URL. Messages name URLs without their user
+info (``http://user:password@host``, sent to the server as Basic auth).
 
 >>> store = RemoteStore("http://127.0.0.1:7878")
 >>> store.query_url, store.update_url, store.gsp_url
@@ -40,6 +41,7 @@ from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
 from pvkg.store._results import result_format, too_large
 from pvkg.store._terms import Triple, to_oxigraph, to_rdflib
+from pvkg.store._urls import redact_url
 
 _PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _JSON = "application/sparql-results+json"
@@ -70,7 +72,7 @@ class RemoteStore(Store):
             if base.endswith(suffix) and query_url is None:
                 query_url = base
                 base = base[: -len(suffix)]
-        self.location = url
+        self.location = redact_url(url)
         self.query_url = query_url or f"{base}/query"
         self.update_url = update_url or f"{base}/update"
         self.gsp_url = gsp_url or f"{base}/store"
@@ -90,24 +92,23 @@ class RemoteStore(Store):
                 method, url, timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), **kwargs
             )  # type: ignore[arg-type]
         except httpx.TimeoutException:
+            message = f"the SPARQL server at {url} did not answer within {timeout:g} s"
             if timeout_s is not None:
-                raise QueryTimeout(
-                    f"the SPARQL server at {url} did not answer within {timeout:g} s"
-                ) from None
-            raise StoreUnavailable(
-                f"the SPARQL server at {url} did not answer within {timeout:g} s"
-            ) from None
+                raise QueryTimeout(redact_url(message)) from None
+            raise StoreUnavailable(redact_url(message)) from None
         except httpx.HTTPError as err:
             raise StoreUnavailable(
-                f"cannot reach the SPARQL server at {url}: {type(err).__name__}: {err}; "
-                "is it running?"
+                redact_url(
+                    f"cannot reach the SPARQL server at {url}: {type(err).__name__}: {err}; "
+                    "is it running?"
+                )
             ) from None
 
     @staticmethod
     def _check(response: httpx.Response, what: str) -> httpx.Response:
         if response.status_code < 400:
             return response
-        text = response.text.strip()[:500]
+        text = redact_url(response.text.strip()[:500])
         if response.status_code == 400:
             raise QuerySyntaxError(f"{what} rejected by the SPARQL server: {text}")
         if response.status_code in (502, 503, 504):

@@ -1,0 +1,53 @@
+"""Store errors over HTTP, the same on the embedded store and a remote one (audit 5: F3, F4,
+F6, F7): no credentials in bodies, syntax-error locations in the client's text, 400
+``UPDATE_FAILED`` for SPARQL Update's own failures, 502 ``STORE_BAD_ANSWER`` for a store URL
+that is not a SPARQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+
+from pvkg.settings import Settings
+from pvkg.store._remote import RemoteStore
+from service import create_app
+from tests.fake_servers import SECRET, free_port, silent_server, with_user
+
+
+@contextmanager
+def _client_on(url: str, settings: Settings, timeout_s: float = 5) -> Iterator[TestClient]:
+    """A client of the app on a RemoteStore at ``url``."""
+    store = RemoteStore(url, timeout_s=timeout_s)
+    try:
+        with TestClient(create_app(settings, store)) as client:
+            yield client
+    finally:
+        store.close()
+
+
+# -- F3 -------------------------------------------------------------------------------------
+
+
+def test_a_down_store_is_named_to_anonymous_clients_without_the_password(
+    service_settings: Settings,
+) -> None:
+    url = with_user(f"http://127.0.0.1:{free_port()}")
+    with _client_on(url, service_settings) as client:
+        for path in ("/sparql?query=ASK%20%7B%7D", "/catalog", "/compliance"):
+            response = client.get(path, headers={"Accept": "application/json"})
+            assert response.status_code == 503, (path, response.text)
+            assert response.json()["error"] == "STORE_UNAVAILABLE"
+            assert "http://127.0.0.1:" in response.text
+            assert SECRET not in response.text and "alice" not in response.text
+
+
+def test_a_slow_store_is_named_to_anonymous_clients_without_the_password(
+    service_settings: Settings,
+) -> None:
+    settings = service_settings.with_(query_timeout_s=0.3)
+    with silent_server() as url, _client_on(with_user(url), settings, timeout_s=0.3) as client:
+        response = client.get("/sparql", params={"query": "ASK {}"})
+    assert (response.status_code, response.json()["error"]) == (503, "QUERY_TIMEOUT")
+    assert SECRET not in response.text and "alice" not in response.text

@@ -1,0 +1,163 @@
+"""The remote store's errors as the embedded store gives them (audit 5: F3, F4, F6, F7).
+
+* F3: messages name the store URL without its user info; httpx still sends it to the server.
+* F4: SPARQL syntax-error positions are those in the caller's text on both stores.
+* F6: SPARQL Update's own failures (graph exists / missing) are ``UpdateFailed`` on both
+  stores, and change nothing.
+* F7: a URL that answers with web pages is a ``StoreBadAnswer`` naming the URL, not bad input.
+
+The HTTP side of the same findings: ``tests/service/test_store_errors_api.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pvkg.errors import (
+    QueryTimeout,
+    StoreUnavailable,
+)
+from pvkg.store import redact_url
+from pvkg.store._remote import RemoteStore
+from tests.fake_servers import SECRET, free_port, silent_server, with_user
+from tests.w3c.conftest import start_oxigraph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``oxigraph serve`` (it ignores Basic auth, so a URL with user info works)."""
+    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-errors"))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def silent() -> Iterator[str]:
+    with silent_server() as url:
+        yield url
+
+
+def _pvkg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+# -- F3: no credentials in messages ---------------------------------------------------------
+
+
+def test_redact_url_takes_out_user_info_only() -> None:
+    assert redact_url("http://alice:pw@127.0.0.1:7878/query") == "http://127.0.0.1:7878/query"
+    assert redact_url("https://token@h/ds/sparql") == "https://h/ds/sparql"
+    assert redact_url("http://u:p@ss@h:1/") == "http://h:1/"  # up to the authority's last @
+    assert redact_url("http://h/x?mail=a@b") == "http://h/x?mail=a@b"
+    assert redact_url("/var/lib/pvkg-data") == "/var/lib/pvkg-data"
+    message = "at http://a:b@h1/q and https://c:d@h2/u, twice"
+    assert redact_url(message) == "at http://h1/q and https://h2/u, twice"
+
+
+def test_a_down_server_is_named_without_the_password() -> None:
+    store = RemoteStore(with_user(f"http://127.0.0.1:{free_port()}"), timeout_s=2)
+    with pytest.raises(StoreUnavailable) as caught:
+        store.count()
+    assert SECRET not in str(caught.value) and "alice" not in str(caught.value)
+    assert "http://127.0.0.1:" in caught.value.message
+    assert SECRET not in store.location
+    store.close()
+
+
+def test_a_slow_server_is_named_without_the_password(silent: str) -> None:
+    store = RemoteStore(with_user(silent), timeout_s=0.3)
+    with pytest.raises(StoreUnavailable) as unavailable:
+        store.update("CLEAR ALL")
+    with pytest.raises(QueryTimeout) as timeout:
+        store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=0.3)
+    for caught in (unavailable, timeout):
+        assert "did not answer" in caught.value.message
+        assert SECRET not in caught.value.message and "alice" not in caught.value.message
+    store.close()
+
+
+class _Recording(httpx.HTTPTransport):
+    """A real transport that notes the Authorization header of every request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request.headers.get("authorization"))
+        return super().handle_request(request)
+
+
+@pytest.mark.remote
+def test_the_credentials_still_reach_the_server(server: str) -> None:
+    transport = _Recording()
+    store = RemoteStore(with_user(server), timeout_s=10, transport=transport)
+    store.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> 1 } }")
+    assert store.count("urn:g") == 1
+    assert list(store.triples("urn:g"))
+    store.drop_graph("urn:g")
+    store.close()
+    basic = "Basic " + base64.b64encode(f"alice:{SECRET}".encode()).decode()
+    assert transport.seen and set(transport.seen) == {basic}
+
+
+def test_cli_store_errors_name_the_url_without_the_password() -> None:
+    url = with_user(f"http://127.0.0.1:{free_port()}")
+    proc = _pvkg("query", "services_by_type", "--store-url", url)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 3, output
+    assert "store error" in output and "http://127.0.0.1:" in output
+    assert SECRET not in output and "alice" not in output
+
+
+@pytest.mark.remote
+@pytest.mark.slow
+def test_the_serve_banner_names_the_url_without_the_password(server: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
+    command = [sys.executable, "-m", "pvkg.cli", "serve", "--store-url", with_user(server)]
+    process = subprocess.Popen(
+        [*command, "--port", str(free_port())],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 90
+        assert process.stderr is not None
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("pvkg serving"):
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    banner = [line for line in lines if line.startswith("pvkg serving")]
+    assert banner, "".join(lines)
+    assert banner[0].startswith(f"pvkg serving {server} at "), banner[0]
+    assert SECRET not in "".join(lines)
