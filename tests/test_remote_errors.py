@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from pvkg.errors import (
+    QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
 )
-from pvkg.store import redact_url
+from pvkg.store import LocalStore, Store, redact_url
+from pvkg.store._base import lines_added
 from pvkg.store._remote import RemoteStore
 from tests.fake_servers import SECRET, free_port, silent_server, with_user
 from tests.w3c.conftest import start_oxigraph
@@ -41,6 +44,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store of each kind."""
+    if request.param == "embedded":
+        opened: Store = LocalStore(None)
+    else:
+        opened = RemoteStore(request.getfixturevalue("server"), timeout_s=10)
+        opened.update("DROP ALL")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -161,3 +176,49 @@ def test_the_serve_banner_names_the_url_without_the_password(server: str) -> Non
     assert banner, "".join(lines)
     assert banner[0].startswith(f"pvkg serving {server} at "), banner[0]
     assert SECRET not in "".join(lines)
+
+
+# -- F4: syntax-error positions in the caller's text ----------------------------------------
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_BASE = "http://127.0.0.1:8000/sparql"
+
+SYNTAX_ERRORS: dict[str, Callable[[Store], object]] = {
+    "query": lambda s: s.query("SELECT ?x WHERE {\n  ?x a foo:Bar }"),
+    "query, one line": lambda s: s.query("SELECT ?x WHERE { ?x ?y }"),
+    "query with a base": lambda s: s.query_serialized(
+        "SELECT ?x WHERE {\n  ?x ?y }", "application/sparql-results+json", base_iri=_BASE
+    ),
+    "update": lambda s: s.update("INSERT DATA {\n <http://e/s> <http://e/p> }"),
+    "update with a base": lambda s: s.update_request(
+        "INSERT DATA {\n <http://e/s> <http://e/p> }", base_iri=_BASE
+    ),
+}
+
+
+def _position(store: Store, call: Callable[[Store], object]) -> tuple[int, int]:
+    with pytest.raises(QuerySyntaxError) as caught:
+        call(store)
+    found = _POSITION.search(caught.value.message)
+    assert found is not None, caught.value.message
+    return int(found.group(1)), int(found.group(2))
+
+
+@pytest.mark.parametrize("name", list(SYNTAX_ERRORS))
+def test_syntax_errors_give_the_position_in_the_callers_text(store: Store, name: str) -> None:
+    call = SYNTAX_ERRORS[name]
+    embedded = LocalStore(None)
+    try:
+        expected = _position(embedded, call)
+    finally:
+        embedded.close()
+    assert expected[0] == (1 if "one line" in name else 2)
+    assert _position(store, call) == expected
+
+
+def test_lines_added_moves_only_positions_in_the_callers_text() -> None:
+    with pytest.raises(QuerySyntaxError, match="error at 1:4:"), lines_added(1), lines_added(19):
+        raise QuerySyntaxError("SPARQL syntax error: error at 21:4: expected ...")
+    # a position in the added lines is not the caller's: left as the parser gave it
+    with pytest.raises(QuerySyntaxError, match="error at 1:9:"), lines_added(1):
+        raise QuerySyntaxError("SPARQL syntax error: error at 1:9: bad base IRI")

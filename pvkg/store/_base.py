@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -36,6 +37,34 @@ class SelectResult:
 
 
 QueryAnswer = SelectResult | bool | Graph
+
+# the parser's position in a syntax error: "error at 2:15: expected ..." (line:column, 1-based)
+_POSITION = re.compile(r"\berror at (\d+):(\d+)")
+
+
+@contextmanager
+def lines_added(count: int) -> Iterator[None]:
+    """Report SPARQL syntax-error positions in the caller's text when ``count`` lines (BASE,
+    PREFIX declarations) were put in front of it before parsing.
+
+    Why one place: the embedded and the remote store add different lines, and must still name
+    the same line and column for the same text. Nested uses add up.
+
+    >>> with lines_added(2):
+    ...     raise QuerySyntaxError("SPARQL syntax error: error at 3:7: expected ...")
+    Traceback (most recent call last):
+    pvkg.errors.QuerySyntaxError: SPARQL syntax error: error at 1:7: expected ...
+    """
+    try:
+        yield
+    except QuerySyntaxError as err:
+        found = _POSITION.search(err.message)
+        if found is None or int(found.group(1)) <= count:  # not in the caller's text
+            raise
+        line = int(found.group(1)) - count
+        start, end = found.span(1)
+        message = err.message[:start] + str(line) + err.message[end:]
+        raise QuerySyntaxError(message, location=err.location) from None
 
 
 @dataclass(frozen=True)
@@ -207,13 +236,8 @@ class Store(ABC):
         if not base_iri:
             self.update(text)
             return
-        try:
+        with lines_added(1):
             self.update(f"BASE <{base_iri}>\n{text}")
-        except QuerySyntaxError as err:  # the position in the caller's text: one line less
-            message = re.sub(
-                r"\berror at (\d+):", lambda m: f"error at {int(m.group(1)) - 1}:", err.message
-            )
-            raise QuerySyntaxError(message, location=err.location) from None
 
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists and holds at least one triple (one lookup, not a

@@ -36,7 +36,13 @@ from pvkg.errors import (
     StoreUnavailable,
 )
 from pvkg.namespaces import PREFIXES
-from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
+from pvkg.store._base import (
+    QueryAnswer,
+    SelectResult,
+    SerializedAnswer,
+    Store,
+    lines_added,
+)
 from pvkg.store._bindings import bind_values
 from pvkg.store._formats import rdf_format
 from pvkg.store._results import result_format, too_large
@@ -50,8 +56,11 @@ _NT = "application/n-triples"
 
 def _with_prefixes(sparql: str) -> str:
     """Declare pvkg's prefixes first (the embedded store has them as defaults); the text's own
-    declarations come later and win."""
+    declarations come later and win. Send it inside ``lines_added(_PREFIX_LINES)``."""
     return _PREFIX_BLOCK + sparql
+
+
+_PREFIX_LINES = _PREFIX_BLOCK.count("\n")
 
 
 class RemoteStore(Store):
@@ -133,15 +142,19 @@ class RemoteStore(Store):
         params: list[tuple[str, str]],
         timeout_s: float | None,
     ) -> httpx.Response:
-        response = self._send(
-            "POST",
-            self.query_url,
-            timeout_s=timeout_s,
-            params=params,
-            content=_with_prefixes(sparql).encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
-        )
-        return self._check(response, "query")
+        with lines_added(_PREFIX_LINES):
+            response = self._send(
+                "POST",
+                self.query_url,
+                timeout_s=timeout_s,
+                params=params,
+                content=_with_prefixes(sparql).encode("utf-8"),
+                headers={
+                    "Content-Type": "application/sparql-query; charset=utf-8",
+                    "Accept": accept,
+                },
+            )
+            return self._check(response, "query")
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -191,22 +204,27 @@ class RemoteStore(Store):
 
         The remote server keeps running a query after pvkg gives up on it: set its own timeout.
         """
-        if base_iri:
-            sparql = f"BASE <{base_iri}>\n{sparql}"
         params = self._dataset_params(default_graphs, named_graphs)
-        response = self._post_query(sparql, media_type, params, timeout_s)
+        if base_iri:
+            with lines_added(1):
+                response = self._post_query(
+                    f"BASE <{base_iri}>\n{sparql}", media_type, params, timeout_s
+                )
+        else:
+            response = self._post_query(sparql, media_type, params, timeout_s)
         got = response.headers.get("content-type", media_type)
         kind = _count_and_kind(response.content, got, max_rows)
         return SerializedAnswer(response.content, got.split(";")[0].strip(), kind)
 
     def update(self, sparql: str) -> None:
-        response = self._send(
-            "POST",
-            self.update_url,
-            content=_with_prefixes(sparql).encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-        )
-        self._check(response, "update")
+        with lines_added(_PREFIX_LINES):
+            response = self._send(
+                "POST",
+                self.update_url,
+                content=_with_prefixes(sparql).encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+            self._check(response, "update")
 
     # -- graph operations ----------------------------------------------------------------------
 

@@ -8,12 +8,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
 
 from pvkg.settings import Settings
+from pvkg.store import LocalStore, Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
 from tests.fake_servers import SECRET, free_port, silent_server, with_user
+from tests.w3c.conftest import start_oxigraph
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-api-errors"))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
+def any_client(request: pytest.FixtureRequest, service_settings: Settings) -> Iterator[TestClient]:
+    """A client of the app on an empty store of each kind."""
+    if request.param == "embedded":
+        store: Store = LocalStore(None)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph"), timeout_s=10)
+        store.update("DROP ALL")
+    try:
+        with TestClient(create_app(service_settings, store)) as client:
+            yield client
+    finally:
+        store.close()
 
 
 @contextmanager
@@ -51,3 +77,23 @@ def test_a_slow_store_is_named_to_anonymous_clients_without_the_password(
         response = client.get("/sparql", params={"query": "ASK {}"})
     assert (response.status_code, response.json()["error"]) == (503, "QUERY_TIMEOUT")
     assert SECRET not in response.text and "alice" not in response.text
+
+
+# -- F4 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["query", "update"])
+def test_syntax_error_locations_are_in_the_clients_text(
+    any_client: TestClient, admin: dict, how: str
+) -> None:
+    if how == "query":
+        response = any_client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"})
+        expected = {"file": None, "row": 1, "column": 26}
+    else:
+        text = "INSERT DATA {\n <http://e/s> <http://e/p> }"
+        response = any_client.post("/sparql/update", data={"update": text}, headers=admin)
+        expected = {"file": None, "row": 2, "column": 28}
+    body = response.json()
+    assert (response.status_code, body["error"]) == (400, "QUERY_SYNTAX")
+    assert {k: body["location"][k] for k in expected} == expected
+    assert f"error at {expected['row']}:{expected['column']}:" in body["message"]
