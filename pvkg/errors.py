@@ -8,6 +8,7 @@
     │   ├── RowError               readable file, but rows or columns make no sense (collects many)
     │   ├── UnsupportedFormat      unknown file type or media type (HTTP 415)
     │   ├── QuerySyntaxError       SPARQL that does not parse
+    │   ├── UpdateFailed           SPARQL Update that must fail: a graph exists or is missing
     │   ├── TooDeeplyNested        text nested deeper than a parser can take (pvkg/nesting.py)
     │   ├── UnknownQuery           a curated query name that does not exist (HTTP 404)
     │   ├── ParameterError         a curated-query parameter that is missing or of the wrong type
@@ -139,6 +140,18 @@ class QuerySyntaxError(InputError):
     """A SPARQL query or update that does not parse."""
 
     code = "QUERY_SYNTAX"
+
+
+class UpdateFailed(InputError):
+    """A SPARQL Update that parses but that SPARQL 1.1 Update says must fail: ``CREATE GRAPH``
+    of a graph that exists, ``DROP``/``CLEAR``/``MOVE`` of one that does not (without
+    ``SILENT``). The request changed nothing.
+
+    Why its own class: the embedded store and a remote server report these differently (a
+    RuntimeError, an HTTP 500); both must reach the client as the same 4xx.
+    """
+
+    code = "UPDATE_FAILED"
 
 
 class TooDeeplyNested(InputError):

@@ -24,12 +24,15 @@ import httpx
 import pytest
 
 from pvkg.errors import (
+    InputError,
     QuerySyntaxError,
     QueryTimeout,
+    StoreError,
     StoreUnavailable,
+    UpdateFailed,
 )
 from pvkg.store import LocalStore, Store, redact_url
-from pvkg.store._base import lines_added
+from pvkg.store._base import graph_state_error, lines_added
 from pvkg.store._remote import RemoteStore
 from tests.fake_servers import SECRET, free_port, silent_server, with_user
 from tests.w3c.conftest import start_oxigraph
@@ -222,3 +225,57 @@ def test_lines_added_moves_only_positions_in_the_callers_text() -> None:
     # a position in the added lines is not the caller's: left as the parser gave it
     with pytest.raises(QuerySyntaxError, match="error at 1:9:"), lines_added(1):
         raise QuerySyntaxError("SPARQL syntax error: error at 1:9: bad base IRI")
+
+
+# -- F6: SPARQL Update's own failures -------------------------------------------------------
+
+SETUP = "CREATE GRAPH <http://e/g> ; INSERT DATA { GRAPH <http://e/g> { <urn:a> <urn:p> 1 } }"
+FAILING_UPDATES = {
+    "CREATE GRAPH <http://e/g>": "already exists",
+    "DROP GRAPH <http://e/none>": "does not exist",
+    "CLEAR GRAPH <http://e/none>": "does not exist",
+    "MOVE <http://e/none> TO <http://e/x>": "does not exist",
+    # atomic: the INSERT before the failing operation is not applied either
+    "INSERT DATA { <http://e/a> <http://e/p> 1 } ; CREATE GRAPH <http://e/g>": "already exists",
+}
+
+
+@pytest.mark.parametrize("update", list(FAILING_UPDATES))
+def test_update_failures_are_the_callers_and_change_nothing(store: Store, update: str) -> None:
+    store.update(
+        "CREATE GRAPH <http://e/g> ; INSERT DATA { GRAPH <http://e/g> { <urn:a> <urn:p> 1 } }"
+    )
+    before = store.dump("nq")
+    with pytest.raises(UpdateFailed, match=FAILING_UPDATES[update]) as caught:
+        store.update(update)
+    assert isinstance(caught.value, InputError) and caught.value.code == "UPDATE_FAILED"
+    assert "the update changed nothing" in caught.value.message
+    assert store.dump("nq") == before
+
+
+def test_only_graph_state_messages_are_the_callers() -> None:
+    assert graph_state_error("The graph <urn:g> does not exist") is not None
+    for text in (
+        "IO error: No space left on device",
+        "The graph <urn:g> does not exist; and then the disk failed",
+        "The port 1 is not allowed for HTTP(S) because it is dedicated to an other use",
+    ):
+        assert graph_state_error(text) is None
+
+
+@pytest.mark.remote
+def test_other_server_failures_of_an_update_stay_store_errors(server: str) -> None:
+    store = RemoteStore(server, timeout_s=10)
+    with pytest.raises(StoreError) as caught:  # Oxigraph server answers 500 with its reason
+        store.update("LOAD <http://127.0.0.1:1/x>")
+    assert not isinstance(caught.value, InputError)
+    store.close()
+
+
+@pytest.mark.remote
+def test_create_graph_of_an_existing_graph_is_quiet(server: str) -> None:
+    store = RemoteStore(server, timeout_s=10)
+    store.update("DROP ALL ; CREATE GRAPH <urn:made>")
+    store.create_graph("urn:made")
+    assert store.graph_exists("urn:made")
+    store.close()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.term import Node
 
-from pvkg.errors import QuerySyntaxError
+from pvkg.errors import QuerySyntaxError, UpdateFailed
 from pvkg.store._terms import Triple
 
 
@@ -65,6 +65,33 @@ def lines_added(count: int) -> Iterator[None]:
         start, end = found.span(1)
         message = err.message[:start] + str(line) + err.message[end:]
         raise QuerySyntaxError(message, location=err.location) from None
+
+
+# SPARQL 1.1 Update §3.2: CREATE of an existing graph, DROP/CLEAR/MOVE/COPY/ADD of a missing
+# one, fail without SILENT. Oxigraph's words, from pyoxigraph and from Oxigraph server alike.
+_GRAPH_STATE = re.compile(r"\AThe graph (<[^<>\s]*>) (already exists|does not exist)\Z")
+_GRAPH_STATE_HINT = {
+    "already exists": "CREATE SILENT GRAPH leaves an existing graph alone",
+    "does not exist": "add SILENT (as in DROP SILENT GRAPH) to skip a missing graph",
+}
+
+
+def graph_state_error(text: str) -> UpdateFailed | None:
+    """The client's error in a store's "the graph <g> already exists / does not exist" text,
+    or None when the text says something else (then it is the store's fault).
+
+    >>> graph_state_error("The graph <http://e/g> already exists").message[:58]
+    'the update changed nothing: the graph <http://e/g> already'
+    >>> graph_state_error("IO error: no space left") is None
+    True
+    """
+    found = _GRAPH_STATE.match(text.strip())
+    if found is None:
+        return None
+    graph, state = found.groups()
+    return UpdateFailed(
+        f"the update changed nothing: the graph {graph} {state}; {_GRAPH_STATE_HINT[state]}"
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +145,8 @@ class Store(ABC):
 
         Raises:
             QuerySyntaxError: the update does not parse.
+            UpdateFailed: the update must fail by SPARQL 1.1 Update (CREATE of a graph that
+                exists, DROP/CLEAR/MOVE of one that does not); nothing was written.
             StoreError: the store failed; nothing was written.
         """
 
@@ -223,6 +252,7 @@ class Store(ABC):
         Raises:
             QuerySyntaxError: the update does not parse, or names its own dataset (WITH/USING)
                 while protocol parameters name one too.
+            UpdateFailed: the update must fail by SPARQL 1.1 Update; nothing was written.
             StoreError: the store failed; nothing was written.
         """
         from pvkg.store._inspect import add_using_clauses, inspect_update

@@ -20,7 +20,13 @@ from rdflib.term import Node
 
 from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, StoreError, StoreLocked
 from pvkg.namespaces import PREFIXES
-from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
+from pvkg.store._base import (
+    QueryAnswer,
+    SelectResult,
+    SerializedAnswer,
+    Store,
+    graph_state_error,
+)
 from pvkg.store._bindings import bind_values
 from pvkg.store._cache import RESULT_CACHE_BYTES, ResultCache, cacheable
 from pvkg.store._formats import rdf_format
@@ -219,6 +225,11 @@ class LocalStore(Store):
             raise QuerySyntaxError(f"SPARQL update syntax error: {err}") from None
         except OSError as err:
             raise StoreError(f"update failed, nothing written: {err}") from None
+        except RuntimeError as err:  # pyoxigraph's word for "graph exists / does not exist"
+            failed = graph_state_error(str(err))
+            if failed is None:
+                raise
+            raise failed from None
 
     # -- graph operations ----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 
 import httpx
 import pyoxigraph as ox
@@ -34,6 +35,7 @@ from pvkg.errors import (
     SourceSyntaxError,
     StoreError,
     StoreUnavailable,
+    UpdateFailed,
 )
 from pvkg.namespaces import PREFIXES
 from pvkg.store._base import (
@@ -41,6 +43,7 @@ from pvkg.store._base import (
     SelectResult,
     SerializedAnswer,
     Store,
+    graph_state_error,
     lines_added,
 )
 from pvkg.store._bindings import bind_values
@@ -224,6 +227,12 @@ class RemoteStore(Store):
                 content=_with_prefixes(sparql).encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )
+            if 400 <= response.status_code <= 500:
+                # Oxigraph server answers SPARQL Update's own failures (CREATE of a graph that
+                # exists, ...) with a 500: the client's error, unlike the 500s it does not name
+                failed = graph_state_error(response.text)
+                if failed is not None:
+                    raise failed
             self._check(response, "update")
 
     # -- graph operations ----------------------------------------------------------------------
@@ -298,7 +307,9 @@ class RemoteStore(Store):
     def create_graph(self, graph: str) -> None:
         # (CREATE SILENT of an existing graph has the same 204-with-a-body problem as above)
         if not self.graph_exists(graph):
-            self.update(f"CREATE GRAPH <{graph}>")
+            # (another writer may make it in between: then it exists, as wanted)
+            with suppress(UpdateFailed):
+                self.update(f"CREATE GRAPH <{graph}>")
 
     def _get_graph(self, graph: str | None) -> bytes:
         params = {"default": ""} if graph is None else {"graph": graph}

@@ -5,6 +5,7 @@ that is not a SPARQL server."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -97,3 +98,35 @@ def test_syntax_error_locations_are_in_the_clients_text(
     assert (response.status_code, body["error"]) == (400, "QUERY_SYNTAX")
     assert {k: body["location"][k] for k in expected} == expected
     assert f"error at {expected['row']}:{expected['column']}:" in body["message"]
+
+
+# -- F6 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "CREATE GRAPH <http://example.org/made>",
+        "DROP GRAPH <http://example.org/none>",
+        "CLEAR GRAPH <http://example.org/none>",
+        "MOVE <http://example.org/none> TO <http://example.org/x>",
+    ],
+)
+def test_update_failures_are_400_update_failed(
+    any_client: TestClient, admin: dict, update: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    made = any_client.post(
+        "/sparql/update", data={"update": "CREATE GRAPH <http://example.org/made>"}, headers=admin
+    )
+    assert made.status_code == 204
+    records = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = any_client.get("/sparql", params={"query": records}).json()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        response = any_client.post("/sparql/update", data={"update": update}, headers=admin)
+    body = response.json()
+    assert (response.status_code, body["error"]) == (400, "UPDATE_FAILED"), body
+    assert "the update changed nothing: the graph <http://example.org/" in body["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # not our fault
+    # atomic: not even the request's own audit record was written
+    assert any_client.get("/sparql", params={"query": records}).json() == before
