@@ -18,7 +18,8 @@
     ├── OntologyError              `pvkg check`: inconsistent ontology or undeclared terms
     └── StoreError                 our fault or the store's (HTTP 500 / 502 for a remote store)
         ├── StoreLocked            another process holds the on-disk store
-        └── StoreUnavailable       a remote store that is down or too slow (HTTP 503/504)
+        ├── StoreUnavailable       a remote store that is down or too slow (HTTP 503/504)
+        └── StoreBadAnswer         a remote "store" whose answer is not SPARQL (HTTP 502)
 
 Messages read like compiler output: ``file:row: column "status": …; expected …``.
 """
@@ -222,3 +223,12 @@ class StoreUnavailable(StoreError):
     """A remote store is down or did not answer in time."""
 
     code = "STORE_UNAVAILABLE"
+
+
+class StoreBadAnswer(StoreError):
+    """A remote store URL whose server answered, but not with SPARQL (a web page, a login page).
+
+    Why not an input error: the configured store is wrong, not the caller's query or file.
+    """
+
+    code = "STORE_BAD_ANSWER"

@@ -21,6 +21,7 @@ from pvkg.errors import (
     PvkgError,
     QuerySyntaxError,
     QueryTimeout,
+    StoreBadAnswer,
     StoreError,
     StoreLocked,
     StoreUnavailable,
@@ -71,6 +72,7 @@ STATUS: dict[type[BaseException], int] = {
     QueryTimeout: 503,
     StoreUnavailable: 503,
     StoreLocked: 503,
+    StoreBadAnswer: 502,
     StoreError: 500,
     PvkgError: 500,
 }
@@ -107,10 +109,12 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PvkgError)
     status = status_of(exc)
     message = exc.message
-    if status >= 500 and not isinstance(exc, QueryTimeout | StoreUnavailable):
+    if status >= 500 and not isinstance(exc, QueryTimeout | StoreUnavailable | StoreBadAnswer):
         # Our fault: the detail (paths, store internals) goes to the log, not to the client.
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
         message = "internal store error; the request changed nothing; details are in the server log"
+    elif isinstance(exc, StoreBadAnswer):  # the store URL is wrong: the operator must see it
+        log.warning("%s %s: %s", request.method, request.url.path, exc.message)
     location = exc.location.as_dict() if exc.location else _parser_position(exc)
     headers: dict[str, str] | None = None
     if status == 401:

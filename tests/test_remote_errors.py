@@ -27,6 +27,7 @@ from pvkg.errors import (
     InputError,
     QuerySyntaxError,
     QueryTimeout,
+    StoreBadAnswer,
     StoreError,
     StoreUnavailable,
     UpdateFailed,
@@ -34,7 +35,7 @@ from pvkg.errors import (
 from pvkg.store import LocalStore, Store, redact_url
 from pvkg.store._base import graph_state_error, lines_added
 from pvkg.store._remote import RemoteStore
-from tests.fake_servers import SECRET, free_port, silent_server, with_user
+from tests.fake_servers import SECRET, free_port, silent_server, web_page_server, with_user
 from tests.w3c.conftest import start_oxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,12 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 @pytest.fixture
 def silent() -> Iterator[str]:
     with silent_server() as url:
+        yield url
+
+
+@pytest.fixture
+def web_page() -> Iterator[str]:
+    with web_page_server() as url:
         yield url
 
 
@@ -279,3 +286,39 @@ def test_create_graph_of_an_existing_graph_is_quiet(server: str) -> None:
     store.create_graph("urn:made")
     assert store.graph_exists("urn:made")
     store.close()
+
+
+# -- F7: a URL that is not a SPARQL server -------------------------------------------------
+
+NOT_SPARQL: dict[str, Callable[[RemoteStore], object]] = {
+    "select": lambda s: s.query("SELECT * WHERE { ?s ?p ?o }"),
+    "construct": lambda s: s.query("CONSTRUCT WHERE { ?s ?p ?o }"),
+    "serialized select": lambda s: s.query_serialized(
+        "SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", max_rows=10
+    ),
+    "serialized construct": lambda s: s.query_serialized(
+        "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"
+    ),
+    "graph read": lambda s: list(s.triples("urn:g")),
+    "dump": lambda s: s.dump("nq"),
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_SPARQL))
+def test_a_web_page_is_a_bad_store_answer(web_page: str, name: str) -> None:
+    store = RemoteStore(with_user(web_page), timeout_s=5)
+    with pytest.raises(StoreBadAnswer) as caught:
+        NOT_SPARQL[name](store)
+    store.close()
+    message = caught.value.message
+    assert f"the server at {web_page}/" in message and "text/html" in message
+    assert "not a SPARQL result" in message
+    assert SECRET not in message and "alice" not in message
+
+
+def test_cli_against_a_web_page_is_a_store_error(web_page: str) -> None:
+    proc = _pvkg("query", "services_by_type", "--store-url", web_page)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 3, output
+    assert output.startswith("store error:") and f"{web_page}/query" in output
+    assert "not a SPARQL result" in output and "unknown RDF format" not in output

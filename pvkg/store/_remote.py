@@ -8,8 +8,9 @@ for Apache Jena Fuseki for example ``RemoteStore("http://host:3030/ds", gsp_url=
 
 Every write is one SPARQL Update request, which SPARQL 1.1 servers run atomically.
 A server that is down, refuses the connection or does not answer in time raises
-:class:`~pvkg.errors.StoreUnavailable` naming the URL. Messages name URLs without their user
-info (``http://user:password@host``, sent to the server as Basic auth).
+:class:`~pvkg.errors.StoreUnavailable` naming the URL; one that answers with something other
+than SPARQL (a web page) raises :class:`~pvkg.errors.StoreBadAnswer`. Messages name URLs
+without their user info (``http://user:password@host``, sent to the server as Basic auth).
 
 >>> store = RemoteStore("http://127.0.0.1:7878")
 >>> store.query_url, store.update_url, store.gsp_url
@@ -21,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import httpx
 import pyoxigraph as ox
@@ -33,8 +34,10 @@ from pvkg.errors import (
     QuerySyntaxError,
     QueryTimeout,
     SourceSyntaxError,
+    StoreBadAnswer,
     StoreError,
     StoreUnavailable,
+    UnsupportedFormat,
     UpdateFailed,
 )
 from pvkg.namespaces import PREFIXES
@@ -47,7 +50,7 @@ from pvkg.store._base import (
     lines_added,
 )
 from pvkg.store._bindings import bind_values
-from pvkg.store._formats import rdf_format
+from pvkg.store._formats import RdfFormatInfo, rdf_format
 from pvkg.store._results import result_format, too_large
 from pvkg.store._terms import Triple, to_oxigraph, to_rdflib
 from pvkg.store._urls import redact_url
@@ -175,21 +178,14 @@ class RemoteStore(Store):
         params = self._dataset_params(default_graphs, named_graphs)
         accept = f"{_JSON}, {_NT};q=0.9, text/turtle;q=0.8"
         response = self._post_query(sparql, accept, params, timeout_s)
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = _media_type(response)
         if media in (_JSON, "application/json"):
-            parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-            if isinstance(parsed, ox.QueryBoolean):
-                return bool(parsed)
-            variables = [v.value for v in parsed.variables]
-            rows = [
-                tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in parsed
-            ]
-            return SelectResult(variables, rows)
+            return _json_answer(response)
+        info = _rdf_answer_format(response, media or _NT)
         graph = Graph()
-        for triple in ox.parse(response.content, format=rdf_format(media or _NT).oxigraph):
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
+        with _parsing(response, info.name):
+            for t in ox.parse(response.content, format=info.oxigraph):
+                graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
     def query_serialized(
@@ -216,7 +212,7 @@ class RemoteStore(Store):
         else:
             response = self._post_query(sparql, media_type, params, timeout_s)
         got = response.headers.get("content-type", media_type)
-        kind = _count_and_kind(response.content, got, max_rows)
+        kind = _count_and_kind(response, got, max_rows)
         return SerializedAnswer(response.content, got.split(";")[0].strip(), kind)
 
     def update(self, sparql: str) -> None:
@@ -311,15 +307,19 @@ class RemoteStore(Store):
             with suppress(UpdateFailed):
                 self.update(f"CREATE GRAPH <{graph}>")
 
-    def _get_graph(self, graph: str | None) -> bytes:
+    def _graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        """One graph read through the Graph Store Protocol (none when it does not exist)."""
         params = {"default": ""} if graph is None else {"graph": graph}
         response = self._send("GET", self.gsp_url, params=params, headers={"Accept": _NT})
         if response.status_code == 404:
-            return b""
-        return self._check(response, "graph read").content
+            return []
+        self._check(response, "graph read")
+        info = _rdf_answer_format(response, _media_type(response) or _NT)
+        with _parsing(response, info.name):
+            return list(ox.parse(response.content, format=info.oxigraph))
 
     def triples(self, graph: str | None) -> Iterator[Triple]:
-        for t in ox.parse(self._get_graph(graph), format=ox.RdfFormat.N_TRIPLES):
+        for t in self._graph_triples(graph):
             yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
 
     def count(self, graph: str | None = None) -> int:
@@ -332,7 +332,7 @@ class RemoteStore(Store):
         info = rdf_format(fmt)
         if info.quads:
             raise StoreError(f"{info.name} is a dataset syntax; use dump() for the whole store")
-        parsed = ox.parse(self._get_graph(graph), format=ox.RdfFormat.N_TRIPLES)
+        parsed = self._graph_triples(graph)
         return ox.serialize(parsed, format=info.oxigraph, prefixes=PREFIXES) or b""
 
     def dump(self, fmt: str = "nq") -> bytes:
@@ -345,11 +345,12 @@ class RemoteStore(Store):
             [],
             None,
         )
-        parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        quads = [
-            ox.Quad(s["s"], s["p"], s["o"], s["g"] if s["g"] is not None else ox.DefaultGraph())
-            for s in parsed  # type: ignore[union-attr]
-        ]
+        with _parsing(response, "a SPARQL JSON result"):
+            parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            quads = [
+                ox.Quad(s["s"], s["p"], s["o"], s["g"] if s["g"] is not None else ox.DefaultGraph())
+                for s in parsed  # type: ignore[union-attr]
+            ]
         return ox.serialize(quads, format=info.oxigraph) or b""
 
     def close(self) -> None:
@@ -360,20 +361,68 @@ def _ntriples(triples: Iterable[Triple]) -> list[str]:
     return [f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in triples]
 
 
-def _count_and_kind(body: bytes, content_type: str, max_rows: int | None) -> str:
-    """``select``, ``ask`` or ``graph`` for a remote answer; enforce the row cap by parsing it."""
+def _media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without parameters ("" when it names none)."""
+    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _not_sparql(response: httpx.Response, detail: str = "") -> StoreBadAnswer:
+    """The error for an answer that is not what a SPARQL server sends (a web page, a login page
+    of a proxy): the store URL is wrong, not the caller's request."""
+    url = redact_url(str(response.request.url.copy_with(query=None)))
+    media = _media_type(response) or "no Content-Type"
+    return StoreBadAnswer(
+        f"the server at {url} answered {response.status_code} with {media}, which is not a "
+        f"SPARQL result{detail}: is the store URL that of a SPARQL 1.1 Protocol server?"
+    )
+
+
+@contextmanager
+def _parsing(response: httpx.Response, what: str) -> Iterator[None]:
+    """Parse an answer inside this: a body that does not parse is the server's fault."""
+    try:
+        yield
+    except (SyntaxError, ValueError) as err:
+        raise _not_sparql(response, redact_url(f" (not readable as {what}: {err})")) from None
+
+
+def _rdf_answer_format(response: httpx.Response, media: str) -> RdfFormatInfo:
+    """The RDF syntax of a graph answer; any other media type means no SPARQL server spoke."""
+    try:
+        return rdf_format(media)
+    except UnsupportedFormat:
+        raise _not_sparql(response) from None
+
+
+def _json_answer(response: httpx.Response) -> SelectResult | bool:
+    """A SPARQL JSON answer (SELECT or ASK) as rdflib terms."""
+    with _parsing(response, "a SPARQL JSON result"):
+        parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return bool(parsed)
+        variables = [v.value for v in parsed.variables]
+        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in parsed]
+    return SelectResult(variables, rows)
+
+
+def _count_and_kind(response: httpx.Response, content_type: str, max_rows: int | None) -> str:
+    """``select``, ``ask`` or ``graph`` for a remote answer; enforce the row cap by parsing it.
+
+    Raises:
+        StoreBadAnswer: the answer is neither SPARQL results nor RDF (the URL is no SPARQL
+            server's), or does not parse as what it says it is.
+    """
+    body = response.content
     media = content_type.split(";")[0].strip().lower()
     try:
         fmt = result_format(media)
-    except Exception:
+    except UnsupportedFormat:
         fmt = None
     if fmt is None:
+        info = _rdf_answer_format(response, media)
         if max_rows is not None:
-            try:
-                info = rdf_format(media)
+            with _parsing(response, info.name):
                 n = sum(1 for _ in ox.parse(body, format=info.oxigraph))
-            except Exception:
-                n = 0
             if n > max_rows:
                 raise too_large(max_rows)
         return "graph"
@@ -382,18 +431,19 @@ def _count_and_kind(body: bytes, content_type: str, max_rows: int | None) -> str
         if max_rows is not None and rows > max_rows:
             raise too_large(max_rows)
         return "select"
-    parsed = ox.parse_query_results(
-        body,
-        format={
-            "json": ox.QueryResultsFormat.JSON,
-            "xml": ox.QueryResultsFormat.XML,
-            "tsv": ox.QueryResultsFormat.TSV,
-        }[fmt.name],
-    )
-    if isinstance(parsed, ox.QueryBoolean):
-        return "ask"
-    if max_rows is not None:
-        for n, _ in enumerate(parsed, start=1):
-            if n > max_rows:
-                raise PayloadTooLarge(too_large(max_rows).message)
+    with _parsing(response, f"SPARQL {fmt.name.upper()} results"):
+        parsed = ox.parse_query_results(
+            body,
+            format={
+                "json": ox.QueryResultsFormat.JSON,
+                "xml": ox.QueryResultsFormat.XML,
+                "tsv": ox.QueryResultsFormat.TSV,
+            }[fmt.name],
+        )
+        if isinstance(parsed, ox.QueryBoolean):
+            return "ask"
+        if max_rows is not None:
+            for n, _ in enumerate(parsed, start=1):
+                if n > max_rows:
+                    raise PayloadTooLarge(too_large(max_rows).message)
     return "select"

@@ -16,7 +16,7 @@ from pvkg.settings import Settings
 from pvkg.store import LocalStore, Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
-from tests.fake_servers import SECRET, free_port, silent_server, with_user
+from tests.fake_servers import SECRET, free_port, silent_server, web_page_server, with_user
 from tests.w3c.conftest import start_oxigraph
 
 
@@ -130,3 +130,17 @@ def test_update_failures_are_400_update_failed(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # not our fault
     # atomic: not even the request's own audit record was written
     assert any_client.get("/sparql", params={"query": records}).json() == before
+
+
+# -- F7 -------------------------------------------------------------------------------------
+
+
+def test_a_store_url_that_is_no_sparql_server_is_502(service_settings: Settings) -> None:
+    with web_page_server() as web_page, _client_on(with_user(web_page), service_settings) as client:
+        for path in ("/sparql?query=ASK%20%7B%7D", "/catalog"):
+            response = client.get(path)
+            body = response.json()
+            assert (response.status_code, body["error"]) == (502, "STORE_BAD_ANSWER"), path
+            assert f"{web_page}/query" in body["message"]
+            assert "not a SPARQL result" in body["message"]
+            assert SECRET not in response.text and "alice" not in response.text
