@@ -44,8 +44,9 @@ PRIORITY_LABELS = {code: forms[0] for code, forms in PRIORITY_FORMS.items()}
 # hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus.
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _BLANK = re.compile(rf"[\s{re.escape(DASHES)}]*")
-TYPE_MARKS = frozenset({"x", "✓", "✔", "1", "jā", "ja"})
-NO_MARKS = frozenset({"0", "nē", "ne"})  # words for "no"; a blank cell is no mark too
+# TRUE / FALSE (PATIESS / APLAMS in Latvian Excel): a boolean cell as a CSV export writes it
+TYPE_MARKS = frozenset({"x", "✓", "✔", "1", "jā", "ja", "true", "patiess"})
+NO_MARKS = frozenset({"0", "nē", "ne", "false", "aplams"})  # a blank cell is no mark too
 _SPLIT = re.compile(r"\s*(?:;|\r\n|\r|\n)\s*")
 
 
