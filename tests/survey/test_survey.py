@@ -330,3 +330,26 @@ def test_c16_fires_on_a_loaded_bad_answer_in_the_store(
     assert [(r.rule, r.focus, r.value) for r in report.results if r.rule == "C16"] == [
         ("C16", f"{LOADED_SURVEY}/finansu-ministrija/SQ01", "varbūt")
     ]
+
+
+def test_answers_of_an_institution_that_is_not_a_ministry_are_not_counted(
+    memory_store: Store, settings: Settings
+) -> None:
+    """The survey is of ministries (DOMAIN.md §17): an agency's answer, which the loader keeps,
+    must not move the per-question or per-measure figures (survey_freshness already kept to
+    ministries, so the panel and the freshness table disagreed)."""
+    memory_store.update(
+        """INSERT DATA { <https://pvkg.lv/id/institution/paraugu-agentura> a pv:Institution ;
+             dct:identifier "paraugu-agentura" ; skos:prefLabel "Paraugu aģentūra"@lv }"""
+    )
+    load_survey(memory_store, GOOD.encode(), "good.csv")
+    before = run(memory_store, settings, "survey_progress")
+    by_measure = run(memory_store, settings, "survey_by_measure")
+    agency = "ministry,question,answer,date\nParaugu aģentūra,SQ01,jā,2025-12-01\n"
+    load_survey(memory_store, (GOOD + agency.split("\n", 1)[1]).encode(), "good.csv")
+    kept = memory_store.query(
+        "ASK { ?a pv:respondent <https://pvkg.lv/id/institution/paraugu-agentura> }"
+    )
+    assert kept is True  # stored, only not counted
+    assert run(memory_store, settings, "survey_progress") == before
+    assert run(memory_store, settings, "survey_by_measure") == by_measure
