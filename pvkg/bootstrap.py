@@ -18,7 +18,7 @@ from pvkg import view
 from pvkg.errors import SourceSyntaxError, StoreError
 from pvkg.namespaces import ONTOLOGY_GRAPH, PV, REFERENCE_GRAPH, REGISTRY_GRAPH
 from pvkg.settings import Settings
-from pvkg.store import SelectResult, Store, open_store
+from pvkg.store import LocalStore, SelectResult, Store, open_store
 
 _HASH = PV["contentHash"]
 
@@ -102,7 +102,12 @@ def prepare(store: Store, settings: Settings) -> None:
     """Load/refresh the ontology and reference graphs and clean up after crashes."""
     load_graph_files(store, ONTOLOGY_GRAPH, turtle_files(settings.ontology_dir))
     load_graph_files(store, REFERENCE_GRAPH, turtle_files(settings.reference_dir))
-    remove_orphans(store)
+    if isinstance(store, LocalStore):
+        # One process owns an embedded store, so an unregistered version graph is a crash's
+        # leftover. A remote store is shared: the graph may be another writer's version still
+        # being committed, or one whose commit answer was lost; dropping it would leave a
+        # registered version without its graph. Remote orphans stay (they are not in the view).
+        remove_orphans(store)
 
 
 @contextmanager

@@ -196,3 +196,16 @@ def test_slow_server_is_store_unavailable_or_timeout(silent_server: str) -> None
     with pytest.raises(QueryTimeout):
         store.query_serialized("ASK {}", "application/sparql-results+json", timeout_s=0.5)
     assert time.monotonic() - started < 3
+
+
+def test_opening_a_remote_store_keeps_unregistered_version_graphs(store: RemoteStore) -> None:
+    """Another writer's version may be between its graph writes and its commit, or its commit
+    answer may have been lost: dropping the graph at open left a registered version without
+    its graph (audit 6). The embedded store, owned by one process, still drops them."""
+    from pvkg.bootstrap import prepare
+    from pvkg.settings import Settings
+
+    pending = "https://pvkg.lv/id/institution/x/portfolio/v/3"
+    store.add_triples(pending, [(A, P, A)])
+    prepare(store, Settings())
+    assert store.count(pending) == 1

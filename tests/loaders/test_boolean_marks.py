@@ -36,3 +36,9 @@ def test_a_csv_export_of_boolean_type_cells_reads_the_marks() -> None:
     classified = URIRef("http://data.europa.eu/m8g/isClassifiedBy")
     types = sorted(str(t).rsplit("/", 1)[-1] for t in loaded.graph.objects(None, classified))
     assert types == ["ST-IA-SHR", "ST-PUB-IND"]
+
+
+def test_zero_padded_one_and_zero_are_a_mark_and_none() -> None:
+    """A type column formatted 000 shows 1 as 001 (the xlsx reader reads cells as shown)."""
+    assert is_type_mark("001") is True and is_type_mark("00") is False
+    assert is_type_mark("002") is None
