@@ -96,8 +96,8 @@ def normalise_priority(value: str) -> URIRef | Literal:
 def is_type_mark(value: str) -> bool | None:
     """True for a mark (X, x, ✓, 1, jā), False for empty / no mark, None when unrecognised."""
     key = _key(value)
-    if key.isdigit() and int(key) in (0, 1):  # 1 or 0 in a zero-padded format shows as 001 / 000
-        return int(key) == 1
+    if key.isdigit():  # a zero-padded number format shows 1 / 0 as 001 / 000
+        key = key.lstrip("0") or "0"
     if key in TYPE_MARKS:
         return True
     if is_blank(key) or key in NO_MARKS:
