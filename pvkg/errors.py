@@ -26,6 +26,7 @@ Messages read like compiler output: ``file:row: column "status": â€¦; expected â
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -141,6 +142,21 @@ class QuerySyntaxError(InputError):
     """A SPARQL query or update that does not parse."""
 
     code = "QUERY_SYNTAX"
+
+    @property
+    def position(self) -> tuple[int, int] | None:
+        """(line, column) of the parser's position, when the message gives one.
+
+        >>> QuerySyntaxError("SPARQL syntax error: error at 2:15: expected ...").position
+        (2, 15)
+        """
+        found = SYNTAX_POSITION.search(self.message)
+        return None if found is None else (int(found.group(1)), int(found.group(2)))
+
+
+# The parser's position in a SPARQL syntax error, as pyoxigraph and Oxigraph server write it:
+# "error at 2:15: expected ..." (line and column, 1-based).
+SYNTAX_POSITION = re.compile(r"\berror at (\d+):(\d+)")
 
 
 class UpdateFailed(InputError):

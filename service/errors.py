@@ -7,7 +7,6 @@ see a stack trace. Our own faults (5xx) are logged with their traceback.
 from __future__ import annotations
 
 import logging
-import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -126,18 +125,12 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, message, location), status, headers=headers)
 
 
-# pyoxigraph's SPARQL parser: "error at 1:25: expected ..." (line and column, 1-based)
-_POSITION = re.compile(r"\berror at (\d+):(\d+)")
-
-
 def _parser_position(exc: PvkgError) -> dict[str, object] | None:
     """The ``location`` of a SPARQL syntax error whose message gives the parser's position."""
-    if not isinstance(exc, QuerySyntaxError):
+    position = exc.position if isinstance(exc, QuerySyntaxError) else None
+    if position is None:
         return None
-    found = _POSITION.search(exc.message)
-    if found is None:
-        return None
-    return {"file": None, "row": int(found.group(1)), "column": int(found.group(2))}
+    return {"file": None, "row": position[0], "column": position[1]}
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:

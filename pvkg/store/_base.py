@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.term import Node
 
-from pvkg.errors import QuerySyntaxError, UpdateFailed
+from pvkg.errors import SYNTAX_POSITION, QuerySyntaxError, UpdateFailed
 from pvkg.store._terms import Triple
 
 
@@ -38,9 +38,6 @@ class SelectResult:
 
 QueryAnswer = SelectResult | bool | Graph
 
-# the parser's position in a syntax error: "error at 2:15: expected ..." (line:column, 1-based)
-_POSITION = re.compile(r"\berror at (\d+):(\d+)")
-
 
 @contextmanager
 def lines_added(count: int) -> Iterator[None]:
@@ -58,7 +55,7 @@ def lines_added(count: int) -> Iterator[None]:
     try:
         yield
     except QuerySyntaxError as err:
-        found = _POSITION.search(err.message)
+        found = SYNTAX_POSITION.search(err.message)
         if found is None or int(found.group(1)) <= count:  # not in the caller's text
             raise
         line = int(found.group(1)) - count
