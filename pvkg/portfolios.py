@@ -2,7 +2,8 @@
 
 A new version is stored in two steps. (1) The version graph ``<v>``, its source map
 ``<v>/source`` and any extra graphs (``<v>/validation``) are written; nobody sees them yet, and a
-crash here leaves orphans that :func:`pvkg.bootstrap.remove_orphans` drops on the next open.
+crash here leaves orphans that :func:`pvkg.bootstrap.remove_orphans` drops when an embedded store
+is next opened (a shared remote store keeps them: they may be another writer's, mid-commit).
 (2) One SPARQL Update adds the registry entry (to the registry graph and the default graph),
 moves ``pv:currentVersion`` and swaps the current view (:func:`pvkg.view.swap_update`, which
 touches only the triples the two versions do not share). Either
@@ -269,14 +270,15 @@ def _store_locked(
             _write_graph(store, name, content, checked=loaded.checked_text and name in own)
         registry = _registry_lines(loaded, version, number, old, submitter, extra_registry)
     except StoreError:
-        _drop_quietly(store, graphs)  # the orphans would also go at the next open
+        _drop_quietly(store, graphs)  # an embedded store would also drop them at its next open
         raise
     try:
         store.update(commit_update(portfolio, version, old, registry))  # step 2: one transaction
     except StoreUnavailable as err:
         # No answer (a remote server timed out or the connection broke): the commit may have
         # been applied, or may still be. Dropping the graphs now could leave a registered
-        # version without its graph, so they stay (unregistered, they go at the next open).
+        # version without its graph, so they stay (unregistered: not in the view; an embedded
+        # store drops them at its next open, a shared remote store keeps them).
         if _is_current(store, portfolio, version):
             return StoredVersion(inst_id, number, str(version), True)
         raise type(err)(
@@ -293,12 +295,10 @@ def _store_locked(
 def _is_current(store: Store, portfolio: URIRef, version: URIRef) -> bool:
     """Whether the registry names ``version`` current (False when the store cannot say)."""
     try:
-        answer = store.query(
-            f"ASK {{ GRAPH {_REG} {{ <{portfolio}> <{PV.currentVersion}> <{version}> }} }}"
-        )
+        current, _ = _current_and_last(store, portfolio)
     except StoreError:
         return False
-    return answer is True
+    return current is not None and current[0] == version
 
 
 def _write_graph(store: Store, name: str, content: GraphContent, *, checked: bool = False) -> None:
