@@ -13,8 +13,10 @@ DATA = Path(__file__).parent / "registry" / "data"
 ROOT = Path(__file__).parent.parent
 
 
-def pvkg(*args: str, store: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PVKG_STORE": str(store)}
+def pvkg(
+    *args: str, store: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PVKG_STORE": str(store), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "pvkg.cli", *args],
         capture_output=True,
@@ -226,15 +228,9 @@ def test_query_time_limit_stops_an_aggregate_on_the_embedded_store(tmp_path: Pat
     heavy.write_text(
         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", encoding="utf-8"
     )
-    env = {**os.environ, "PVKG_STORE": str(tmp_path / "s"), "PVKG_QUERY_TIMEOUT": "1"}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "pvkg.cli", "query", str(heavy)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
+    proc = pvkg(
+        "query", str(heavy), store=tmp_path / "s", cwd=tmp_path, env={"PVKG_QUERY_TIMEOUT": "1"}
     )
     took = time.monotonic() - started
     assert proc.returncode == 3, proc.stderr
