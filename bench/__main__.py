@@ -485,7 +485,6 @@ def machine() -> dict[str, Any]:
         "openpyxl",
         "rdflib-endpoint",
         "matplotlib",
-        "psutil",
     ):
         try:
             versions[package] = md.version(package)
