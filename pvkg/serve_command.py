@@ -12,7 +12,7 @@ import typer
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.settings import DATA_ROOT, PROJECT_ROOT, Settings
-from pvkg.store import Store, redact_url
+from pvkg.store import Store, shown_url
 
 DEMO_DIR = PROJECT_ROOT / "service" / "demo"
 DEMO_SURVEY = DATA_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
@@ -80,7 +80,11 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
             for line in load_demo(store, settings):
                 typer.echo(f"demo: {line}", err=True)
         app = create_app(settings, store)
-        where = redact_url(settings.store_url or str(Path(settings.store_path).resolve()))
+        where = (
+            shown_url(settings.store_url)
+            if settings.store_url
+            else str(Path(settings.store_path).resolve())
+        )
         typer.echo(
             f"pvkg serving {where} at {base_url}/  (SPARQL: {base_url}/sparql, API docs: "
             f"{base_url}/docs)",

@@ -16,7 +16,7 @@ from pvkg.store._bindings import bind_values
 from pvkg.store._formats import RDF_FORMATS, RdfFormatInfo, rdf_format, rdf_format_for_path
 from pvkg.store._local import LocalStore
 from pvkg.store._terms import Triple
-from pvkg.store._urls import redact_url
+from pvkg.store._urls import redact_url, shown_url
 
 __all__ = [
     "RDF_FORMATS",
@@ -32,6 +32,7 @@ __all__ = [
     "rdf_format",
     "rdf_format_for_path",
     "redact_url",
+    "shown_url",
 ]
 
 

@@ -53,7 +53,7 @@ from pvkg.store._bindings import bind_values
 from pvkg.store._formats import RdfFormatInfo, rdf_format
 from pvkg.store._results import result_format, too_large
 from pvkg.store._terms import Triple, to_oxigraph, to_rdflib
-from pvkg.store._urls import redact_url
+from pvkg.store._urls import endpoint_urls, redact_url, shown_url
 
 _PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _JSON = "application/sparql-results+json"
@@ -82,15 +82,11 @@ class RemoteStore(Store):
         gsp_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        base = url.rstrip("/")
-        for suffix in ("/query", "/sparql"):
-            if base.endswith(suffix) and query_url is None:
-                query_url = base
-                base = base[: -len(suffix)]
-        self.location = redact_url(url)
-        self.query_url = query_url or f"{base}/query"
-        self.update_url = update_url or f"{base}/update"
-        self.gsp_url = gsp_url or f"{base}/store"
+        derived = endpoint_urls(url)
+        self.location = shown_url(url)
+        self.query_url = query_url or derived.query
+        self.update_url = update_url or derived.update
+        self.gsp_url = gsp_url or derived.gsp
         self.timeout_s = timeout_s
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)), transport=transport
@@ -102,21 +98,22 @@ class RemoteStore(Store):
         self, method: str, url: str, *, timeout_s: float | None = None, **kwargs: object
     ) -> httpx.Response:
         timeout = self.timeout_s if timeout_s is None else timeout_s
+        params = kwargs.pop("params", None)
         try:
+            # httpx's ``params=`` replaces the URL's query string (a token some servers take there)
+            target = httpx.URL(url).copy_merge_params(params) if params else url  # type: ignore[arg-type]
             return self._client.request(
-                method, url, timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), **kwargs
+                method, target, timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), **kwargs
             )  # type: ignore[arg-type]
         except httpx.TimeoutException:
-            message = f"the SPARQL server at {url} did not answer within {timeout:g} s"
+            message = f"the SPARQL server at {shown_url(url)} did not answer within {timeout:g} s"
             if timeout_s is not None:
-                raise QueryTimeout(redact_url(message)) from None
-            raise StoreUnavailable(redact_url(message)) from None
-        except httpx.HTTPError as err:
+                raise QueryTimeout(message) from None
+            raise StoreUnavailable(message) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as err:
             raise StoreUnavailable(
-                redact_url(
-                    f"cannot reach the SPARQL server at {url}: {type(err).__name__}: {err}; "
-                    "is it running?"
-                )
+                f"cannot reach the SPARQL server at {shown_url(url)}: {type(err).__name__}: "
+                f"{redact_url(str(err))}; is it running?"
             ) from None
 
     @staticmethod
