@@ -8,7 +8,7 @@ Two engines give the same results:
   CPSV-AP 3.2.0 shapes use (see ``shapes/policy-shapes.ttl``); any other construct is refused
   when the shapes are compiled, never silently skipped.
 * ``"pyshacl"`` is the reference engine (pySHACL, SHACL-AF on for ``sh:SPARQLTarget``, no
-  inference). Tests assert that both engines report the same (rule, focus, component, severity).
+  inference). Tests assert that both engines report the same results, path and value included.
 
 Reference data a profile needs (the typings of concepts and institutions the data refers to,
 the ``pv:`` class hierarchy) is added explicitly to a copy of the data; inference is never on.
@@ -372,6 +372,9 @@ class _Check:
     fixed_value: Node | None = None
     target_query: str | None = None  # for SPARQL constraints: restrict ?this to the targets
     datatype: URIRef | None = None  # for datatype: also check well-formedness in Python
+    # a node shape's SPARQL constraint: a row without ?value reports the focus node as its
+    # value (SHACL §5.3.2, a node shape's one value node is its focus node; as pySHACL does)
+    value_is_focus: bool = False
 
 
 def _term(node: Node) -> str:
@@ -607,6 +610,7 @@ class _Compiler:
             text,
             s.value(shape, SH.path),
             target_query=target_query,
+            value_is_focus=path is None,
         )
 
 
@@ -653,6 +657,8 @@ def _run_check(store: Store, check: _Check, timeout_s: float | None) -> _Found:
         if this is None:
             continue
         value = row.get("v", row.get("value"))
+        if value is None and check.value_is_focus:
+            value = this
         if check.datatype is not None and not (isinstance(value, Literal) and value.ill_typed):
             continue
         if check.component == SH.HasValueConstraintComponent:
