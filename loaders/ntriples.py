@@ -38,6 +38,18 @@ def literal(value: str, lang: str | None = None) -> str:
     return f'"{body}"@{lang.lower()}' if lang else f'"{body}"'
 
 
+def language(node: Node) -> str:
+    """The primary language subtag of a literal, lower case ('' when untagged or no literal):
+    BCP 47 tags are case-insensitive and a region does not change the language, so
+    ``@lv``, ``@LV`` and ``@lv-LV`` are all Latvian.
+
+    >>> [language(Literal("x", lang=t)) for t in ("lv-LV", "LV", "EN-gb")], language(Literal("x"))
+    (['lv', 'lv', 'en'], '')
+    """
+    tag = node.language if isinstance(node, Literal) else None
+    return tag.split("-", 1)[0].casefold() if tag else ""
+
+
 def typed(value: object, datatype: str) -> str:
     """A literal with a datatype IRI."""
     return f'"{str(value).translate(_ESCAPES)}"^^<{datatype}>'

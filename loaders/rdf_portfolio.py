@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from loaders.headers import TYPE_FIELDS
 from loaders.identity import genid_iri, service_iri, slugify, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
+from loaders.ntriples import language
 from loaders.roles import ROLE_PROPERTIES, role_table
 from loaders.tabular import Resolver, canonical_name
 from pvkg.errors import (
@@ -87,6 +89,19 @@ SERVICE_MAPPED = {
 }
 DATASET_MAPPED = {RDF.type, DCTERMS.publisher, DCTERMS.hasPart}
 INSTITUTION_MAPPED = {DCTERMS.identifier, PV.portfolioManager}
+SCHEMA_NAMESPACES = ("https://schema.org/", "http://schema.org/")
+_NAME_PROPERTIES = (FOAF.name, *(URIRef(f"{ns}name") for ns in SCHEMA_NAMESPACES))
+_GIVEN_NAMES = (
+    FOAF.givenName,
+    *(URIRef(f"{ns}givenName") for ns in SCHEMA_NAMESPACES),
+    FOAF.firstName,
+)
+_FAMILY_NAMES = (
+    FOAF.familyName,
+    *(URIRef(f"{ns}familyName") for ns in SCHEMA_NAMESPACES),
+    FOAF.lastName,
+    FOAF.surname,
+)
 OUR_TYPES = {
     "service": {PV.Service, CPSV.PublicService},
     "dataset": {PV.Portfolio, DCAT.Dataset},
@@ -190,9 +205,11 @@ def _parse(data: bytes, filename: str, fmt: str) -> Graph:
 def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
     text, offset = getattr(err, "_str", None), getattr(err, "_i", None)
     if isinstance(text, bytes | str) and isinstance(offset, int):
-        # the Turtle parser's own ``lines`` count runs ahead after blank lines (line 7 of 4)
-        newline = b"\n" if isinstance(text, bytes) else "\n"
-        return text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+        # the Turtle parser's own ``lines`` count runs ahead after blank lines (line 7 of 4);
+        # ``_i`` counts characters of the text it keeps as UTF-8 bytes: count in characters
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        return text.count("\n", 0, offset) + 1
     if isinstance(getattr(err, "lines", None), int):
         return int(err.lines) + 1  # type: ignore[attr-defined]
     if isinstance(getattr(err, "lineno", None), int):
@@ -351,30 +368,46 @@ class _Reader:
         self.problems.append(RowProblem(Location(file=self.filename, line=line), message))
 
     def label_texts(self, node: Node) -> list[str]:
+        """The notations and labels that may name a concept; a literal names itself (a code
+        or label written in place of a concept, as ``cv:isClassifiedBy "ST-PUB-IND"``)."""
+        if isinstance(node, Literal):
+            return [str(node)]
         texts = [str(o) for o in self.g.objects(node, SKOS.notation)]
         for prop in (SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, FOAF.name):
             texts += [str(o) for o in self.g.objects(node, prop)]
         return texts
 
     def coded(
-        self, node: Node, scheme: str, codes: Iterable[str], labels: dict[str, str]
+        self,
+        node: Node,
+        scheme: str,
+        codes: Iterable[str],
+        labels: dict[str, str],
+        *,
+        exact_codes: bool = False,
     ) -> str | None:
+        """The code of ours ``node`` names: by our IRI, or by a notation or label compared
+        case-insensitively, as CSV cells are (the graph's literals are NFC already).
+        ``exact_codes``: a notation must match the code's case (roles, tests/loaders/
+        test_rdf_roles.py)."""
         prefix = f"{ID}{scheme}/"
         if isinstance(node, URIRef) and str(node).startswith(prefix):
             code = str(node)[len(prefix) :]
             return code if code in codes else None
+        folded = {code if exact_codes else code.casefold(): code for code in codes}
         for text in self.label_texts(node):
-            key = text.strip()
-            if key in codes:
-                return key
-            if key.casefold() in labels:
-                return labels[key.casefold()]
+            key = text.strip().casefold()
+            code = text.strip() if exact_codes else key
+            if code in folded:
+                return folded[code]
+            if key in labels:
+                return labels[key]
         return None
 
     def role(self, node: Node) -> str | None:
         """The code of the role of ours ``node`` names: by IRI, notation or label (lv, en)."""
         table = role_table(self.ontology_dir)
-        return self.coded(node, ROLE, table.codes, table.labels)
+        return self.coded(node, ROLE, table.codes, table.labels, exact_codes=True)
 
     def role_term(self, prop: Node, value: Node) -> Node:
         """``value`` as our role concept when ``prop`` names a role and ``value`` is one of
@@ -398,17 +431,37 @@ class _Reader:
 
     def person_name(self, agent: Node) -> str | None:
         """The name behind an agent: a post's holder (``org:heldBy``, or a person who
-        ``org:holds`` it as in STANDARDS.md §2 step 3), or the agent's own name."""
+        ``org:holds`` it as in STANDARDS.md §2 step 3), or the agent's own name; a post's
+        title only when no person is named."""
         self.consumed.add(agent)
         holders = [*self.g.objects(agent, ORG.heldBy), *self.g.subjects(ORG.holds, agent)]
         for person in holders:
-            for name in self.g.objects(person, FOAF.name):
+            if name := self.own_name(person):
                 self.consumed.add(person)
-                return str(name)
-        for prop in (FOAF.name, SKOS.prefLabel, DCTERMS.title):
-            for name in self.g.objects(agent, prop):
-                return str(name)
+                return name
+        if name := self.own_name(agent):
+            return name
+        for prop in (SKOS.prefLabel, DCTERMS.title):
+            for label in self.g.objects(agent, prop):
+                return str(label)
         return None
+
+    def own_name(self, person: Node) -> str | None:
+        """A person's name: ``foaf:name`` / ``schema:name``, else given name + family name
+        (FOAF or schema.org), as systems that split names write them."""
+        for prop in _NAME_PROPERTIES:
+            for name in self.g.objects(person, prop):
+                return str(name).strip()
+        parts = [self.first(person, props) for props in (_GIVEN_NAMES, _FAMILY_NAMES)]
+        return " ".join(p for p in parts if p) or None
+
+    def first(self, node: Node, props: tuple[URIRef, ...]) -> str:
+        """The first (in sort order, so stable) value of the first property that has one."""
+        for prop in props:
+            values = sorted(str(o).strip() for o in self.g.objects(node, prop))
+            if values:
+                return values[0]
+        return ""
 
     def find_portfolio(self) -> tuple[Node | None, list[Node]]:
         datasets = _datasets(self.g)
@@ -456,13 +509,14 @@ class _Reader:
         return found
 
     def institution_name(self, node: Node | None) -> tuple[str, str]:
-        """The institution's name and its language: Latvian first, then English, then any."""
+        """The institution's name and its language tag as given: Latvian first (``@lv``,
+        ``@LV``, ``@lv-LV``…), then English, then any."""
         if node is None:
             return "", ""
         for lang in ("lv", "en", None):
             for prop in (SKOS.prefLabel, DCTERMS.title, FOAF.name):
                 for value in sorted(self.g.objects(node, prop), key=str):
-                    if isinstance(value, Literal) and (lang is None or value.language == lang):
+                    if isinstance(value, Literal) and (lang is None or language(value) == lang):
                         return str(value), value.language or ""
         return "", ""
 
@@ -521,7 +575,9 @@ def _service(
         if isinstance(need, Literal):
             svc.needs.append(str(need))
             continue
-        labels = sorted(g.objects(need, SKOS.prefLabel), key=lambda x: (x.language != "lv", str(x)))
+        labels = sorted(
+            g.objects(need, SKOS.prefLabel), key=lambda x: (language(x) != "lv", str(x))
+        )
         if labels:
             reader.consumed.add(need)
             svc.needs.append(str(labels[0]))
@@ -707,9 +763,12 @@ def read_rdf_all(
 
 def _read_graph(data: bytes, filename: str, fmt: str, settings: Settings) -> tuple[str, Graph]:
     """The file's text and its checked graph, blank nodes made canonical (stable names)."""
-    text = data.decode("utf-8", errors="replace")
+    # NFC, as CSV cells are: decomposed labels match our concepts, and stored text is one form
+    # (line numbers stay: no line break composes with anything)
+    text = unicodedata.normalize("NFC", data.decode("utf-8", errors="replace"))
     graph = _parse(data, filename, fmt)
     _check_iris(graph, text, filename)
+    _nfc_literals(graph)
     _check_literals(graph, text, filename, settings)
     if any(isinstance(t, BNode) for triple in graph for t in triple):
         canonical = Graph()
@@ -719,6 +778,19 @@ def _read_graph(data: bytes, filename: str, fmt: str, settings: Settings) -> tup
             canonical.bind(prefix, ns, override=False)
         graph = canonical
     return text, graph
+
+
+def _nfc_literals(graph: Graph) -> None:
+    """Every literal of ``graph`` in Unicode NFC (language tag and datatype kept)."""
+    decomposed = [
+        (s, p, o)
+        for s, p, o in graph
+        if isinstance(o, Literal) and not unicodedata.is_normalized("NFC", str(o))
+    ]
+    for s, p, o in decomposed:
+        graph.remove((s, p, o))
+        text = unicodedata.normalize("NFC", str(o))
+        graph.add((s, p, Literal(text, lang=o.language, datatype=o.datatype)))  # type: ignore[attr-defined]
 
 
 def _record(

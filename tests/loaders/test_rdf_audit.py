@@ -1,0 +1,180 @@
+"""CPSV-AP files written the way other catalogue systems write them (RDF loader audit).
+
+Each test feeds the loader a small file with one habit of another system: region or upper-case
+language tags, decomposed Unicode, codes as plain literals, people with given and family names
+only, several identifiers, blank-node authorities, relative IRIs and JSON-LD keyword aliases.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, SKOS
+
+from loaders import read_portfolio
+from loaders.identity import service_iri
+from pvkg.errors import SourceSyntaxError
+from pvkg.namespaces import ADMS, CV, PV, concept, institution_iri
+
+VK = "valsts-kanceleja"
+PREFIXES = """@prefix cpsv: <http://purl.org/vocab/cpsv#> .
+@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix adms: <http://www.w3.org/ns/adms#> .
+@prefix pv: <https://pvkg.lv/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix ex: <https://example.lv/id/> .
+"""
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def _read(body: str, name: str = "p.ttl"):  # type: ignore[no-untyped-def]
+    return read_portfolio((PREFIXES + body).encode(), name)
+
+
+def _line(loaded, node: URIRef) -> int | None:  # type: ignore[no-untyped-def]
+    value = loaded.sources.value(node, PV.sourceLine)
+    return int(value) if value is not None else None
+
+
+# -- 1. language tags ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["lv-LV", "LV", "Lv"])
+def test_region_and_case_variants_of_lv_name_the_institution(tag: str) -> None:
+    """BCP 47 tags are case-insensitive and a region does not change the language: the
+    Latvian name wins over the English one, whatever the tag's spelling."""
+    loaded = _read(
+        f"""ex:org a cv:PublicOrganisation ;
+  skos:prefLabel "State Chancellery"@en-GB, "Valsts kanceleja"@{tag} .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ; dct:title "Konsultācijas"@{tag} .
+"""
+    )
+    assert (loaded.institution_id, loaded.institution_name) == (VK, "Valsts kanceleja")
+
+
+def test_en_gb_is_english_when_there_is_no_latvian_name() -> None:
+    loaded = _read(
+        """ex:org a cv:PublicOrganisation ;
+  skos:prefLabel "Staatskanzlei"@de, "State Chancellery"@en-GB .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" .
+"""
+    )
+    assert loaded.institution_name == "State Chancellery"
+
+
+def test_need_label_tagged_upper_case_lv_is_the_latvian_one() -> None:
+    loaded = _read(
+        """ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 .
+ex:need skos:prefLabel "Advice"@en, "Padoms"@LV .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ; pv:satisfiesNeed ex:need .
+"""
+    )
+    g = loaded.graph
+    need = g.value(service_iri(VK, "VK-1"), PV.satisfiesNeed)
+    assert str(g.value(need, SKOS.prefLabel)) == "Padoms"
+
+
+# -- 2. Unicode normal forms and case --------------------------------------------------------
+
+
+def test_decomposed_and_case_variant_labels_and_notations_match_our_concepts() -> None:
+    body = f"""ex:org a cv:PublicOrganisation ; skos:prefLabel "{_nfd("Valsts kanceleja")}"@lv .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1, ex:s2 .
+ex:dev a skos:Concept ; skos:prefLabel "{_nfd("izstrāde")}"@lv .
+ex:ind a skos:Concept ; skos:notation "st-pub-ind" .
+ex:gen a skos:Concept ; skos:prefLabel "{_nfd("VISPĀRĒJA labuma pakalpojums")}"@lv .
+ex:sm a skos:Concept ; skos:notation "ROLE05" .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
+  dct:title "{_nfd("Konsultācijas")}"@lv ;
+  adms:status ex:dev ; cv:isClassifiedBy ex:ind, ex:gen ;
+  cv:hasParticipation [ cv:role ex:sm ; cv:hasParticipant [ foaf:name "{_nfd("Jānis Ozols")}" ] ] .
+ex:s2 a cpsv:PublicService ; dct:identifier "VK-2" ; adms:status "{_nfd("Izstrādē")}" .
+"""
+    loaded = _read(body)
+    g, s1 = loaded.graph, service_iri(VK, "VK-1")
+    assert g.value(s1, ADMS.status) == concept("status", "STATUS-DEVELOPMENT")
+    assert set(g.objects(s1, CV.isClassifiedBy)) == {
+        concept("service-type", "ST-PUB-IND"),
+        concept("service-type", "ST-PUB-GEN"),
+    }
+    assert g.value(s1, DCTERMS.title) == Literal("Konsultācijas", lang="lv")  # stored as NFC
+    assert g.value(g.value(s1, PV.serviceManager), FOAF.name) == Literal("Jānis Ozols")
+    assert g.value(service_iri(VK, "VK-2"), ADMS.status) == concept("status", "STATUS-DEVELOPMENT")
+    assert all(
+        unicodedata.is_normalized("NFC", str(o)) for o in g.objects() if isinstance(o, Literal)
+    )
+
+
+# -- 3. service types as literals ------------------------------------------------------------
+
+
+def test_service_type_as_a_literal_code_or_label_is_our_concept() -> None:
+    loaded = _read(
+        """ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1, ex:s2, ex:s3 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ; cv:isClassifiedBy "ST-PUB-IND" .
+ex:s2 a cpsv:PublicService ; dct:identifier "VK-2" ;
+  cv:isClassifiedBy "koplietošanas pakalpojums"@lv .
+ex:s3 a cpsv:PublicService ; dct:identifier "VK-3" ; cv:isClassifiedBy "ST-UNKNOWN" .
+"""
+    )
+    g = loaded.graph
+    types = {n: set(g.objects(service_iri(VK, n), CV.isClassifiedBy)) for n in ("VK-1", "VK-2")}
+    assert types["VK-1"] == {concept("service-type", "ST-PUB-IND")}
+    assert types["VK-2"] == {concept("service-type", "ST-IA-SHR")}
+    # an unknown code stays as given, for C09 to report
+    assert set(g.objects(service_iri(VK, "VK-3"), CV.isClassifiedBy)) == {Literal("ST-UNKNOWN")}
+
+
+# -- 4. given and family names ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ns", ["foaf", "schema"])
+def test_manager_with_given_and_family_name_only(ns: str) -> None:
+    loaded = _read(
+        f"""ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv .
+ex:sm a skos:Concept ; skos:notation "ROLE05" .
+ex:pm a skos:Concept ; skos:notation "ROLE04" .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 ;
+  prov:qualifiedAttribution [ prov:agent ex:post-pm ; dcat:hadRole ex:pm ] .
+ex:post-pm a org:Post ; dct:title "Pakalpojumu kopuma vadītājs"@lv ;
+  org:heldBy [ a foaf:Person ; {ns}:givenName "Anna" ; {ns}:familyName "Bērziņa" ] .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
+  cv:hasParticipation [ cv:role ex:sm ; cv:hasParticipant ex:post-sm ] .
+ex:post-sm a org:Post ; dct:title "Pakalpojuma vadītājs"@lv ; org:heldBy ex:janis .
+ex:janis a foaf:Person ; {ns}:givenName "Jānis" ; {ns}:familyName "Ozols" .
+"""
+    )
+    g = loaded.graph
+    manager = g.value(service_iri(VK, "VK-1"), PV.serviceManager)
+    assert g.value(manager, FOAF.name) == Literal("Jānis Ozols")
+    portfolio_manager = g.value(institution_iri(VK), PV.portfolioManager)
+    assert g.value(portfolio_manager, FOAF.name) == Literal("Anna Bērziņa")
+
+
+# -- 8. syntax errors in long literals -------------------------------------------------------
+
+
+def test_syntax_error_inside_a_long_literal_names_its_real_line() -> None:
+    lines = ['<https://example.lv/id/s1> dct:description """' + "ā" * 200]
+    lines += ["ēēēēēēēēēēēēēēēēēēēēēēēēēēēē šķ" * 4 for _ in range(10)]
+    lines += ['beigas \\q """@lv .']
+    text = "@prefix dct: <http://purl.org/dc/terms/> .\n" + "\n".join(lines) + "\n"
+    with pytest.raises(SourceSyntaxError) as caught:
+        read_portfolio(text.encode(), "long.ttl")
+    assert caught.value.location is not None
+    assert (caught.value.location.file, caught.value.location.line) == ("long.ttl", 13)
