@@ -15,7 +15,8 @@ from pvkg.store import SelectResult, Store
 from pvkg.submission import submit_portfolio
 
 # the portfolio manager also manages DA-003 (C18, Info); DA-004 has no manager (C02, Violation)
-FIXTURE = Path(__file__).parents[1] / "shapes" / "data" / "rules_audit" / "da_info_and_violation.csv"
+AUDIT = Path(__file__).parents[1] / "shapes" / "data" / "rules_audit"
+FIXTURE = AUDIT / "da_info_and_violation.csv"
 
 
 def run(store: Store, settings: Settings, name: str, **params: str) -> SelectResult:
