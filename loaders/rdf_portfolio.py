@@ -552,8 +552,12 @@ def _service(
         return None
     svc = ServiceRecord(ids[0], line=line)
     if len(ids) > 1:
+        # every identifier is kept (C21, C22 and the export see them all); the first names
+        # the service's IRI
+        svc.extra += [(DCTERMS.identifier, Literal(i)) for i in dict.fromkeys(ids) if i != ids[0]]
         reader.warnings.append(
-            f"service {node} has {len(ids)} dct:identifier values; using {ids[0]!r}"
+            f"service {node} has {len(ids)} dct:identifier values ({', '.join(ids)}); all are "
+            f"kept, its IRI uses {ids[0]!r} (CPSV-AP allows one)"
         )
     svc.register_ids = sorted(str(o) for o in g.objects(node, PV.registerServiceId))
     for title in sorted(g.objects(node, DCTERMS.title), key=str):

@@ -166,6 +166,25 @@ ex:janis a foaf:Person ; {ns}:givenName "Jānis" ; {ns}:familyName "Ozols" .
     assert g.value(portfolio_manager, FOAF.name) == Literal("Anna Bērziņa")
 
 
+# -- 5. several identifiers ------------------------------------------------------------------
+
+
+def test_every_identifier_of_a_service_is_kept() -> None:
+    loaded = _read(
+        """ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1", "VPR-77" .
+"""
+    )
+    ids = {
+        str(o)
+        for s in loaded.graph.subjects(DCTERMS.isPartOf, None)
+        for o in loaded.graph.objects(s, DCTERMS.identifier)
+    }
+    assert ids == {"VK-1", "VPR-77"}
+    assert loaded.service_count == 1
+
+
 # -- 8. syntax errors in long literals -------------------------------------------------------
 
 
