@@ -143,6 +143,36 @@ def is_totals_label(text: str) -> bool:
     return _TOTALS.fullmatch(text) is not None
 
 
+# A note's start: a footnote mark, a note word (``Piezīme``, ``Piezīmes``, ``Note``, ``Avots``…)
+# or a first word that is a label (``Sagatavoja:``). An identifier starts with none of them.
+_NOTE = re.compile(
+    r"\s*(?:[*†‡¹²³]|(?:piezīmes?|piez\.|notes?|avots|avoti|sources?)(?=[\s:.]|$)"
+    r"|\S+:(?:\s|$))",
+    re.I,
+)
+# A totals row's figures: a count, a sum or a share ("9", "1 234", "12,5", "100 %").
+_FIGURE = re.compile(r"[+-]?\d[\d\s\u00a0.,]*%?")
+
+
+def is_note_label(text: str) -> bool:
+    """Whether a cell starts the way a note under the table does, not the way an identifier does.
+
+    >>> [is_note_label(t) for t in ["* pārskatāms", "Piezīme", "Avots: VARAM", "Sagatavoja: P.",
+    ...                             "PK 12", "DA-001", "Note-1"]]
+    [True, True, True, True, False, False, False]
+    """
+    return _NOTE.match(text) is not None
+
+
+def is_figure(text: str) -> bool:
+    """Whether a cell holds only a number, as a totals row's cells do.
+
+    >>> [is_figure(t) for t in ["9", "1 234", "12,5", "100 %", "X", "DA-1"]]
+    [True, True, True, True, False, False]
+    """
+    return _FIGURE.fullmatch(text.strip()) is not None
+
+
 def is_group_header(text: str) -> bool:
     """Whether a cell is one of the template's group headers (above the column headers)."""
     return normalise_header(text) in GROUP_HEADERS

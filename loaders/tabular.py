@@ -22,7 +22,9 @@ from loaders.headers import (
     FIELDS,
     HEADER_BLOCK_FIELDS,
     TYPE_FIELDS,
+    is_figure,
     is_group_header,
+    is_note_label,
     is_numbering_header,
     is_totals_label,
     match_header,
@@ -64,11 +66,15 @@ READ_TOGETHER = MULTI_VALUED | frozenset(TYPE_FIELDS)
 _TYPE_CONCEPTS = {code: concept(SERVICE_TYPE, code) for code in TYPE_FIELDS.values()}
 
 _ROW_NUMBER = re.compile(r"\d+\.?")
+# A section's number: ``1``, ``1.``, ``2.3``, ``I``, ``iv)``, ``A.``; its services are numbered
+# under it (``1.1``, ``1.2``).
+_SECTION_NUMBER = re.compile(r"(?:\d+|[IVXLCDM]+|[A-Z])(?:\.\d+)*[.)]?", re.I)
 _SPACE = re.compile(r"\s")
 
 Row = tuple[int, list[str]]  # (1-based row number as the user sees it, cleaned cells)
 Cell = tuple[int, str]  # (row, column letter) of a fact that is not a service's
 Resolver = Callable[[str], str | None]
+Dashes = dict[tuple[int, int], str]  # (row, column index) -> a cell's text that was only a dash
 
 
 @dataclass
@@ -96,7 +102,8 @@ def read_rows(
         RowError: no service-id column, or rows that cannot be services (all listed at once).
         PayloadTooLarge: more rows or longer cells than the settings allow.
     """
-    rows = _clean_rows(raw_rows, filename, settings, sheet)
+    dashes: Dashes = {}
+    rows = _clean_rows(raw_rows, filename, settings, sheet, dashes)
     layout, data_start = _find_layout(rows, filename, sheet)
     problems: list[RowProblem] = []
     warnings: list[str] = []
@@ -112,7 +119,7 @@ def read_rows(
         )
     data = _service_rows(data, layout, above, warnings)
     services, inst_names, managers = _read_services(
-        data, layout, filename, sheet, problems, warnings
+        data, layout, filename, sheet, problems, warnings, dashes
     )
     if problems:
         raise RowError(problems)
@@ -127,11 +134,15 @@ def _clean_rows(
     filename: str,
     settings: Settings,
     sheet: str | None,
+    dashes: Dashes,
 ) -> list[Row]:
+    """The rows as cleaned text, without empty rows; ``dashes`` gets the cells that held only a
+    dash (blank to every rule, but an error message may name what the cell held)."""
     rows: list[Row] = []
     limit = settings.max_rows + HEADER_SEARCH_ROWS + 1
     for number, raw in raw_rows:
         cells = [clean(value) for value in raw]
+        _note_dashes(number, raw, cells, dashes)
         while cells and not cells[-1]:
             cells.pop()
         if not cells:
@@ -152,6 +163,14 @@ def _clean_rows(
                 location=Location(file=filename, sheet=sheet, row=number),
             )
     return rows
+
+
+def _note_dashes(number: int, raw: list[object], cells: list[str], dashes: Dashes) -> None:
+    """Remember the cells of a row that ``clean`` emptied although they held a dash."""
+    for index, cell in enumerate(cells):
+        value = raw[index]
+        if not cell and isinstance(value, str) and value.strip():
+            dashes[(number, index)] = value.strip()
 
 
 def _find_layout(rows: list[Row], filename: str, sheet: str | None) -> tuple[_Layout, int]:
@@ -347,6 +366,8 @@ def _service_rows(data: list[Row], layout: _Layout, above: int, warnings: list[s
         why = _not_a_service(cells, layout)
         if why is None and position >= notes_from:
             why = "a note below the table"
+        if why is None and _is_section_row(cells, rows[position + 1 : position + 2], layout):
+            why = "a section title: its number begins the ids of the rows below it"
         if why is None:
             kept.append((number, cells))
             continue
@@ -365,15 +386,15 @@ def _only_numbered(cells: list[str], layout: _Layout) -> bool:
 
 
 def _not_a_service(cells: list[str], layout: _Layout) -> str | None:
-    """Why a row in the table is not a service, or None: a totals label (``Kopā:``) in its first
-    cell, or a section title or note as its only text, in the id column (written unlike an
-    identifier) or left of it (not in a template column). A service row without an id is None:
-    it is an error, as before."""
+    """Why a row in the table is not a service, or None: a totals row (see
+    :func:`_is_totals_row`), or a section title or note as its only text, in the id column
+    (written unlike an identifier) or left of it (not in a template column). A service row
+    without an id is None: it is an error, as before."""
     id_index = layout.fields["inst_service_id"]
     first = next((i for i, text in enumerate(cells) if text), len(cells))
     if first > id_index:
         return None
-    if is_totals_label(cells[first]):
+    if _is_totals_row(cells, layout):
         return "a totals row"
     if len(cells) > first + 1:  # other cells hold text too
         return None
@@ -382,6 +403,33 @@ def _not_a_service(cells: list[str], layout: _Layout) -> str | None:
     if first < id_index and first not in layout.fields.values():
         return "a section title or note left of the id column"
     return None
+
+
+def _is_totals_row(cells: list[str], layout: _Layout) -> bool:
+    """A totals label (``Kopā:``, ``Total``) as the first text, in the id column or left of it,
+    and nothing but figures after it. Its shape, not the label alone: a service whose id reads
+    like a label (``Total``, ``Kopā 3``) has a title, type marks, a manager."""
+    texts = [(i, text) for i, text in enumerate(cells) if text]
+    if not texts or texts[0][0] > layout.fields["inst_service_id"]:
+        return False
+    return is_totals_label(texts[0][1]) and all(is_figure(text) for _, text in texts[1:])
+
+
+def _is_section_row(cells: list[str], following: list[Row], layout: _Layout) -> bool:
+    """A numbered section title (``1 | Sociālie pakalpojumi``): a section number in the id
+    column, a title and nothing else, and the next row's id numbered under it (``1.1``). A row
+    with a type mark, status, priority or manager is a service, whatever its number."""
+    if not following:
+        return False
+    service_id = _cell(cells, layout, "inst_service_id")
+    if not _SECTION_NUMBER.fullmatch(service_id) or not _cell(cells, layout, "service_name_lv"):
+        return False
+    titled = {layout.fields["inst_service_id"], layout.fields["service_name_lv"]}
+    if any(text and i not in titled | layout.numbering for i, text in enumerate(cells)):
+        return False
+    number = service_id.rstrip(".)")
+    below = _cell(following[0][1], layout, "inst_service_id")
+    return len(below) > len(number) + 1 and below.casefold().startswith(f"{number}.".casefold())
 
 
 def _notes_start(rows: list[Row], layout: _Layout, above: int) -> int:
@@ -399,10 +447,14 @@ def _notes_start(rows: list[Row], layout: _Layout, above: int) -> int:
 
 
 def _reads_as_service(cells: list[str], layout: _Layout) -> bool:
-    """An identifier in the id column, or a service's coded values: a type mark, a status or a
-    priority pvkg knows. A note (``Sagatavoja: | P. Liepiņš``) has none of them."""
+    """An identifier in the id column, an id with a title (``PK 12 | Jauns pakalpojums``), or a
+    service's coded values: a type mark, a status or a priority pvkg knows. A note
+    (``Sagatavoja: | P. Liepiņš``, ``* | …``, ``Piezīme …``) has none of them."""
+    if _is_totals_row(cells, layout):
+        return False
     service_id = _cell(cells, layout, "inst_service_id")
-    if service_id and _reads_as_identifier(service_id) and not is_totals_label(service_id):
+    titled = _reads_as_identifier(service_id) or _cell(cells, layout, "service_name_lv")
+    if service_id and titled and not is_note_label(service_id):
         return True
     if any(
         is_type_mark(v)
@@ -474,6 +526,7 @@ def _read_services(
     sheet: str | None,
     problems: list[RowProblem],
     warnings: list[str],
+    dashes: Dashes,
 ) -> tuple[list[ServiceRecord], list[tuple[str, int]], list[tuple[str, int]]]:
     services: list[ServiceRecord] = []
     institutions: list[tuple[str, int]] = []
@@ -488,10 +541,11 @@ def _read_services(
         for name in split_multi(_cell(cells, layout, "portfolio_manager")):
             managers.append((name, number))
         if not service_id:
+            dash = dashes.get((number, layout.fields["inst_service_id"]))
             problems.append(
                 RowProblem(
                     Location(file=filename, sheet=sheet, row=number, column=id_col),
-                    f"column {id_col} (service identifier) is empty; every service row needs one",
+                    _empty_id_message(id_col, dash),
                 )
             )
             continue
@@ -499,6 +553,16 @@ def _read_services(
     for svc, local in zip(services, unique_ids([s.service_id for s in services]), strict=True):
         svc.local_id = local
     return services, institutions, managers
+
+
+def _empty_id_message(column: str, dash: str | None) -> str:
+    """Why a service row's id is missing: an empty cell, or one holding only a dash."""
+    if dash is None:
+        return f"column {column} (service identifier) is empty; every service row needs one"
+    return (
+        f"column {column} (service identifier) is empty: it holds only a dash ({dash!r}), which "
+        "the template uses for 'none'; every service row needs an identifier"
+    )
 
 
 def _service(
