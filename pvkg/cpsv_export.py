@@ -12,9 +12,11 @@ What ``pvkg export cpsv`` writes (docs/MODEL.md §4 is the input, STANDARDS.md �
   (the CPOV pattern), ``owl:sameAs`` Wikidata links;
 * what CPSV-AP needs that a loaded portfolio does not carry:
 
-  - ``dct:description``\\@lv of a service: the input's own description when there is one, else
-    ``"Vajadzība: <need>"`` built from the need(s) it satisfies (``pv:satisfiesNeed``), else the
-    service title (docs/MODEL.md §4: the loader never invents one, the export fills it);
+  - ``dct:description`` of a service: the input's own description when there is one, else
+    ``"Vajadzība: <need>"``\\@lv built from the Latvian label(s) of the need(s) it satisfies
+    (``pv:satisfiesNeed``), else its Latvian title(s), else its title(s) in their own language
+    (docs/MODEL.md §4: the loader never invents one, the export fills it; text is never put
+    under a language it is not in);
   - ``dct:language`` ``…/language/LAV`` and ``dct:spatial`` ``…/atu/LVA`` on every service;
   - ``dct:description``\\@lv of a portfolio without one: ``"<institution> publisko pakalpojumu
     portfelis"``;
@@ -34,6 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 from rdflib.term import Node
 
+from loaders.ntriples import language
 from pvkg.namespaces import ADMS, CPSV, CV, PREFIXES, PV, REGISTRY_GRAPH, ROV, portfolio_iri
 from pvkg.store import SelectResult, Store
 
@@ -172,7 +175,7 @@ def _need_labels(graph: Graph, service: Node) -> list[str]:
     labels = []
     for need in graph.objects(service, PV.satisfiesNeed):
         label = next(
-            (str(lbl) for lbl in graph.objects(need, SKOS.prefLabel) if lbl.language == "lv"),  # type: ignore[attr-defined]
+            (str(lbl) for lbl in graph.objects(need, SKOS.prefLabel) if language(lbl) == "lv"),
             None,
         )
         if label is None and isinstance(need, Literal):
@@ -182,15 +185,27 @@ def _need_labels(graph: Graph, service: Node) -> list[str]:
     return sorted(labels)
 
 
+def _filled_descriptions(graph: Graph, service: Node) -> list[Literal]:
+    """A description for a service that has none, from what is stored, in its own language:
+    the Latvian labels of its needs, else its Latvian titles, else its other titles."""
+    needs = _need_labels(graph, service)
+    if needs:
+        return [Literal("Vajadzība: " + "; ".join(needs), lang="lv")]
+    titles = sorted(
+        (t for t in graph.objects(service, DCTERMS.title) if isinstance(t, Literal) and str(t)),
+        key=lambda t: (t.language or "", str(t)),
+    )
+    latvian = [t for t in titles if language(t) == "lv"]
+    first: dict[str | None, Literal] = {}  # one description a language
+    for title in latvian or titles:
+        first.setdefault(title.language, Literal(str(title), lang=title.language))
+    return list(first.values())
+
+
 def _fill_service(graph: Graph, service: Node) -> None:
     if not any(True for _ in graph.objects(service, DCTERMS.description)):
-        needs = _need_labels(graph, service)
-        if needs:
-            text = "Vajadzība: " + "; ".join(needs)
-        else:
-            text = next((str(t) for t in graph.objects(service, DCTERMS.title)), "")
-        if text:
-            graph.add((service, DCTERMS.description, Literal(text, lang="lv")))
+        for description in _filled_descriptions(graph, service):
+            graph.add((service, DCTERMS.description, description))
     graph.add((service, DCTERMS.language, LANGUAGE_LAV))
     graph.add((service, DCTERMS.spatial, ATU_LVA))
 
@@ -200,7 +215,7 @@ def _fill_portfolio(graph: Graph, portfolio: Node) -> None:
         return
     publisher = next(graph.objects(portfolio, DCTERMS.publisher), None)
     name = next(
-        (str(n) for n in graph.objects(publisher, SKOS.prefLabel) if n.language == "lv"),  # type: ignore[attr-defined]
+        (str(n) for n in graph.objects(publisher, SKOS.prefLabel) if language(n) == "lv"),
         None,
     )
     text = f"{name} publisko pakalpojumu portfelis" if name else "Publisko pakalpojumu portfelis"
