@@ -11,6 +11,9 @@ of ``{name, type, default, description}``). Parameter types:
 ``concept:<scheme>``   a code of that scheme (``ROLE05``) or the concept IRI
 =====================  ==============================================================
 
+Values other than ``string`` are trimmed; institution ids and concept codes are matched
+case-insensitively (``role05`` is ``ROLE05``, ``Finansu-Ministrija`` is ``finansu-ministrija``).
+
 A parameter left out takes its default; without a default the variable stays unbound, which the
 query treats as "no filter". Values are bound as RDF terms by the store (``VALUES``), never
 pasted into the query text.
@@ -36,6 +39,21 @@ from pvkg.store import SelectResult, Store
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SIMPLE_TYPES = ("string", "integer", "decimal", "boolean", "date", "iri", "institution")
+# The code schemes of ontology/ and reference/ whose codes are lower case (certainty/confirmed,
+# institution-kind/ministry, score-dimension/needs); every other scheme's codes are upper case
+# (ROLE05, PU2-1, ST-PUB-IND).
+# tests/queries/test_rules_params.py checks this against the shipped files.
+_LOWER_CASE_SCHEMES = frozenset({"certainty", "institution-kind", "score-dimension"})
+
+
+def canonical_code(scheme: str, code: str) -> str:
+    """A code as its scheme spells it, whatever case a user typed it in.
+
+    >>> canonical_code("role", " role05 "), canonical_code("certainty", "Confirmed")
+    ('ROLE05', 'confirmed')
+    """
+    code = code.strip()
+    return code.lower() if scheme in _LOWER_CASE_SCHEMES else code.upper()
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,8 @@ class QueryParameter:
             ParameterError: the text is not a value of the declared type.
         """
         kind = self.type
+        if kind != "string":  # a code or number typed with a space around it is that value
+            raw = raw.strip()
         try:
             if kind == "string":
                 return Literal(raw)
@@ -76,6 +96,7 @@ class QueryParameter:
         if kind == "institution":
             if raw.startswith(str(ID)):
                 return URIRef(raw)
+            raw = raw.lower()  # institution ids are lower-case slugs
             if not re.match(r"^[a-z0-9][a-z0-9-]*$", raw):
                 raise ParameterError(
                     f"parameter {self.name}: {raw!r} is not an institution id such as "
@@ -83,11 +104,14 @@ class QueryParameter:
                 )
             return institution_iri(raw)
         scheme = kind.removeprefix("concept:")
+        prefix = f"{ID}{scheme}/"
+        if raw.startswith(prefix) and "/" not in raw[len(prefix) :]:
+            return concept(scheme, canonical_code(scheme, raw[len(prefix) :]))
         if raw.startswith(str(ID)):
             return URIRef(raw)
         if not re.match(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", raw):
             raise ParameterError(f"parameter {self.name}: {raw!r} is not a {scheme} code")
-        return concept(scheme, raw)
+        return concept(scheme, canonical_code(scheme, raw))
 
 
 @dataclass(frozen=True)
