@@ -72,6 +72,20 @@ def text_slug(text: str, limit: int = NEED_SLUG_MAX) -> str:
     return f"{slug[:limit].rstrip('-')}-{digest}"
 
 
+def institution_slug(name: str) -> str:
+    """The id of an institution no reference data knows, from its name: the plain slug for a
+    Latvian name (its IRI stays as it always was); for a name in another script a
+    transliteration plus a hash (:func:`readable_slug`), so two such institutions never share
+    one id. '' for a name with no letters or digits.
+
+    >>> institution_slug("Digitālā aģentūra")
+    'digitala-agentura'
+    >>> institution_slug("Министерство финансов") != institution_slug("Министерство культуры")
+    True
+    """
+    return readable_slug(name) if any(c.isalnum() for c in name) else ""
+
+
 def person_slug(name: str) -> str:
     """The slug identifying a person within an institution (same slug = same person): names
     that differ only in case, spacing or punctuation are one person; names in other scripts

@@ -29,7 +29,7 @@ from loaders.headers import (
     is_totals_label,
     match_header,
 )
-from loaders.identity import person_slug, slugify, unique_ids
+from loaders.identity import institution_slug, person_slug, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import (
     clean,
@@ -705,9 +705,9 @@ def _institution_id(
         if found:
             return str(found)
     if name:
-        return slugify(name) or "institution"
+        return institution_slug(name) or "institution"
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    inst_id = slugify(stem) or "institution"
+    inst_id = institution_slug(stem) or "institution"
     warnings.append(
         "the file names no institution (no 'Iestāde' header row or 'institution' column, or "
         f"they are empty); stored under the id {inst_id!r} taken from the file name"
