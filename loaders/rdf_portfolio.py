@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -230,20 +230,39 @@ def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
 _TURTLE_TOKEN = re.compile(r'<([^<>"{}|^`\\\s]*)>|((?:[A-Za-z][\w.-]*)?:[\w.-]*[\w-])|("|\'|#)')
 # JSON's strings and punctuation, and line breaks (which may not occur inside a string)
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],]|\r\n|\r|\n')
+# a string between double or single quotes, or the text of an XML element
+_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"|\'([^\'\\]*(?:\\.[^\'\\]*)*)\'|>([^<>]+)<')
 _XML_ID = re.compile(r'rdf:(?:about|resource)\s*=\s*"([^"]+)"')
 
 
-def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
-    """``term text -> first line`` where it starts a statement (NT exact, others best effort)."""
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_TURTLE_BASE = re.compile(r"(?:@base|base)\s*<([^<>]*)>", re.IGNORECASE)
+
+
+def _resolve(iri: str, base: str) -> str:
+    """A relative IRI (``<s1>``, ``"id": "s1"``) resolved as the parser did; others as given."""
+    if _SCHEME.match(iri) or iri.startswith("_:"):
+        return iri
+    return urljoin(base, iri)
+
+
+def _first_lines(text: str, fmt: str, graph: Graph, base: str = "") -> dict[str, int]:
+    """``term text -> first line`` where it starts a statement (NT exact, others best effort).
+
+    ``base``: the IRI relative IRIs resolve against when the file sets none (:func:`_base`).
+    """
     found: dict[str, int] = {}
     prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()}
     if fmt == "jsonld":
-        return _json_first_lines(text, prefixes)
+        id_keys, json_base, context_prefixes = _json_context(text, base)
+        return _json_first_lines(
+            text, {**prefixes, **context_prefixes}, id_keys=id_keys, base=json_base
+        )
     if fmt == "rdfxml":
         references: dict[str, int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             for match in _XML_ID.finditer(line):
-                term = _expand(match.group(1), prefixes)
+                term = _resolve(_expand(match.group(1), prefixes), base)
                 # rdf:resource="x" only refers to a node described elsewhere
                 if "rdf:resource" in match.group(0):
                     references.setdefault(term, number)
@@ -255,13 +274,16 @@ def _first_lines(text: str, fmt: str, graph: Graph) -> dict[str, int]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped.startswith(("@prefix", "@base", "PREFIX", "BASE", "prefix")):
+        if stripped.startswith(("@prefix", "@base", "PREFIX", "BASE", "prefix", "base")):
+            if directive := _TURTLE_BASE.match(stripped):
+                base = _resolve(directive.group(1), base)
             statement_start = True
             continue
         match = _TURTLE_TOKEN.match(stripped)
-        if statement_start and match and (match.group(1) is not None or match.group(2)):
-            term = match.group(1) if match.group(1) is not None else match.group(2)
-            found.setdefault(_expand(term, prefixes), number)
+        if statement_start and match and match.group(1) is not None:
+            found.setdefault(_resolve(match.group(1), base), number)
+        elif statement_start and match and match.group(2):
+            found.setdefault(_expand(match.group(2), prefixes), number)
         statement_start = fmt == "nt" or _ends_statement(stripped)
     return found
 
@@ -279,8 +301,48 @@ class _JsonFrame:
     last_key: str = ""
 
 
-def _json_first_lines(text: str, prefixes: dict[str, str]) -> dict[str, int]:
-    """``term -> line`` of the ``@id`` of the first object that describes it.
+def _json_context(text: str, base: str) -> tuple[frozenset[str], str, dict[str, str]]:
+    """What the file's ``@context`` objects say about node ids: the keys that stand for
+    ``@id`` (JSON-LD 1.1 aliases such as ``"id": "@id"``), the ``@base`` relative ids resolve
+    against (else ``base``), and the prefixes they define. Scopes are merged: best effort."""
+    aliases, prefixes = {"@id"}, {}
+    try:
+        doc = json.loads(text.lstrip("\ufeff"))
+    except ValueError:  # the parser read it; this is only for lines
+        return frozenset(aliases), base, prefixes
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        contexts = node.get("@context")
+        for context in contexts if isinstance(contexts, list) else [contexts]:
+            if not isinstance(context, dict):
+                continue
+            for key, value in context.items():
+                target = value.get("@id") if isinstance(value, dict) else value
+                if key == "@base" and isinstance(value, str):
+                    base = _resolve(value, base)
+                elif target == "@id":
+                    aliases.add(key)
+                elif isinstance(target, str) and not key.startswith("@"):
+                    prefixes[key] = target
+        stack.extend(v for k, v in node.items() if k != "@context")
+    return frozenset(aliases), base, prefixes
+
+
+def _json_first_lines(
+    text: str,
+    prefixes: dict[str, str],
+    *,
+    id_keys: frozenset[str] = frozenset({"@id"}),
+    base: str = "",
+) -> dict[str, int]:
+    """``term -> line`` of the ``@id`` (or an alias in ``id_keys``) of the first object that
+    describes it; relative ids resolve against ``base``.
 
     An object with ``@id`` and at least one other key describes a node; ``{"@id": "x"}`` alone
     only refers to one described elsewhere, and gives its line only when nothing describes it.
@@ -296,22 +358,24 @@ def _json_first_lines(text: str, prefixes: dict[str, str]) -> dict[str, int]:
         if token in ("\r\n", "\r", "\n"):
             line += 1
         elif token in ("{", "["):
-            in_context = top is not None and (top.in_context or top.last_key == '"@context"')
+            in_context = top is not None and (top.in_context or top.last_key == "@context")
             stack.append(_JsonFrame(is_object=token == "{", in_context=in_context))
         elif token in ("}", "]"):
             frame = stack.pop() if stack else None
             if frame and frame.node_id is not None and not frame.in_context:
                 where = described if frame.keys else referred
                 term = _expand(frame.node_id, prefixes)
+                term = _resolve(term, base) if base else term
                 where[term] = min(where.get(term, frame.line), frame.line)
         elif top is None or not top.is_object:
             continue
         elif token == ",":
             top.expects_key = True
         elif top.expects_key:
-            top.expects_key, top.last_key = False, token
-            top.keys += token not in ('"@id"', '"@context"')
-        elif top.last_key == '"@id"':
+            key = json.loads(token)
+            top.expects_key, top.last_key = False, key
+            top.keys += key not in id_keys and key != "@context"
+        elif top.last_key in id_keys and not top.in_context:
             top.node_id, top.line = json.loads(token), line
     return {**referred, **described}
 
@@ -355,13 +419,34 @@ class _Reader:
         self.text = text
         self.filename = filename
         self.ontology_dir = ontology_dir
-        self.lines = _first_lines(text, fmt, graph) if lines is None else lines
+        self.lines = _first_lines(text, fmt, graph, _base(filename)) if lines is None else lines
         self.problems: list[RowProblem] = []
         self.warnings: list[str] = []
         self.consumed: set[Node] = set()  # nodes whose triples are regenerated, not copied
+        self._quoted: dict[str, set[int]] | None = None
 
     def line(self, node: Node) -> int | None:
-        return self.lines.get(str(node)) if isinstance(node, URIRef) else None
+        """Where ``node`` is described: the line of its IRI, else (a blank node, or an IRI the
+        scanners did not find) the one line that holds its ``dct:identifier``."""
+        if isinstance(node, Literal):
+            return None
+        if isinstance(node, URIRef) and (found := self.lines.get(str(node))) is not None:
+            return found
+        for identifier in sorted(str(o) for o in self.g.objects(node, DCTERMS.identifier)):
+            numbers = self.quoted_lines().get(identifier, set())
+            if len(numbers) == 1:
+                return next(iter(numbers))
+        return None
+
+    def quoted_lines(self) -> dict[str, set[int]]:
+        """``string -> lines`` of every quoted string (and XML text) in the file, read once."""
+        if self._quoted is None:
+            self._quoted = {}
+            for number, row in enumerate(self.text.splitlines(), start=1):
+                for match in _QUOTED.finditer(row):
+                    value = next(g for g in match.groups() if g is not None)
+                    self._quoted.setdefault(value, set()).add(number)
+        return self._quoted
 
     def problem(self, node: Node | None, message: str, line: int | None = None) -> None:
         line = line if line is not None else (self.line(node) if node is not None else None)
@@ -738,7 +823,7 @@ def read_rdf_all(
     if len(datasets) <= 1:
         reader = _Reader(graph, text, filename, fmt, settings.ontology_dir)
         return [_record(reader, settings, resolve_institution)]
-    lines = _first_lines(text, fmt, graph)  # once for the file, not once per portfolio
+    lines = _first_lines(text, fmt, graph, _base(filename))  # once for the file
     parts = [_portfolio_part(graph, d, datasets) for d in sorted(datasets, key=str)]
     # What no portfolio reaches (a concept scheme, a code list) is context of the whole file:
     # every portfolio keeps it, so that the file loads back with nothing lost.

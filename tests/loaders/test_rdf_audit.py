@@ -197,3 +197,74 @@ def test_syntax_error_inside_a_long_literal_names_its_real_line() -> None:
         read_portfolio(text.encode(), "long.ttl")
     assert caught.value.location is not None
     assert (caught.value.location.file, caught.value.location.line) == ("long.ttl", 13)
+
+
+# -- 9. source lines -------------------------------------------------------------------------
+
+RELATIVE = """@base <https://example.lv/id/> .
+@prefix cpsv: <http://purl.org/vocab/cpsv#> .
+@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+<org> a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv .
+<p> a dcat:Dataset ; dct:publisher <org> ;
+  dct:hasPart <s1>, [ a cpsv:PublicService ; dct:identifier "VK-3" ] .
+
+<s1> a cpsv:PublicService ;
+  dct:identifier "VK-1" .
+
+[] a cpsv:PublicService ;
+  dct:identifier "VK-2" ; dct:isPartOf <p> .
+"""
+
+
+def test_lines_of_relative_iris_and_blank_node_services() -> None:
+    loaded = read_portfolio(RELATIVE.encode(), "rel.ttl")
+    assert _line(loaded, service_iri(VK, "VK-1")) == 12
+    assert _line(loaded, service_iri(VK, "VK-2")) == 16
+    assert _line(loaded, service_iri(VK, "VK-3")) == 10
+    assert _line(loaded, institution_iri(VK)) == 8
+
+
+def test_lines_of_relative_iris_without_a_base() -> None:
+    """A relative IRI resolves against the file itself."""
+    text = RELATIVE.replace("@base <https://example.lv/id/> .", "# no base")
+    loaded = read_portfolio(text.encode(), "rel.ttl")
+    assert _line(loaded, service_iri(VK, "VK-1")) == 12
+    assert _line(loaded, institution_iri(VK)) == 8
+
+
+JSONLD_ALIAS = """{
+  "@context": {
+    "@version": 1.1, "@base": "https://example.lv/id/",
+    "id": "@id", "type": "@type",
+    "dct": "http://purl.org/dc/terms/", "cpsv": "http://purl.org/vocab/cpsv#",
+    "cv": "http://data.europa.eu/m8g/", "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "hasPart": {"@id": "dct:hasPart", "@type": "@id"},
+    "publisher": {"@id": "dct:publisher", "@type": "@id"}
+  },
+  "@graph": [
+    {"id": "p", "type": "dcat:Dataset", "publisher": "org", "hasPart": ["s1", "s2"]},
+    {"id": "org", "type": "cv:PublicOrganisation",
+     "skos:prefLabel": {"@value": "Valsts kanceleja", "@language": "lv"}},
+    {"type": "cpsv:PublicService",
+     "id": "s1",
+     "dct:identifier": "VK-1"},
+    {"@id": "s2", "@type": "cpsv:PublicService", "dct:identifier": "VK-2"},
+    {"@type": "cpsv:PublicService", "dct:identifier": "VK-3",
+     "dct:isPartOf": {"id": "p"}}
+  ]
+}
+"""
+
+
+def test_jsonld_lines_with_an_id_alias_a_base_and_blank_nodes() -> None:
+    loaded = read_portfolio(JSONLD_ALIAS.encode(), "alias.jsonld")
+    assert loaded.institution_id == VK
+    assert _line(loaded, institution_iri(VK)) == 13
+    assert _line(loaded, service_iri(VK, "VK-1")) == 16
+    assert _line(loaded, service_iri(VK, "VK-2")) == 18
+    assert _line(loaded, service_iri(VK, "VK-3")) == 19
