@@ -71,3 +71,12 @@ def test_two_files_naming_one_institution_are_still_refused(tmp_path: Path) -> N
         path.write_text(f"institution;{HEADER}\n" + "\n".join(rows) + "\n", "utf-8")
     code, _ = _run(tmp_path, [tmp_path / "a" / "portfolio.csv", tmp_path / "b" / "portfolio.csv"])
     assert code == 2
+
+
+def test_a_skipped_row_is_named_with_its_file_and_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path / "da.csv", "S-1;00101;A;X;sniegšana", "Kopā:;;1;1")
+    _run(tmp_path, [path])
+    err = capsys.readouterr().err.splitlines()
+    assert "da.csv: warning: row 3: 'Kopā: | 1 | 1' is not a service (a totals row); skipped" in err
