@@ -858,6 +858,7 @@ def _read_graph(data: bytes, filename: str, fmt: str, settings: Settings) -> tup
     graph = _parse(data, filename, fmt)
     _check_iris(graph, text, filename)
     _nfc_literals(graph)
+    _merge_authorities(graph)
     _check_literals(graph, text, filename, settings)
     if any(isinstance(t, BNode) for triple in graph for t in triple):
         canonical = Graph()
@@ -880,6 +881,71 @@ def _nfc_literals(graph: Graph) -> None:
         graph.remove((s, p, o))
         text = unicodedata.normalize("NFC", str(o))
         graph.add((s, p, Literal(text, lang=o.language, datatype=o.datatype)))  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Authority:
+    """Organisations found to be one: the first member represents the others."""
+
+    members: list[Node]
+    ids: set[str]
+    names: set[str]
+
+    def same(self, ids: set[str], names: set[str]) -> bool:
+        """One authority: a shared identifier, or an exact Latvian name and no identifiers
+        that tell them apart."""
+        if ids and self.ids and not ids & self.ids:
+            return False
+        return bool(ids & self.ids or names & self.names)
+
+
+def _authority_keys(graph: Graph, node: Node) -> tuple[set[str], set[str]]:
+    """A node's identifiers and exact Latvian names (``skos:prefLabel``, ``dct:title``,
+    ``foaf:name``)."""
+    ids = {str(o).strip() for o in graph.objects(node, DCTERMS.identifier)} - {""}
+    names = {
+        str(o).strip()
+        for prop in (SKOS.prefLabel, DCTERMS.title, FOAF.name)
+        for o in graph.objects(node, prop)
+        if language(o) == "lv"
+    } - {""}
+    return ids, names
+
+
+def _merge_authorities(graph: Graph) -> None:
+    """Blank nodes that describe the same organisation (a services' competent authority, the
+    publisher) as another node of the file become that node, so one authority is one
+    institution. Named (IRI) organisations are never merged with each other."""
+    candidates = {
+        *graph.objects(None, CV.hasCompetentAuthority),
+        *graph.objects(None, DCTERMS.publisher),
+        *graph.subjects(RDF.type, CV.PublicOrganisation),
+    }
+    groups: list[_Authority] = []
+    for node in sorted(candidates, key=lambda n: (isinstance(n, BNode), str(n))):
+        if isinstance(node, Literal):
+            continue
+        ids, names = _authority_keys(graph, node)
+        group = next((g for g in groups if g.same(ids, names)), None)
+        if group is None or not isinstance(node, BNode):
+            groups.append(_Authority([node], ids, names))
+            continue
+        group.members.append(node)
+        group.ids |= ids
+        group.names |= names
+    for group in groups:
+        first, *others = group.members
+        for other in others:
+            _replace_node(graph, other, first)
+
+
+def _replace_node(graph: Graph, old: Node, new: Node) -> None:
+    for p, o in list(graph.predicate_objects(old)):
+        graph.remove((old, p, o))
+        graph.add((new, p, o))
+    for s, p in list(graph.subject_predicates(old)):
+        graph.remove((s, p, old))
+        graph.add((s, p, new))
 
 
 def _record(

@@ -268,3 +268,65 @@ def test_jsonld_lines_with_an_id_alias_a_base_and_blank_nodes() -> None:
     assert _line(loaded, service_iri(VK, "VK-1")) == 16
     assert _line(loaded, service_iri(VK, "VK-2")) == 18
     assert _line(loaded, service_iri(VK, "VK-3")) == 19
+
+
+# -- 10. one authority described twice -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ('skos:prefLabel "Valsts kanceleja"@lv', 'skos:prefLabel "Valsts kanceleja"@lv'),
+        ('skos:prefLabel "Valsts kanceleja"@lv ; dct:identifier "VK"', 'dct:identifier "VK"'),
+    ],
+)
+def test_blank_node_authorities_that_are_one_institution_are_merged(
+    first: str, second: str
+) -> None:
+    loaded = _read(
+        f"""ex:p a dcat:Dataset ; dct:hasPart ex:s1, ex:s2 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
+  cv:hasCompetentAuthority [ a cv:PublicOrganisation ; {first} ] .
+ex:s2 a cpsv:PublicService ; dct:identifier "VK-2" ;
+  cv:hasCompetentAuthority [ a cv:PublicOrganisation ; {second} ] .
+"""
+    )
+    g = loaded.graph
+    authorities = {
+        o
+        for s in g.subjects(DCTERMS.isPartOf, None)
+        for o in g.objects(s, CV.hasCompetentAuthority)
+    }
+    assert authorities == {institution_iri(VK)}
+    assert set(g.subjects(None, CV.PublicOrganisation)) <= {institution_iri(VK)}
+
+
+def test_blank_node_authorities_with_other_names_stay_apart() -> None:
+    loaded = _read(
+        """ex:p a dcat:Dataset ; dct:hasPart ex:s1, ex:s2 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
+  cv:hasCompetentAuthority [ a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv ] .
+ex:s2 a cpsv:PublicService ; dct:identifier "VK-2" ;
+  cv:hasCompetentAuthority [ a cv:PublicOrganisation ; skos:prefLabel "Cita iestāde"@lv ] .
+"""
+    )
+    g = loaded.graph
+    authorities = {
+        o
+        for s in g.subjects(DCTERMS.isPartOf, None)
+        for o in g.objects(s, CV.hasCompetentAuthority)
+    }
+    assert len(authorities) == 2
+
+
+def test_a_blank_node_authority_named_like_the_publisher_is_the_publisher() -> None:
+    loaded = _read(
+        """ex:org a cv:PublicOrganisation ; skos:prefLabel "Valsts kanceleja"@lv-LV .
+ex:p a dcat:Dataset ; dct:publisher ex:org ; dct:hasPart ex:s1 .
+ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
+  cv:hasCompetentAuthority [ skos:prefLabel "Valsts kanceleja"@lv ; foaf:homepage ex:home ] .
+"""
+    )
+    g, inst = loaded.graph, institution_iri(VK)
+    assert set(g.objects(service_iri(VK, "VK-1"), CV.hasCompetentAuthority)) == {inst}
+    assert (inst, FOAF.homepage, URIRef("https://example.lv/id/home")) in g  # nothing lost
