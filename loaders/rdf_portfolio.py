@@ -237,6 +237,8 @@ _XML_ID = re.compile(r'rdf:(?:about|resource)\s*=\s*"([^"]+)"')
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _TURTLE_BASE = re.compile(r"(?:@base|base)\s*<([^<>]*)>", re.IGNORECASE)
+# @prefix / @base, or SPARQL-style PREFIX / BASE (any case), but not a subject ``base:x``
+_TURTLE_DIRECTIVE = re.compile(r"@?(?:prefix|base)(?=[\s<])", re.IGNORECASE)
 
 
 def _resolve(iri: str, base: str) -> str:
@@ -274,7 +276,7 @@ def _first_lines(text: str, fmt: str, graph: Graph, base: str = "") -> dict[str,
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped.startswith(("@prefix", "@base", "PREFIX", "BASE", "prefix", "base")):
+        if _TURTLE_DIRECTIVE.match(stripped):
             if directive := _TURTLE_BASE.match(stripped):
                 base = _resolve(directive.group(1), base)
             statement_start = True

@@ -330,3 +330,12 @@ ex:s1 a cpsv:PublicService ; dct:identifier "VK-1" ;
     g, inst = loaded.graph, institution_iri(VK)
     assert set(g.objects(service_iri(VK, "VK-1"), CV.hasCompetentAuthority)) == {inst}
     assert (inst, FOAF.homepage, URIRef("https://example.lv/id/home")) in g  # nothing lost
+
+
+def test_a_prefix_named_base_is_no_base_directive() -> None:
+    text = RELATIVE.replace("@base <https://example.lv/id/> .", "# no base").replace(
+        "@prefix skos:", "@prefix base: <https://example.lv/id/> .\n@prefix skos:"
+    )
+    text = text.replace("<s1>", "base:s1")
+    loaded = read_portfolio(text.encode(), "rel.ttl")
+    assert _line(loaded, service_iri(VK, "VK-1")) == 13
