@@ -38,6 +38,7 @@ from pvkg.namespaces import ID, concept, institution_iri
 from pvkg.store import SelectResult, Store
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 _SIMPLE_TYPES = ("string", "integer", "decimal", "boolean", "date", "iri", "institution")
 # The code schemes of ontology/ and reference/ whose codes are lower case (certainty/confirmed,
 # institution-kind/ministry, score-dimension/needs); every other scheme's codes are upper case
@@ -105,11 +106,11 @@ class QueryParameter:
             return institution_iri(raw)
         scheme = kind.removeprefix("concept:")
         prefix = f"{ID}{scheme}/"
-        if raw.startswith(prefix) and "/" not in raw[len(prefix) :]:
+        if raw.startswith(prefix) and _CODE.fullmatch(raw[len(prefix) :]):
             return concept(scheme, canonical_code(scheme, raw[len(prefix) :]))
         if raw.startswith(str(ID)):
-            return URIRef(raw)
-        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", raw):
+            return URIRef(raw)  # the store refuses it if it is not a valid IRI
+        if not _CODE.fullmatch(raw):
             raise ParameterError(f"parameter {self.name}: {raw!r} is not a {scheme} code")
         return concept(scheme, canonical_code(scheme, raw))
 
