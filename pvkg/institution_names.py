@@ -10,9 +10,9 @@ they all resolve a name the same way; the first rule that matches wins:
 
 each compared after Unicode NFC, trimming and case folding; then
 
-4. the name's slug (:func:`pvkg.namespaces.slugify`), when that is a known institution id, so
-   a spelling variant such as "Viedas administrācijas …" (short *a*) is still VARAM, whose
-   label is "Viedās …".
+4. the name's slug (:func:`loaders.identity.institution_slug`), when that is a known
+   institution id, so a spelling variant such as "Viedas administrācijas …" (short *a*) is
+   still VARAM, whose label is "Viedās …".
 
 The id of a match is the last segment of its ``pvid:institution/<id>`` IRI, else its
 ``dct:identifier`` (DOMAIN.md ids are the ASCII slugs of the Latvian names, docs/MODEL.md §3).
@@ -27,7 +27,8 @@ from urllib.parse import unquote
 
 from rdflib import Graph
 
-from pvkg.namespaces import ID, PREFIXES, slugify
+from loaders.identity import institution_slug
+from pvkg.namespaces import ID, PREFIXES
 from pvkg.store import SelectResult, Store
 
 __all__ = ["QUERY", "InstitutionNames", "graph_institution_names", "institution_names", "norm"]
@@ -82,7 +83,7 @@ class InstitutionNames:
         found = self._index.get(norm(name))
         if found is not None:
             return found
-        slug = slugify(name)
+        slug = institution_slug(name)
         return slug if slug in self._ids else None
 
     def label(self, institution_id: str) -> str | None:

@@ -33,6 +33,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
 from loaders.encoding import decode_utf8
+from loaders.identity import institution_slug
 from pvkg import view
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.institution_names import InstitutionNames, institution_names
@@ -45,7 +46,6 @@ from pvkg.namespaces import (
     ROV,
     concept,
     institution_iri,
-    slugify,
 )
 from pvkg.store import Store, Triple
 
@@ -139,7 +139,7 @@ def parse_registry(data: bytes, filename: str) -> list[RegistryRow]:
             rows.append(
                 RegistryRow(
                     number,
-                    slugify(name),
+                    institution_slug(name),
                     name,
                     kind,
                     cell("name_en"),
@@ -196,7 +196,7 @@ def registry_triples(
         if row.abbreviation:
             yield iri, SKOS.altLabel, Literal(row.abbreviation, lang="lv")
         if row.parent:
-            parent_id = resolve(row.parent) or slugify(row.parent)
+            parent_id = resolve(row.parent) or institution_slug(row.parent)
             yield iri, ORG.subOrganizationOf, institution_iri(parent_id)
         if row.register_number:
             identifier = URIRef(f"{iri}/identifier/ur")

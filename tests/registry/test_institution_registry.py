@@ -94,3 +94,22 @@ def test_registry_needs_name_and_kind_columns() -> None:
         parse_registry(b"name\nX\n", "x.csv")
     with pytest.raises(SourceSyntaxError, match=r"x\.csv"):
         parse_registry(b"\xff\xfe\x00garbage", "x.csv")
+
+
+def test_institutions_named_in_another_script_get_distinct_ids(memory_store: Store) -> None:
+    """Cyrillic names lose every letter in a plain slug: they used to get the id '' (audit 6, N3)."""
+    data = (
+        "name,kind,parent\n"
+        "Министерство здравоохранения,ministry,\n"
+        "Министерство культуры,ministry,\n"
+        "Агентство,state-agency,Министерство культуры\n"
+    ).encode()
+    rows = parse_registry(data, "cyrillic.csv")
+    ids = [row.institution_id for row in rows]
+    assert all(ids) and len(set(ids)) == 3, ids
+    load_registry(memory_store, data, "cyrillic.csv")
+    parent = select(
+        memory_store,
+        "SELECT ?parent { ?agency org:subOrganizationOf ?parent ; foaf:name 'Агентство'@lv }",
+    )
+    assert parent.column("parent") == [URIRef(institution_iri(ids[1]))]
