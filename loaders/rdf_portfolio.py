@@ -31,7 +31,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, SKOS
 from rdflib.term import Node
 
 from loaders.headers import TYPE_FIELDS
-from loaders.identity import genid_iri, service_iri, slugify, unique_ids
+from loaders.identity import genid_iri, institution_slug, service_iri, unique_ids
 from loaders.mapping import PortfolioRecord, ServiceRecord
 from loaders.normalise import normalise_priority, normalise_status
 from loaders.ntriples import language
@@ -619,8 +619,8 @@ def _institution_id(reader: _Reader, node: Node | None, name: str, resolve: Reso
     if name and resolve is not None and (found := resolve(name)):
         return found
     if name:
-        return slugify(name) or "institution"
-    inst_id = slugify(reader.filename.rsplit(".", 1)[0]) or "institution"
+        return institution_slug(name) or "institution"
+    inst_id = institution_slug(reader.filename.rsplit(".", 1)[0]) or "institution"
     reader.warnings.append(
         "the file names no institution (no dct:publisher or cv:hasCompetentAuthority with a "
         f"label); stored under the id {inst_id!r} taken from the file name"
@@ -1025,6 +1025,8 @@ def _dataset_extra(reader: _Reader, dataset: Node) -> list[tuple[URIRef, Node]]:
     for p, o in reader.g.predicate_objects(dataset):
         if p in DATASET_MAPPED or (p == PROV.qualifiedAttribution and o in reader.consumed):
             continue
+        if p == PV.portfolioManager and reader.person_name(o):
+            continue  # read as the institution's manager (_portfolio_managers)
         extra.append((p, o))
     return extra  # type: ignore[return-value]
 
@@ -1039,6 +1041,10 @@ def _portfolio_managers(reader: _Reader, dataset: Node) -> list[str]:
         for agent in reader.g.objects(attribution, PROV.agent):
             if name := reader.person_name(agent):
                 names.append(name)
+    # pvkg's own shortcut written on the dataset instead of on its institution
+    for person in reader.g.objects(dataset, PV.portfolioManager):
+        if name := reader.person_name(person):
+            names.append(name)
     return list(dict.fromkeys(names))
 
 
