@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from loaders.identity import person_slug, text_slug
 from loaders.ntriples import iri as _n
-from loaders.ntriples import literal, parse_graph, term
+from loaders.ntriples import language, literal, parse_graph, term
 from pvkg.namespaces import (
     ADMS,
     CPSV,
@@ -91,6 +91,13 @@ class PortfolioRecord:
     dataset_from_file: bool = False
     institution_extra: list[tuple[URIRef, Node]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _has_latvian_title(rec: PortfolioRecord) -> bool:
+    """Whether the portfolio comes from a file's own dataset that has a Latvian ``dct:title``."""
+    return rec.dataset_from_file and any(
+        p == DCTERMS.title and language(o) == "lv" for p, o in rec.portfolio_extra
+    )
 
 
 def _portfolio_description(title: str) -> list[tuple[str, str]]:
@@ -225,7 +232,8 @@ class _Builder:
         portfolio = self.portfolio
         add(portfolio, _A, _n(PV.Portfolio))
         add(portfolio, _A, _n(DCAT.Dataset))
-        add(portfolio, _DCT_TITLE, literal(f"{title} – pakalpojumu portfelis", "lv"))
+        if not _has_latvian_title(rec):  # a file's own dataset keeps its own Latvian titles
+            add(portfolio, _DCT_TITLE, literal(f"{title} – pakalpojumu portfelis", "lv"))
         if not rec.dataset_from_file:  # CPSV-AP wants a description of every dcat:Dataset
             for text, lang in _portfolio_description(title):
                 add(portfolio, _DCT_DESCRIPTION, literal(text, lang))

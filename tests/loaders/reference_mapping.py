@@ -93,7 +93,12 @@ class _Builder:
         portfolio = self.portfolio
         add(portfolio, RDF.type, PV.Portfolio)
         add(portfolio, RDF.type, DCAT.Dataset)
-        add(portfolio, DCTERMS.title, Literal(f"{title} – pakalpojumu portfelis", lang="lv"))
+        own_lv_title = rec.dataset_from_file and any(
+            p == DCTERMS.title and isinstance(o, Literal) and (o.language or "").lower()[:2] == "lv"
+            for p, o in rec.portfolio_extra
+        )
+        if not own_lv_title:  # a file's dataset keeps its own Latvian title
+            add(portfolio, DCTERMS.title, Literal(f"{title} – pakalpojumu portfelis", lang="lv"))
         if not rec.dataset_from_file:
             lv = "iestādes pakalpojumu portfelis, visu tās pakalpojumu saraksts"
             en = "the institution's service portfolio, the list of all its services"
