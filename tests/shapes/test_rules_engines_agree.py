@@ -1,8 +1,7 @@
-"""The two engines agree on every field a user sees of a result, not only on its key.
-
-``test_policy_shapes.test_engines_agree`` compares (rule, focus, component, severity); a result
-also shows its ``path`` and ``value`` (INTERFACES.md §4), and for a SPARQL-based constraint of a
-node shape SHACL §5.3.2 gives the ``?value`` binding, else the focus node, as ``sh:value``.
+"""The two engines (fast and pyshacl, the reference) agree on every shape case and on every
+field a user sees of a result: rule, focus, component, severity, and also ``path`` and ``value``
+(INTERFACES.md §4); for a SPARQL-based constraint of a node shape SHACL §5.3.2 gives the
+``?value`` binding, else the focus node, as ``sh:value``.
 """
 
 from __future__ import annotations
