@@ -36,7 +36,8 @@ _LATIN = str.maketrans(
 def _unicode_key(text: str) -> str:
     """The text as slugify sees it (case, accents, spaces and punctuation ignored) but keeping
     every script's letters; text of punctuation only is its own key."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).casefold())
+    # casefold again after NFKD: compatibility letters (№, ™, Ⅱ) decompose to capitals
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).casefold()).casefold()
     kept = "".join(c for c in folded if not unicodedata.combining(c))
     return re.sub(r"[\W_]+", "-", kept).strip("-") or " ".join(folded.split())
 

@@ -82,3 +82,12 @@ def test_cyrillic_managers_are_different_people(data_dir: Path) -> None:
         ("C01", "digitala-agentura"),  # Иван Петров and Анна Иванова
         ("C02", "DA-001"),  # Ольга Смирнова; Сергей Кузнецов
     }
+
+
+def test_names_with_compatibility_letters_keep_their_plain_slug() -> None:
+    """№, ™ and Ⅱ decompose to capitals; they used to make a Latvian name look foreign (a hash
+    added to its id, so a stored person or institution changed IRI: audit 7, F6)."""
+    from loaders.identity import person_slug, text_slug
+
+    assert person_slug("Jānis Bērziņš №2") == "janis-berzins-no2"
+    assert text_slug("Pakalpojumi™ Ⅱ") == "pakalpojumitm-ii"
