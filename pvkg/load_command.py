@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from pvkg.bootstrap import open_ready_store
-from pvkg.errors import InputError
+from pvkg.errors import InputError, Location
 from pvkg.portfolios import StoredVersion
 from pvkg.read_ahead import read_files
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
+from pvkg.validate_command import NO_INSTITUTION
 
 if TYPE_CHECKING:
     from loaders import LoadedPortfolio
@@ -138,6 +139,7 @@ def load_files(
 
     outcomes: list[FileOutcome] = []
     files = [Path(p) for p in paths]
+    unnamed: dict[str, Path] = {}  # institution id taken from a file name -> that file
     with open_ready_store(settings) as store:
         resolver = institution_resolver(store)
         # Worker processes read the next files while this one validates and stores.
@@ -148,7 +150,9 @@ def load_files(
                     done = [FileOutcome(path, error=portfolios)]
                 else:  # each portfolio of the file stored on its own, atomically
                     done = [
-                        submit_file(store, path, loaded, settings, submitter=submitter)
+                        FileOutcome(path, error=clash)
+                        if (clash := _unnamed_clash(unnamed, path, loaded))
+                        else submit_file(store, path, loaded, settings, submitter=submitter)
                         for loaded in portfolios
                     ]
                 for outcome in done:
@@ -159,3 +163,23 @@ def load_files(
     if any(o.violations for o in outcomes):
         return EXIT_VIOLATION
     return EXIT_OK
+
+
+def _unnamed_clash(
+    unnamed: dict[str, Path], path: Path, loaded: LoadedPortfolio
+) -> InputError | None:
+    """Refuse a file naming no institution whose file-name id another such file of this load
+    took: stored, it would silently replace that file's portfolio as its next version
+    (``pvkg validate`` checks them apart as ``<id>-2``)."""
+    if not any(w.startswith(NO_INSTITUTION) for w in loaded.warnings):
+        return None
+    first = unnamed.setdefault(loaded.institution_id, path)
+    if first.resolve() == path.resolve():
+        return None
+    return InputError(
+        f"names no institution, and neither does {first}: stored, both would be the portfolio "
+        f"of {loaded.institution_id!r}, this one replacing the other; name the institution in "
+        "each file (an 'Iestāde' header row or an 'institution' column), or load this file in "
+        "a run of its own if it is that portfolio's next version",
+        location=Location(file=str(path)),
+    )

@@ -85,3 +85,22 @@ def test_the_summary_counts_the_reports_warnings_apart_from_reading_warnings(
     assert "2 warnings, 2 violations, 5 reading warnings" in output
     code, output = run(tmp_path / "store", data_dir / "portfolio_ok.csv")
     assert "0 warnings, 0 violations" in output and "reading" not in output
+
+
+def test_two_files_naming_no_institution_with_one_file_name_are_not_one_portfolio(
+    tmp_path: Path,
+) -> None:
+    """Stored, b/portfolio.csv would silently replace a/portfolio.csv as the next version of the
+    one portfolio named after the file (audit 7, F5); pvkg validate checks them apart."""
+    for folder, service in (("a", "S-1"), ("b", "S-9")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "portfolio.csv").write_text(
+            f"inst_service_id,title\n{service},Pakalpojums {service}\n", encoding="utf-8"
+        )
+    first, second = tmp_path / "a" / "portfolio.csv", tmp_path / "b" / "portfolio.csv"
+    store_dir = tmp_path / "store"
+    code, output = run(store_dir, first, second, first)
+    assert code == 2, output
+    assert f"NOT stored: {second}: names no institution, and neither does {first}" in output
+    assert [v.number for v in versions(store_dir, "portfolio")] == [1]
+    assert "unchanged, already current: portfolio v1" in output  # the same file again is fine
