@@ -85,6 +85,8 @@ def _settings(store: Path | None = None, store_url: str | None = None) -> Settin
     if store is not None:
         settings = settings.with_(store_path=store, store_url=None)
     if store_url is not None:
+        if not store_url.strip():  # `--store-url "$UNSET"`: never fall back to a store in cwd
+            raise InputError("--store-url is empty; give a SPARQL server's URL, or leave it out")
         settings = settings.with_(store_url=store_url)
     return settings
 

@@ -85,3 +85,14 @@ def test_the_token_in_the_query_string_still_reaches_the_server() -> None:
     store.query("ASK {}")
     store.close()
     assert seen and seen[0].startswith("http://h/ds/query?token=t1")
+
+
+def test_an_empty_store_url_is_refused_not_taken_as_the_local_store(tmp_path: Path) -> None:
+    """`--store-url "$UNSET"` used to query (or create) a store in the working folder."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "load", "--store-url", "", str(ROOT / "README.md")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "--store-url is empty" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
