@@ -367,7 +367,9 @@ def _service_rows(data: list[Row], layout: _Layout, above: int, warnings: list[s
         if why is None and position >= notes_from:
             why = "a note below the table"
         if why is None and _is_section_row(cells, rows[position + 1 : position + 2], layout):
-            why = "a section title: its number begins the ids of the rows below it"
+            why = "a section title: its number begins the numbers of the rows below it"
+        if why is None and _is_numbered_title(cells, layout):
+            why = "a section title: a section number and a title, nothing else"
         if why is None:
             kept.append((number, cells))
             continue
@@ -391,11 +393,11 @@ def _not_a_service(cells: list[str], layout: _Layout) -> str | None:
     (written unlike an identifier) or left of it (not in a template column). A service row
     without an id is None: it is an error, as before."""
     id_index = layout.fields["inst_service_id"]
+    if _is_totals_row(cells, layout):
+        return "a totals row"
     first = next((i for i, text in enumerate(cells) if text), len(cells))
     if first > id_index:
         return None
-    if _is_totals_row(cells, layout):
-        return "a totals row"
     if len(cells) > first + 1:  # other cells hold text too
         return None
     if first == id_index and not _reads_as_identifier(cells[first]):
@@ -406,30 +408,70 @@ def _not_a_service(cells: list[str], layout: _Layout) -> str | None:
 
 
 def _is_totals_row(cells: list[str], layout: _Layout) -> bool:
-    """A totals label (``Kopā:``, ``Total``) as the first text, in the id column or left of it,
-    and nothing but figures after it. Its shape, not the label alone: a service whose id reads
-    like a label (``Total``, ``Kopā 3``) has a title, type marks, a manager."""
+    """A totals label (``Kopā:``, ``Total``) as the first text, in the id column, left of it or
+    in the name column (the id then empty), and nothing but figures after it (the counts under
+    the type columns). Its shape, not the label alone: a service whose id reads like a label
+    (``Total``, ``Kopā 3``) has a title, type marks, a manager."""
     texts = [(i, text) for i, text in enumerate(cells) if text]
-    if not texts or texts[0][0] > layout.fields["inst_service_id"]:
+    if not texts:
+        return False
+    first = texts[0][0]
+    if first > layout.fields["inst_service_id"] and first != layout.fields.get("service_name_lv"):
         return False
     return is_totals_label(texts[0][1]) and all(is_figure(text) for _, text in texts[1:])
 
 
 def _is_section_row(cells: list[str], following: list[Row], layout: _Layout) -> bool:
-    """A numbered section title (``1 | Sociālie pakalpojumi``): a section number in the id
-    column, a title and nothing else, and the next row's id numbered under it (``1.1``). A row
-    with a type mark, status, priority or manager is a service, whatever its number."""
+    """A numbered section title (``1 | Sociālie pakalpojumi``, ``1. | Nodokļi | | Nodokļu
+    pakalpojumi``): a section number in the id column or in a numbering column (``Nr.p.k.``), a
+    title (in the id or name column) and nothing else, and the next row numbered under it in
+    the same column (``1.1``). A row with a type mark, status, priority or manager is a
+    service, whatever its number."""
     if not following:
         return False
-    service_id = _cell(cells, layout, "inst_service_id")
-    if not _SECTION_NUMBER.fullmatch(service_id) or not _cell(cells, layout, "service_name_lv"):
+    found = _section_number(cells, layout)
+    if found is None:
         return False
-    titled = {layout.fields["inst_service_id"], layout.fields["service_name_lv"]}
-    if any(text and i not in titled | layout.numbering for i, text in enumerate(cells)):
+    index, number = found
+    id_index = layout.fields["inst_service_id"]
+    name_index = layout.fields.get("service_name_lv")
+    if index == id_index and not _cell(cells, layout, "service_name_lv"):
         return False
-    number = service_id.rstrip(".)")
-    below = _cell(following[0][1], layout, "inst_service_id")
+    titled = {id_index, name_index} - {None}
+    others = [i for i, text in enumerate(cells) if text and i != index]
+    if not others or any(i not in titled | layout.numbering for i in others):
+        return False
+    number = number.rstrip(".)")
+    below_cells = following[0][1]
+    below = below_cells[index] if index < len(below_cells) else ""
     return len(below) > len(number) + 1 and below.casefold().startswith(f"{number}.".casefold())
+
+
+def _section_number(cells: list[str], layout: _Layout) -> tuple[int, str] | None:
+    """(column index, text) of a row's section number: in the id column, else in a numbering
+    column."""
+    for index in (layout.fields["inst_service_id"], *sorted(layout.numbering)):
+        if index < len(cells) and _SECTION_NUMBER.fullmatch(cells[index]):
+            return index, cells[index]
+    return None
+
+
+def _is_numbered_title(cells: list[str], layout: _Layout) -> bool:
+    """A section title beside its number in a numbering column (``1. | Nodokļu pakalpojumi``,
+    ``I | Sociālie pakalpojumi``): the row's only other text is a title written unlike an
+    identifier in the id column, or a title in the name column with the id empty. A one-word
+    id or an id with a title is a service unless the next rows are numbered under it
+    (:func:`_is_section_row`)."""
+    numbers = {
+        i for i in layout.numbering if i < len(cells) and _SECTION_NUMBER.fullmatch(cells[i])
+    }
+    rest = [(i, text) for i, text in enumerate(cells) if text and i not in numbers]
+    if not numbers or len(rest) != 1:
+        return False
+    index, text = rest[0]
+    if index == layout.fields["inst_service_id"]:
+        return not _reads_as_identifier(text)
+    return index == layout.fields.get("service_name_lv")
 
 
 def _notes_start(rows: list[Row], layout: _Layout, above: int) -> int:
@@ -454,6 +496,8 @@ def _reads_as_service(cells: list[str], layout: _Layout) -> bool:
         return False
     service_id = _cell(cells, layout, "inst_service_id")
     titled = _reads_as_identifier(service_id) or _cell(cells, layout, "service_name_lv")
+    if _labels_a_value(cells, layout):
+        titled = ""
     if service_id and titled and not is_note_label(service_id):
         return True
     if any(
@@ -466,6 +510,16 @@ def _reads_as_service(cells: list[str], layout: _Layout) -> bool:
     coded = [normalise_status(v) for v in split_multi(_cell(cells, layout, "status"))]
     coded += [normalise_priority(v) for v in split_multi(_cell(cells, layout, "priority"))]
     return any(isinstance(value, URIRef) for value in coded)
+
+
+def _labels_a_value(cells: list[str], layout: _Layout) -> bool:
+    """A footer's ``label | value`` row (``Sagatavoja | Anna Bērziņa``, ``Tālrunis |
+    67012345``): a text in the id column, no title, and a value in another column. Below the
+    table's blank row it is a note unless it has a type mark, status or priority."""
+    if not _cell(cells, layout, "inst_service_id") or _cell(cells, layout, "service_name_lv"):
+        return False
+    id_index = layout.fields["inst_service_id"]
+    return any(text and i != id_index for i, text in enumerate(cells))
 
 
 def _reads_as_identifier(text: str) -> bool:
