@@ -739,20 +739,21 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> _Raw:
 
 
 def _identifiers(lookup: Any, nodes: Iterable[Node]) -> dict[Node, str]:
-    """dct:identifier of the given nodes, from a Graph or a Store."""
+    """dct:identifier of the given nodes, from a Graph or a Store; of several, the first in
+    code-point order, as the RDF loader names the service's IRI with it."""
     ids: dict[Node, str] = {}
     wanted = [n for n in set(nodes) if isinstance(n, URIRef)]
     if isinstance(lookup, Graph):
         for node in wanted:
-            value = lookup.value(node, DCTERMS.identifier)
-            if value is not None:
-                ids[node] = str(value)
+            values = [str(v) for v in lookup.objects(node, DCTERMS.identifier)]
+            if values:
+                ids[node] = min(values)
         return ids
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         values = " ".join(n.n3() for n in chunk)
         answer = lookup.query(
-            f"SELECT ?s (SAMPLE(?id) AS ?i) WHERE {{ VALUES ?s {{ {values} }} "
+            f"SELECT ?s (MIN(STR(?id)) AS ?i) WHERE {{ VALUES ?s {{ {values} }} "
             "?s dct:identifier ?id } GROUP BY ?s"
         )
         assert isinstance(answer, SelectResult)
