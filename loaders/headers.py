@@ -143,10 +143,13 @@ def is_totals_label(text: str) -> bool:
     return _TOTALS.fullmatch(text) is not None
 
 
-# A note's start: a footnote mark, a note word (``Piezīme``, ``Piezīmes``, ``Note``, ``Avots``…)
-# or a first word that is a label (``Sagatavoja:``). An identifier starts with none of them.
+# A note's start: a footnote mark, a note word (``Piezīme``, ``Piezīmes``, ``Note``, ``Avots``…),
+# a form's footer word (``Sagatavoja``, ``Datums``, ``Saskaņots``… written without a colon) or a
+# first word that is a label (``Sagatavoja:``). An identifier starts with none of them.
 _NOTE = re.compile(
-    r"\s*(?:[*†‡¹²³]|(?:piezīmes?|piez\.|notes?|avots|avoti|sources?)(?=[\s:.]|$)"
+    r"\s*(?:[*†‡¹²³]|(?:piezīmes?|piez\.|notes?|avots|avoti|sources?"
+    r"|sagatavoja|sagatavotājs|sagatavots|datums|saskaņots|saskaņoja|apstiprināja|apstiprinu"
+    r"|apstiprināts|izpildītājs|atbildīgais|tālrunis|tālr\.|e-pasts|paraksts)(?=[\s:.]|$)"
     r"|\S+:(?:\s|$))",
     re.I,
 )
@@ -158,8 +161,8 @@ def is_note_label(text: str) -> bool:
     """Whether a cell starts the way a note under the table does, not the way an identifier does.
 
     >>> [is_note_label(t) for t in ["* pārskatāms", "Piezīme", "Avots: VARAM", "Sagatavoja: P.",
-    ...                             "PK 12", "DA-001", "Note-1"]]
-    [True, True, True, True, False, False, False]
+    ...                             "Datums", "Saskaņots", "PK 12", "DA-001", "Note-1", "Datums-1"]]
+    [True, True, True, True, True, True, False, False, False, False]
     """
     return _NOTE.match(text) is not None
 

@@ -152,6 +152,22 @@ def test_footer_labels_with_values_below_a_blank_row_are_notes(read) -> None:
     assert all("a note below the table" in w for w in skipped)
 
 
+def test_footer_words_with_their_value_in_the_title_column_are_notes(read) -> None:
+    """The form's footer written without colons, its value under the service name (audit 7, F4:
+    t6_footer_nocolon): each row has an id-column text and a title, yet is no service."""
+    loaded = read(
+        PLAIN,
+        ROW.format(1),
+        ROW.format(2),
+        "",
+        "Sagatavoja;;Anna Bērziņa",
+        "Datums;;15.01.2026.",
+        "Saskaņots;;ar VARAM",
+    )
+    assert _ids(loaded) == ["S-1", "S-2"]
+    assert len(_skipped(loaded)) == 3
+
+
 @pytest.mark.parametrize(
     "row",
     [
