@@ -99,6 +99,13 @@ def submit_file(
     outcome.reading_warnings = len(loaded.warnings)
     for warning in loaded.warnings:
         typer.echo(f"{path.name}: warning: {warning}", err=True)
+    for other, report in submission.refreshed.items():
+        typer.echo(
+            f"{path.name}: note: {other}'s current version shares unified-register ids with this "
+            f"file or did before it (C22): its stored report was re-checked, "
+            f"{int(report.counts.get('violation', 0))} violations",
+            err=True,
+        )
     outcome.services, outcome.people = loaded.service_count, loaded.person_count
     return outcome
 

@@ -4,10 +4,11 @@ new current version together with its report. Used by ``pvkg load``, ``pvkg serv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pvkg.portfolios import StoredVersion, store_portfolio
+from pvkg.report_refresh import refresh_reports, register_ids, sharing_institutions
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.validation import Report, report_registry_triples, validate_portfolios
@@ -22,6 +23,9 @@ class Submission:
 
     stored: StoredVersion
     report: Report
+    # other institutions whose stored report was replaced: the submission changed which
+    # unified-register ids they share (C22), by institution id
+    refreshed: dict[str, Report] = field(default_factory=dict)
 
 
 def submit_portfolio(
@@ -35,6 +39,7 @@ def submit_portfolio(
         StoreError: the store failed; the previous version stays current.
     """
     report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
+    before = register_ids(store, loaded.institution_id)
     stored = store_portfolio(
         store,
         loaded,
@@ -43,4 +48,9 @@ def submit_portfolio(
         extra_graphs={"{version}/validation": report.ntriples()},
         extra_registry=report_registry_triples(report),
     )
-    return Submission(stored, report)
+    if not stored.created:
+        return Submission(stored, report)
+    # C22 on the other side: institutions sharing an id the old or the new version carries
+    ids = before | register_ids(store, loaded.institution_id)
+    others = sharing_institutions(store, ids, loaded.institution_id)
+    return Submission(stored, report, refresh_reports(store, others, settings=settings))
