@@ -19,6 +19,7 @@ from pvkg.bootstrap import open_ready_store
 from pvkg.errors import InputError, Location
 from pvkg.portfolios import StoredVersion
 from pvkg.read_ahead import read_files
+from pvkg.report_refresh import refresh_reports
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
@@ -26,6 +27,7 @@ from pvkg.validate_command import NO_INSTITUTION
 
 if TYPE_CHECKING:
     from loaders import LoadedPortfolio
+    from pvkg.validation import Report
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -42,6 +44,8 @@ class FileOutcome:
     reading_warnings: int = 0  # the loader's notes about the file (printed above the summary)
     services: int = 0
     people: int = 0
+    # other institutions whose stored report this file's C22 results make stale (not refreshed)
+    affected: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -85,14 +89,18 @@ def submit_file(
     settings: Settings,
     *,
     submitter: str | None = None,
+    refresh: bool = True,
 ) -> FileOutcome:
-    """Validate and store one file already read.
+    """Validate and store one file already read; ``refresh``: as :func:`submit_portfolio`.
 
     Raises:
         StoreError: the store failed (the previous version stays current).
     """
     outcome = FileOutcome(path)
-    submission = submit_portfolio(store, loaded, settings=settings, submitter=submitter)
+    submission = submit_portfolio(
+        store, loaded, settings=settings, submitter=submitter, refresh=refresh
+    )
+    outcome.affected = () if refresh else submission.affected
     outcome.stored = submission.stored
     outcome.violations = int(submission.report.counts.get("violation", 0))
     outcome.warnings = int(submission.report.counts.get("warning", 0))
@@ -100,12 +108,7 @@ def submit_file(
     for warning in loaded.warnings:
         typer.echo(f"{path.name}: warning: {warning}", err=True)
     for other, report in submission.refreshed.items():
-        typer.echo(
-            f"{path.name}: note: {other}'s current version shares unified-register ids with this "
-            f"file or did before it (C22): its stored report was re-checked, "
-            f"{int(report.counts.get('violation', 0))} violations",
-            err=True,
-        )
+        _note_refreshed(path.name, other, report)
     outcome.services, outcome.people = loaded.service_count, loaded.person_count
     return outcome
 
@@ -147,6 +150,7 @@ def load_files(
     outcomes: list[FileOutcome] = []
     files = [Path(p) for p in paths]
     unnamed: dict[str, Path] = {}  # institution id taken from a file name -> that file
+    stale: dict[str, str] = {}  # institution whose stored report is stale -> the file that did it
     with open_ready_store(settings) as store:
         resolver = institution_resolver(store)
         # Worker processes read the next files while this one validates and stores.
@@ -159,12 +163,18 @@ def load_files(
                     done = [
                         FileOutcome(path, error=clash)
                         if (clash := _unnamed_clash(unnamed, path, loaded))
-                        else submit_file(store, path, loaded, settings, submitter=submitter)
+                        else submit_file(
+                            store, path, loaded, settings, submitter=submitter, refresh=False
+                        )
                         for loaded in portfolios
                     ]
                 for outcome in done:
                     outcomes.append(outcome)
                     typer.echo(summary(outcome), err=outcome.error is not None)
+                    _track_stale(stale, outcome)
+        # once per institution, after every file: a report a later file made stale
+        for other, report in refresh_reports(store, list(stale), settings=settings).items():
+            _note_refreshed(stale[other], other, report)
     if any(o.error is not None for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.violations for o in outcomes):
@@ -189,4 +199,22 @@ def _unnamed_clash(
         "each file (an 'Iestāde' header row or an 'institution' column), or load this file in "
         "a run of its own if it is that portfolio's next version",
         location=Location(file=str(path)),
+    )
+
+
+def _track_stale(stale: dict[str, str], outcome: FileOutcome) -> None:
+    """Note whose stored reports ``outcome`` made stale; its own report is fresh now."""
+    if outcome.stored is None or not outcome.stored.created:
+        return
+    stale.pop(outcome.stored.institution_id, None)
+    for other in outcome.affected:
+        stale.setdefault(other, outcome.path.name)
+
+
+def _note_refreshed(file_name: str, other: str, report: Report) -> None:
+    typer.echo(
+        f"{file_name}: note: {other}'s current version shares unified-register ids with this "
+        f"file or did before it (C22): its stored report was re-checked, "
+        f"{int(report.counts.get('violation', 0))} violations",
+        err=True,
     )

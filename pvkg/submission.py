@@ -23,17 +23,27 @@ class Submission:
 
     stored: StoredVersion
     report: Report
-    # other institutions whose stored report was replaced: the submission changed which
-    # unified-register ids they share (C22), by institution id
+    # other institutions whose C22 results the submission changes (they share, or shared, a
+    # unified-register id with it), by institution id; their reports are stale until refreshed
+    affected: tuple[str, ...] = ()
+    # those whose stored report was replaced already (``refresh=True``)
     refreshed: dict[str, Report] = field(default_factory=dict)
 
 
 def submit_portfolio(
-    store: Store, loaded: LoadedPortfolio, *, settings: Settings, submitter: str | None = None
+    store: Store,
+    loaded: LoadedPortfolio,
+    *,
+    settings: Settings,
+    submitter: str | None = None,
+    refresh: bool = True,
 ) -> Submission:
     """Validate ``loaded`` incrementally against the store, then store it with its report.
 
     A file that breaks policy rules is stored all the same (compliance is tracked, not enforced).
+    ``refresh``: replace the stored reports of the institutions it affects now; a caller storing
+    many files passes False and refreshes the ``affected`` ones once, at the end
+    (:func:`pvkg.report_refresh.refresh_reports`).
 
     Raises:
         StoreError: the store failed; the previous version stays current.
@@ -52,5 +62,8 @@ def submit_portfolio(
         return Submission(stored, report)
     # C22 on the other side: institutions sharing an id the old or the new version carries
     ids = before | register_ids(store, loaded.institution_id)
-    others = sharing_institutions(store, ids, loaded.institution_id)
-    return Submission(stored, report, refresh_reports(store, others, settings=settings))
+    others = tuple(sharing_institutions(store, ids, loaded.institution_id))
+    if not refresh:
+        return Submission(stored, report, others)
+    refreshed = refresh_reports(store, list(others), settings=settings)
+    return Submission(stored, report, others, refreshed)

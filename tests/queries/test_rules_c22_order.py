@@ -103,3 +103,44 @@ def test_an_unchanged_resubmission_refreshes_nothing(both: Store, settings: Sett
         both, read_portfolio(_vid_sharing_one_register_id(), "vid.csv"), settings=settings
     )
     assert not again.stored.created and again.refreshed == {}
+
+
+def test_pvkg_load_refreshes_each_stale_report_once_at_the_end(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """`pvkg load DA VID` leaves DA's report stale after VID: it is refreshed once, after the
+    last file. `pvkg load VID DA'` (VID unchanged, a new DA) gives both their C22 again."""
+    from typer.testing import CliRunner
+
+    from pvkg.cli import app
+    from pvkg.store import LocalStore
+
+    da, vid = tmp_path / "da.csv", tmp_path / "vid.csv"
+    da.write_text(OK, encoding="utf-8")
+    vid.write_bytes(_vid_sharing_one_register_id())
+    store_dir = tmp_path / "store"
+    result = CliRunner().invoke(app, ["load", "--store", str(store_dir), str(da), str(vid)])
+    assert result.exit_code == 1, result.output  # C22 is a Violation
+    assert result.output.count("note: digitala-agentura's current version shares") == 1
+    store = LocalStore(store_dir)
+    try:
+        assert _broken(store, settings) == {
+            "digitala-agentura": "C22×1",
+            "valsts-ienemumu-dienests": "C22×1",
+        }
+    finally:
+        store.close()
+    changed = tmp_path / "da2.csv"
+    changed.write_text(OK.replace("aktivizēšana", "aktivizēšana (jauna)"), encoding="utf-8")
+    assert changed.read_text(encoding="utf-8") != OK
+    again = CliRunner().invoke(app, ["load", "--store", str(store_dir), str(vid), str(changed)])
+    assert "stored as digitala-agentura v2" in again.output, again.output
+    # DA's new version is validated with VID in the store; VID (which still shares the id) is
+    # re-checked once, conservatively
+    assert again.output.count("note:") == 1, again.output
+    assert "note: valsts-ienemumu-dienests's" in again.output
+    store = LocalStore(store_dir)
+    try:
+        assert set(_broken(store, settings).values()) == {"C22×1"}
+    finally:
+        store.close()
