@@ -10,6 +10,7 @@ the other institution had dropped the shared id: the compliance view depended on
 from __future__ import annotations
 
 from rdflib import URIRef
+from rdflib.namespace import SH
 
 from loaders import LoadedPortfolio
 from loaders import ntriples as nt
@@ -68,13 +69,31 @@ def refresh_reports(
     refreshed: dict[str, Report] = {}
     for inst_id in institution_ids:
         version = current_version(store, inst_id)
-        if version is None:
+        if version is None or _c22_as_stored(store, version.iri):
             continue
         loaded = _stored_portfolio(store, inst_id, version.iri, version.filename or "")
         report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
         store.update(_replace_report(URIRef(version.iri), report))
         refreshed[inst_id] = report
     return refreshed
+
+
+def _c22_as_stored(store: Store, version: str) -> bool:
+    """Whether the version's stored report already has exactly the C22 results (service,
+    register id) that the current view implies: then re-validating would change nothing."""
+    implied = store.query(
+        f"""SELECT DISTINCT ?s ?r {{
+            GRAPH <{version}> {{ ?s a <{PV.Service}> ; <{PV.registerServiceId}> ?r }}
+            ?other <{PV.registerServiceId}> ?r .
+            FILTER (?other != ?s)
+        }}"""
+    )
+    stored = store.query(
+        f"""SELECT DISTINCT ?s ?r {{ GRAPH <{version}/validation> {{
+            ?result <{PV.ruleCode}> "C22" ; <{SH.focusNode}> ?s ; <{SH.value}> ?r }} }}"""
+    )
+    assert isinstance(implied, SelectResult) and isinstance(stored, SelectResult)
+    return set(implied.rows) == set(stored.rows)
 
 
 def _stored_portfolio(store: Store, inst_id: str, version: str, filename: str) -> LoadedPortfolio:
