@@ -26,15 +26,22 @@ if TYPE_CHECKING:
 InstitutionResolver = Callable[[str], str | None]
 
 __all__ = [
+    "NO_INSTITUTION",
     "InstitutionResolver",
     "LoadedPortfolio",
     "detect_format",
     "institution_resolver",
+    "names_no_institution",
     "read_portfolio",
     "read_portfolio_file",
     "read_portfolios",
     "read_portfolios_file",
+    "with_institution_id",
 ]
+
+# How both readers' warning begins when a file names no institution (its id is then only the
+# slug of the file name, which is no evidence of an institution)
+NO_INSTITUTION = "the file names no institution"
 
 RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt": "nt"}
 FORMATS = ("csv", "xlsx", *RDF_EXTENSIONS.values())
@@ -418,3 +425,43 @@ def institution_resolver(store: Store) -> InstitutionResolver:
     from loaders.institutions import store_resolver
 
     return store_resolver(store)
+
+
+def names_no_institution(portfolio: LoadedPortfolio) -> bool:
+    """Whether the file named no institution, so its id is only its file name's slug."""
+    return any(w.startswith(NO_INSTITUTION) for w in portfolio.warnings)
+
+
+def with_institution_id(portfolio: LoadedPortfolio, institution_id: str) -> LoadedPortfolio:
+    """The portfolio with every IRI minted under its institution moved to ``institution_id``
+    (the graph and its source map; literals are left as they are)."""
+    from rdflib import URIRef
+
+    from pvkg.namespaces import institution_iri
+
+    old = str(institution_iri(portfolio.institution_id))
+    new = str(institution_iri(institution_id))
+
+    def moved(term: object) -> object:
+        if isinstance(term, URIRef) and (term == old or term.startswith(old + "/")):
+            return URIRef(new + term[len(old) :])
+        return term
+
+    def graph(source: Graph) -> Graph:
+        out = Graph()
+        for triple in source:
+            out.add(tuple(moved(t) for t in triple))  # type: ignore[arg-type]
+        return out
+
+    return LoadedPortfolio(
+        institution_id,
+        portfolio.institution_name,
+        graph(portfolio.graph),
+        graph(portfolio.sources),
+        filename=portfolio.filename,
+        sha256=portfolio.sha256,
+        fmt=portfolio.fmt,
+        warnings=portfolio.warnings,
+        service_count=portfolio.service_count,
+        person_count=portfolio.person_count,
+    )

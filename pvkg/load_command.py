@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from loaders import names_no_institution
 from pvkg.bootstrap import open_ready_store
 from pvkg.errors import InputError, Location
 from pvkg.portfolios import StoredVersion
@@ -23,7 +24,6 @@ from pvkg.report_refresh import refresh_reports
 from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.submission import submit_portfolio
-from pvkg.validate_command import NO_INSTITUTION
 
 if TYPE_CHECKING:
     from loaders import LoadedPortfolio
@@ -188,7 +188,7 @@ def _unnamed_clash(
     """Refuse a file naming no institution whose file-name id another such file of this load
     took: stored, it would silently replace that file's portfolio as its next version
     (``pvkg validate`` checks them apart as ``<id>-2``)."""
-    if not any(w.startswith(NO_INSTITUTION) for w in loaded.warnings):
+    if not names_no_institution(loaded):
         return None
     first = unnamed.setdefault(loaded.institution_id, path)
     if first.resolve() == path.resolve():

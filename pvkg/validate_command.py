@@ -13,17 +13,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
-
+from loaders import names_no_institution, with_institution_id
 from pvkg.errors import InputError, Location
-from pvkg.namespaces import institution_iri
 from pvkg.output import write_output
 from pvkg.reports import render
 from pvkg.settings import Settings
 from pvkg.validation import validate_portfolios, validate_store
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
-NO_INSTITUTION = "the file names no institution"  # how the readers' warning begins
 
 
 def read_files(
@@ -58,12 +55,6 @@ def read_files(
     return loaded, errors
 
 
-def _names_no_institution(portfolio: Any) -> bool:
-    """Whether the file named no institution, so its id is only the file name's slug (both
-    readers say so in a warning)."""
-    return any(w.startswith(NO_INSTITUTION) for w in portfolio.warnings)
-
-
 def _unnamed_kept_apart(read: Sequence[tuple[Any, Path]]) -> list[Any]:
     """The portfolios, each file that names no institution under an id of its own.
 
@@ -72,21 +63,21 @@ def _unnamed_kept_apart(read: Sequence[tuple[Any, Path]]) -> list[Any]:
     ``portfolio``) are not one institution's two portfolios. The later one is validated under
     ``<id>-2`` (``-3``…), with a warning. The same file given twice is still one institution.
     """
-    taken = {p.institution_id for p, _ in read if not _names_no_institution(p)}
+    taken = {p.institution_id for p, _ in read if not names_no_institution(p)}
     owners: dict[str, tuple[Path, Path]] = {}  # id -> the unnamed file with it (resolved, given)
     kept: list[Any] = []
     for portfolio, path in read:
         here = path.resolve()
         old = portfolio.institution_id
         owner = owners.get(old, (here, path))
-        if _names_no_institution(portfolio) and (old in taken or owner[0] != here):
+        if names_no_institution(portfolio) and (old in taken or owner[0] != here):
             new = _free_id(old, taken | owners.keys())
             other = f"as {owner[1]} does" if old in owners else f"and {old!r} is another's"
-            portfolio = _with_institution_id(portfolio, new)
+            portfolio = with_institution_id(portfolio, new)
             portfolio.warnings.append(
                 f"{path} names no institution, {other}: validated apart, as the institution {new!r}"
             )
-        if _names_no_institution(portfolio):
+        if names_no_institution(portfolio):
             owners.setdefault(portfolio.institution_id, (here, path))
         kept.append(portfolio)
     return kept
@@ -98,39 +89,6 @@ def _free_id(institution_id: str, taken: Iterable[str]) -> str:
     while f"{institution_id}-{number}" in used:
         number += 1
     return f"{institution_id}-{number}"
-
-
-def _with_institution_id(portfolio: Any, institution_id: str) -> Any:
-    """The portfolio with every IRI minted under its institution moved to ``institution_id``
-    (the graph and its source map; literals are left as they are)."""
-    from loaders import LoadedPortfolio
-
-    old = str(institution_iri(portfolio.institution_id))
-    new = str(institution_iri(institution_id))
-
-    def moved(term: Any) -> Any:
-        if isinstance(term, URIRef) and (term == old or term.startswith(old + "/")):
-            return URIRef(new + term[len(old) :])
-        return term
-
-    def graph(source: Graph) -> Graph:
-        out = Graph()
-        for triple in source:
-            out.add(tuple(moved(t) for t in triple))  # type: ignore[arg-type]
-        return out
-
-    return LoadedPortfolio(
-        institution_id,
-        portfolio.institution_name,
-        graph(portfolio.graph),
-        graph(portfolio.sources),
-        filename=portfolio.filename,
-        sha256=portfolio.sha256,
-        fmt=portfolio.fmt,
-        warnings=portfolio.warnings,
-        service_count=portfolio.service_count,
-        person_count=portfolio.person_count,
-    )
 
 
 def _institutions_given_twice(loaded: Sequence[Any]) -> list[InputError]:

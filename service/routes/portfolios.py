@@ -17,7 +17,12 @@ import re
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from loaders import institution_resolver, read_portfolio
+from loaders import (
+    institution_resolver,
+    names_no_institution,
+    read_portfolio,
+    with_institution_id,
+)
 from pvkg import reports
 from pvkg.errors import InputError
 from pvkg.namespaces import portfolio_version_iri
@@ -73,6 +78,10 @@ async def submit(
         loaded = read_portfolio(
             data, filename, resolve_institution=institution_resolver(store), settings=settings
         )
+        if names_no_institution(loaded) and loaded.institution_id != institution:
+            # the URL names the institution the file does not: store it there, C12 reports it
+            loaded = with_institution_id(loaded, institution)
+            loaded.warnings.append(f"stored as the portfolio of {institution!r}, as the URL says")
         if loaded.institution_id != institution:
             raise InputError(
                 f"{filename} is the portfolio of {loaded.institution_name!r} "

@@ -125,3 +125,26 @@ def test_unknown_and_malformed_institutions(client: TestClient) -> None:
     assert client.get("/portfolios/nobody").status_code == 404
     assert client.get("/portfolios/nobody/versions").status_code == 404
     assert client.get("/portfolios/Bad%20Id").status_code == 400
+
+
+def test_a_file_naming_no_institution_is_stored_under_the_urls_institution(
+    client: TestClient, service_store: Store, institution_headers: dict
+) -> None:
+    """INTERFACES §2: a readable file that breaks rules is stored and reported; the URL names
+    the institution the file does not (audit 9: it was refused as "the portfolio of ''")."""
+    rows = list(csv.reader(io.StringIO(_csv(KULTURA).decode("utf-8"))))
+    dropped = {rows[0].index("institution"), rows[0].index("portfolio_manager")}
+    out = io.StringIO()
+    csv.writer(out).writerows([[c for i, c in enumerate(r) if i not in dropped] for r in rows])
+    response = client.put(
+        f"/portfolios/{KULTURA}?filename=bez-iestades.csv",
+        content=out.getvalue().encode("utf-8"),
+        headers={**CSV, **institution_headers[KULTURA]},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["institution"] == KULTURA
+    assert {r["rule"] for r in body["report"]["results"]} >= {"C12"}
+    assert all(f"/institution/{KULTURA}" in r["focus"] for r in body["report"]["results"])
+    assert [v.number for v in list_versions(service_store, KULTURA)] == [1]
+    assert list_versions(service_store, "bez-iestades") == []
