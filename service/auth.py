@@ -87,11 +87,15 @@ def require_institution(
     """Allow the admin token or the institution's own token; return who submitted.
 
     Raises:
-        Forbidden: no tokens configured at all, or a token of someone else.
+        Forbidden: no admin token configured (INTERFACES §6: then writes are refused, institution
+            tokens included), or a token of someone else.
         Unauthorized: no bearer token was sent.
     """
-    if not settings.admin_token and not tokens:
-        raise Forbidden("writes are disabled on this server: no tokens are configured")
+    if not settings.admin_token:
+        raise Forbidden(
+            "writes are disabled on this server: no admin token is configured "
+            "(PVKG_ADMIN_TOKEN or --admin-token)"
+        )
     token = _bearer(request)
     if _is_admin(settings, token):
         return "admin"

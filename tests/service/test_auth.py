@@ -71,6 +71,24 @@ def test_writes_refused_without_configured_admin_token(service_store: Store) -> 
     assert not service_store.has_graph("urn:x")
 
 
+def test_institution_tokens_alone_do_not_enable_writes(
+    service_settings: Settings, service_store: Store, institution_headers: dict
+) -> None:
+    """INTERFACES §6: "Without an admin token configured, writes are refused" (institution
+    submissions included; they used to be accepted with a tokens file alone)."""
+    app = create_app(service_settings.with_(admin_token=None), service_store)
+    data = (DEMO / f"{KULTURA}.csv").read_bytes()
+    with TestClient(app) as client:
+        response = client.put(
+            f"/portfolios/{KULTURA}",
+            content=data,
+            headers={"Content-Type": "text/csv", **institution_headers[KULTURA]},
+        )
+    assert response.status_code == 403, response.text
+    assert "no admin token" in response.json()["message"]
+    assert list_versions(service_store, KULTURA) == []
+
+
 def test_admin_token_writes(client: TestClient, service_store: Store, admin: dict) -> None:
     assert _writes(client, admin) == [204, 204, 204, 204, 204]
     assert service_store.has_graph("urn:x")
