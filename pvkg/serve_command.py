@@ -92,7 +92,9 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
         )
         if not settings.admin_token:
             typer.echo(
-                "note: no admin token configured: updates and graph writes are refused", err=True
+                "note: no admin token configured: every write (updates, graph writes, portfolio "
+                "submissions) is refused",
+                err=True,
             )
         sys.stdout.flush()
         # the lean GET /sparql also in front of the app's middleware (see sparql_fast.py)
