@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from pvkg import view
 from pvkg.curated import find_query, list_queries, run_curated
 from pvkg.errors import ParameterError, UnknownQuery
-from pvkg.namespaces import institution_iri
+from pvkg.namespaces import CPSV, CV, institution_iri
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store
 
@@ -224,3 +224,26 @@ def test_services_by_status_filters_by_institution(store: Store, settings: Setti
         "https://pvkg.lv/id/status/STATUS-PROVISION": "1",
         "sniegsana": "1",
     }
+
+
+def test_services_without_a_status_are_counted_in_a_row_of_their_own(
+    store: Store, settings: Settings
+) -> None:
+    """Audit 9: the dashboard's status totals (this query) summed to one service fewer than the
+    portfolio held when a service had no status."""
+    extra = Graph()
+    service = URIRef("https://pvkg.lv/id/institution/paraugu-agentura/service/PA-9")
+    extra.add((service, RDF.type, CPSV.PublicService))
+    extra.add((service, CV.hasCompetentAuthority, PA))
+    store.replace_graph("urn:test:no-status", extra)
+    view.publish(store, "urn:test:no-status")
+    rows = run(store, settings, "services_by_status").dicts()
+    unset = [r for r in rows if r["status"] is None]
+    assert [(str(r["status_lv"]), str(r["status_en"]), str(r["services"])) for r in unset] == [
+        ("bez statusa", "no status", "1")
+    ]
+    assert sum(int(str(r["services"])) for r in rows) == 6
+    labelled = [r for r in rows if r["status"] is not None and r["status_lv"] is not None]
+    assert {str(r["status_lv"]) for r in labelled} == {"sniegšana", "plānošana"}
+    only_fm = run(store, settings, "services_by_status", institution="finansu-ministrija")
+    assert all(r["status"] is not None for r in only_fm.dicts())
