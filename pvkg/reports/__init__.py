@@ -17,6 +17,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -89,6 +90,17 @@ def _short(iri: str | None) -> str:
     if not iri:
         return ""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+_HASH_SEGMENT = re.compile(r"/[0-9a-f]{32,64}$")
+
+
+def _shape_name(iri: str | None) -> str:
+    """A shape's readable name: its fragment without the content hash some shape files append
+    to blank property shapes (CPSV-AP: ``…#PublicServiceShape/8f61…`` → PublicServiceShape)."""
+    if not iri:
+        return ""
+    return _HASH_SEGMENT.sub("", iri.rsplit("#", 1)[-1]).rsplit("/", 1)[-1]
 
 
 def _text(report: Report) -> bytes:
@@ -182,8 +194,8 @@ def _html(report: Report) -> bytes:
         )
         for r in results:
             clause = _short(r.path)
-            rule = e(r.rule or _short(r.component))
-            policy = e(r.clause or _short(r.shape))
+            rule = e(r.rule or _short(r.component).removesuffix("ConstraintComponent"))
+            policy = e(r.clause or _shape_name(r.shape))
             parts.append(
                 f'<tr class="{e(r.severity)}"><td>{rule}<br><small>{policy}</small></td>'
                 f"<td>{e(_SEVERITY_LV.get(r.severity, r.severity))} "

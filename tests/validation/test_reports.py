@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,19 @@ def test_csv_keeps_a_carriage_return_inside_its_field() -> None:
     body = render(Report(False, "policy", [result], Graph()), "csv").decode("utf-8")
     rows = list(csv.reader(io.StringIO(body, newline="")))
     assert len(rows) == 2 and rows[1][CSV_COLUMNS.index("value")] == "a\rb"
+
+
+def test_html_names_cpsv_ap_results_readably(tmp_path: Path) -> None:
+    """Audit 9: CPSV-AP results showed "MinCountConstraintComponent" over a content hash (the
+    fragment the CPSV-AP shapes file gives its property shapes)."""
+    out = tmp_path / "r.html"
+    portfolio = Path(__file__).parent / "data" / "portfolio_ok.csv"
+    subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "validate", str(portfolio), "--profile", "cpsv-ap",
+         "--format", "html", "-o", str(out)],
+        check=False, capture_output=True, timeout=120,
+    )  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    assert "<td>MinCount<br><small>PublicServiceShape</small>" in page
+    assert "ConstraintComponent<br>" not in page
+    assert not re.search(r"<small>[0-9a-f]{32,}</small>", page)
