@@ -23,7 +23,7 @@ import operator
 import re
 from xml.parsers import expat
 
-from pvkg.errors import TooDeeplyNested
+from pvkg.errors import PayloadTooLarge, SourceSyntaxError, TooDeeplyNested
 
 # Far deeper than any real query or data file, far below the crash depths above.
 SPARQL_LIMIT = 128
@@ -190,6 +190,119 @@ def _xml_depth(data: bytes, limit: int) -> int:
     except expat.ExpatError:
         pass
     return peak
+
+
+# -- RDF/XML entity expansion and term size ------------------------------------------------------
+# Why: pyoxigraph's RDF/XML parser expands internal entities without any bound ("billion
+# laughs": a 533-byte file gave a 100,000,000-character literal) and, unlike its other parsers,
+# has no 16 MiB limit on one term. expat (C, no entity fetching, its own amplification guard)
+# reads such documents first and measures what the entities expand to.
+
+# One literal or IRI in RDF/XML: at most this many UTF-8 bytes, so that even with every
+# character escaped (``\n``, ``\"``) it stays under the 16 MiB token limit of pyoxigraph's other
+# parsers (which read it back from a remote store).
+XML_TERM_LIMIT = 8_000_000
+# What entities may add: the text (character data and attribute values) of a document may be at
+# most this many times its size, plus XML_EXPANSION_SLACK bytes. Without entities it is never
+# larger than the document; namespace entities in an OWL file stay far below this.
+XML_EXPANSION_FACTOR = 4
+XML_EXPANSION_SLACK = 1024 * 1024
+# A markup declaration (``<!DOCTYPE``, ``<!ENTITY``), not a comment or a CDATA section.
+_XML_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
+
+
+class _Refused(Exception):
+    """Raised inside expat's callbacks to stop at the first text over a limit."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def check_rdfxml_expansion(data: bytes, *, where: str = "the request body") -> None:
+    """Refuse RDF/XML whose entities expand too far, or that holds a term over
+    :data:`XML_TERM_LIMIT` bytes, before pyoxigraph parses it.
+
+    A document with no ``<!DOCTYPE`` (no entity declarations) and no more bytes than the term
+    limit can do neither and is not read at all. A document with a DOCTYPE must be well-formed
+    XML to expat (the RDF/XML parser might read on past an error where expat stops).
+
+    >>> check_rdfxml_expansion(b'<!DOCTYPE r [<!ENTITY a "xxxxxxxxxx">'
+    ...     b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><r>&b;</r>')
+    >>> laughs = b'<!DOCTYPE r [<!ENTITY a0 "xxxxxxxxxx">' + b"".join(
+    ...     b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 7)
+    ... ) + b"]><r>&a6;</r>"
+    >>> check_rdfxml_expansion(laughs)
+    Traceback (most recent call last):
+    pvkg.errors.SourceSyntaxError: the request body: RDF/XML entities expand ...
+
+    Raises:
+        SourceSyntaxError: entities expand the text past the limit, or a document with a
+            DOCTYPE is not well-formed XML (HTTP 400).
+        PayloadTooLarge: one text or attribute value is over :data:`XML_TERM_LIMIT` bytes
+            (HTTP 413).
+    """
+    declared = _XML_DECLARATION.search(data) is not None
+    if not declared and len(data) <= XML_TERM_LIMIT:
+        return
+    budget = XML_EXPANSION_FACTOR * len(data) + XML_EXPANSION_SLACK
+    total = run = 0
+
+    def grow(size: int) -> None:
+        nonlocal total
+        total += size
+        if total > budget:
+            raise _Refused(
+                SourceSyntaxError(
+                    f"{where}: RDF/XML entities expand the document's text past "
+                    f"{budget:,} bytes ({XML_EXPANSION_FACTOR} times its size plus "
+                    f"{XML_EXPANSION_SLACK:,}); pvkg refuses such entity expansion"
+                )
+            )
+
+    def too_large() -> _Refused:
+        return _Refused(
+            PayloadTooLarge(
+                f"{where}: an RDF/XML text or attribute value is over {XML_TERM_LIMIT:,} "
+                "bytes, the most pvkg stores in one RDF term (literal or IRI)"
+            )
+        )
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal run
+        run = 0
+        for value in attrs.values():
+            size = len(value.encode("utf-8", "surrogatepass"))
+            grow(size)
+            if size > XML_TERM_LIMIT:
+                raise too_large()
+
+    def end(name: str) -> None:
+        nonlocal run
+        run = 0
+
+    def text(chunk: str) -> None:
+        nonlocal run
+        size = len(chunk.encode("utf-8", "surrogatepass"))
+        grow(size)
+        run += size
+        if run > XML_TERM_LIMIT:
+            raise too_large()
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(data, True)
+    except _Refused as refused:
+        raise refused.error from None
+    except expat.ExpatError as err:
+        if declared:  # (without a DOCTYPE nothing expands: the RDF/XML parser reports errors)
+            raise SourceSyntaxError(
+                f"{where}: RDF/XML syntax error: line {err.lineno}: "
+                f"{expat.errors.messages[err.code]}"
+            ) from None
 
 
 # -- SPARQL with ambiguous ``<`` ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from pvkg.errors import (
     Forbidden,
@@ -54,6 +55,31 @@ class MethodNotAllowed(InputError):
     """A method the resource does not support, such as GET on the update endpoint (HTTP 405)."""
 
     code = "METHOD_NOT_ALLOWED"
+
+
+# Methods a route may serve, in the order ``Allow`` lists them (HEAD: wherever GET is).
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` header of a 405 (RFC 9110 §15.5.6): every method some route serves on the
+    request's path, ``HEAD`` wherever ``GET`` is (``HeadAsGet`` answers it).
+
+    Why: Starlette's own 405 names only the methods of the first route matching the path. Each
+    method is tried against the routes' public ``matches``, which also sees into included
+    routers.
+    """
+    served = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    if "GET" in served:
+        served.insert(1, "HEAD")
+    return ", ".join(served)
 
 
 # Most specific first is not needed: the lookup walks each exception's MRO.
@@ -121,7 +147,7 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
     elif status in (503, 504):
         headers = {"Retry-After": RETRY_AFTER_S}
     elif isinstance(exc, MethodNotAllowed):
-        headers = {"Allow": "POST"}
+        headers = {"Allow": allowed_methods(request)}
     return JSONResponse(error_body(exc.code, message, location), status, headers=headers)
 
 
@@ -136,9 +162,13 @@ def _parser_position(exc: PvkgError) -> dict[str, object] | None:
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
-    return JSONResponse(
-        error_body(code, str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None)
-    )
+    headers = getattr(exc, "headers", None)
+    message = str(exc.detail)
+    if exc.status_code == 405:
+        allow = allowed_methods(request)
+        headers = {**(headers or {}), "Allow": allow}
+        message = f"{request.method} is not supported on {request.url.path}; use {allow}"
+    return JSONResponse(error_body(code, message), exc.status_code, headers=headers)
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.term import Node
 
-from pvkg.errors import SYNTAX_POSITION, QuerySyntaxError, UpdateFailed
+from pvkg.errors import (
+    SYNTAX_POSITION,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    SourceSyntaxError,
+    UpdateFailed,
+)
+from pvkg.nesting import check_rdfxml_expansion
+from pvkg.store._formats import RdfFormatInfo
 from pvkg.store._terms import Triple
 
 
@@ -293,3 +301,33 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# pyoxigraph's parsers (but RDF/XML's) hold one token (a literal, an IRI) in a buffer of at most
+# this many bytes and raise MemoryError past it.
+TOKEN_LIMIT_BYTES = 16 * 1024 * 1024
+
+
+@contextmanager
+def reading_rdf(data: bytes, info: RdfFormatInfo) -> Iterator[None]:
+    """Check RDF input before pyoxigraph parses it inside this, and map its parse failures.
+
+    RDF/XML: entity expansion and term size are checked first (``pvkg.nesting``); pyoxigraph's
+    RDF/XML parser bounds neither.
+
+    Raises:
+        SourceSyntaxError: the data does not parse, or its RDF/XML entities expand too far.
+        PayloadTooLarge: one term is over the parser's token limit (HTTP 413).
+    """
+    if info.name == "rdfxml":
+        check_rdfxml_expansion(data)
+    try:
+        yield
+    except SyntaxError as err:
+        raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
+    except MemoryError:  # (pyoxigraph's token buffer is full; nothing was written)
+        raise PayloadTooLarge(
+            f"the {info.name} data holds an RDF term (a literal or IRI) over "
+            f"{TOKEN_LIMIT_BYTES:,} bytes (16 MiB), the most pvkg's parser reads in one term; "
+            "nothing was stored"
+        ) from None

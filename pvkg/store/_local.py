@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from pvkg.errors import QuerySyntaxError, QueryTimeout, SourceSyntaxError, StoreError, StoreLocked
+from pvkg.errors import QuerySyntaxError, QueryTimeout, StoreError, StoreLocked
 from pvkg.namespaces import PREFIXES
 from pvkg.store._base import (
     QueryAnswer,
@@ -26,6 +26,7 @@ from pvkg.store._base import (
     SerializedAnswer,
     Store,
     graph_state_error,
+    reading_rdf,
 )
 from pvkg.store._bindings import bind_values
 from pvkg.store._cache import RESULT_CACHE_BYTES, ResultCache, cacheable
@@ -257,16 +258,13 @@ class LocalStore(Store):
             # quads in Python first, and a syntax error part-way writes nothing.
             target = None if info.quads else graph_node(graph)
             try:
-                self._store.load(data, format=info.oxigraph, to_graph=target, lenient=checked)
-            except SyntaxError as err:
-                raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
+                with reading_rdf(data, info):
+                    self._store.load(data, format=info.oxigraph, to_graph=target, lenient=checked)
             except OSError as err:
                 raise StoreError(f"write failed, nothing written: {err}") from None
             return
-        try:
+        with reading_rdf(data, info):
             parsed = list(ox.parse(data, format=info.oxigraph, lenient=checked))
-        except SyntaxError as err:
-            raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
         if not info.quads:
             target = graph_node(graph)
             parsed = [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]

@@ -33,7 +33,6 @@ from pvkg.errors import (
     PayloadTooLarge,
     QuerySyntaxError,
     QueryTimeout,
-    SourceSyntaxError,
     StoreBadAnswer,
     StoreError,
     StoreUnavailable,
@@ -42,12 +41,14 @@ from pvkg.errors import (
 )
 from pvkg.namespaces import PREFIXES
 from pvkg.store._base import (
+    TOKEN_LIMIT_BYTES,
     QueryAnswer,
     SelectResult,
     SerializedAnswer,
     Store,
     graph_state_error,
     lines_added,
+    reading_rdf,
 )
 from pvkg.store._bindings import bind_values
 from pvkg.store._formats import RdfFormatInfo, rdf_format
@@ -246,10 +247,8 @@ class RemoteStore(Store):
         checked: bool = False,
     ) -> None:
         info = rdf_format(fmt)
-        try:
+        with reading_rdf(data, info):
             parsed = list(ox.parse(data, format=info.oxigraph, lenient=checked))
-        except SyntaxError as err:
-            raise SourceSyntaxError(f"{info.name} syntax error: {err}") from None
         if not info.quads:
             lines = [f"{t.subject} {t.predicate} {t.object} ." for t in parsed]
             self._insert(graph, lines, replace)
@@ -381,6 +380,11 @@ def _parsing(response: httpx.Response, what: str) -> Iterator[None]:
         yield
     except (SyntaxError, ValueError) as err:
         raise _not_sparql(response, redact_url(f" (not readable as {what}: {err})")) from None
+    except MemoryError:  # (pyoxigraph's 16 MiB token buffer: one term in the answer is larger)
+        raise StoreError(
+            f"the store's answer ({what}) holds an RDF term over {TOKEN_LIMIT_BYTES:,} bytes, "
+            "more than pvkg's parser reads in one term"
+        ) from None
 
 
 def _rdf_answer_format(response: httpx.Response, media: str) -> RdfFormatInfo:

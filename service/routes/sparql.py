@@ -170,11 +170,6 @@ def _description(request: Request, settings: SettingsDep) -> Response:
     return Response(body, media_type=media)
 
 
-@router.get("/sparql/update", include_in_schema=False)
-def sparql_update_get() -> Response:
-    raise MethodNotAllowed("SPARQL updates must be sent with POST (SPARQL 1.1 Protocol §2.2)")
-
-
 @router.post(
     "/sparql/update",
     name="sparql_update",

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pvkg.errors import InputError, UnsupportedFormat
-from pvkg.nesting import check_nesting
+from pvkg.nesting import check_nesting, check_rdfxml_expansion
 from pvkg.settings import Settings
 from pvkg.store import Store, rdf_format, rdf_format_for_path
 from pvkg.store._inspect import is_absolute_iri
@@ -120,10 +120,14 @@ def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
 
 
 def _check_nesting(parts: list[tuple[bytes, str]]) -> None:
-    """Refuse every part before loading any: a parser's stack overflow would end the server."""
+    """Refuse every part before loading any: a parser's stack overflow would end the server,
+    and RDF/XML entities may expand a small part into gigabytes (the store checks that too,
+    but only as it loads each part)."""
     for index, (data, fmt) in enumerate(parts):
         where = "the request body" if len(parts) == 1 else f"part {index + 1} of the body"
         check_nesting(data, fmt, where=where)
+        if rdf_format(fmt).name == "rdfxml":
+            check_rdfxml_expansion(data, where=where)
 
 
 @router.get(
