@@ -184,6 +184,37 @@ class Store(ABC):
             SourceSyntaxError: the data does not parse; nothing was written.
         """
 
+    def load_documents(
+        self, documents: Sequence[tuple[bytes, str]], *, graph: str | None, replace: bool = False
+    ) -> None:
+        """Parse several RDF documents (data, format) into one ``graph`` in one atomic step: a
+        document that does not parse writes none of them. Each document's blank nodes stay its
+        own (a Graph Store multipart POST: every part is a document of its own).
+
+        Raises:
+            SourceSyntaxError: a document does not parse (named by its number); nothing written.
+            PayloadTooLarge: a term over the parser's limit; nothing written.
+        """
+        if len(documents) == 1:
+            data, fmt = documents[0]
+            self.load_data(data, fmt, graph=graph, replace=replace)
+            return
+        import pyoxigraph as ox
+
+        from pvkg.store._formats import rdf_format
+
+        lines: list[str] = []
+        for number, (data, fmt) in enumerate(documents, start=1):
+            info = rdf_format(fmt)
+            try:
+                with reading_rdf(data, info):
+                    for quad in ox.parse(data, format=info.oxigraph):
+                        terms = (quad.subject, quad.predicate, quad.object)
+                        lines.append(" ".join(_own_term(t, number) for t in terms) + " .\n")
+            except (SourceSyntaxError, PayloadTooLarge) as err:
+                raise type(err)(f"part {number} of {len(documents)}: {err.message}") from None
+        self.load_data("".join(lines).encode("utf-8"), "nt", graph=graph, replace=replace)
+
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its triples (a no-op when it does not exist)."""
@@ -331,3 +362,9 @@ def reading_rdf(data: bytes, info: RdfFormatInfo) -> Iterator[None]:
             f"{TOKEN_LIMIT_BYTES:,} bytes (16 MiB), the most pvkg's parser reads in one term; "
             "nothing was stored"
         ) from None
+
+
+def _own_term(term: object, document: int) -> str:
+    """A parsed term as N-Triples, a blank node relabelled as its document's own."""
+    text = str(term)
+    return f"_:d{document}_{text[2:]}" if text.startswith("_:") else text

@@ -6,7 +6,8 @@
 * ``PUT`` answers 201 when it created the graph, 204 when it replaced one; ``POST`` to a graph
   merges (201 when new, 204 otherwise); ``POST /store`` with neither parameter creates a new
   graph and answers 201 with its IRI in ``Location``. ``multipart/form-data`` POSTs load every
-  part (each part on its own). Missing graphs give 404, unknown media types 415.
+  part, all or none, each part's blank nodes its own. Missing graphs give 404, unknown media
+  types 415.
 * ``GET /store`` with neither parameter answers the whole dataset (N-Quads or TriG).
 * ``?format=turtle|nt|jsonld|rdfxml`` overrides ``Accept`` on reads (the catalogue's download
   URLs use it).
@@ -194,9 +195,8 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
         parts = [(body, _input_format(content_type))]
     await run_in_threadpool(_check_nesting, parts)
     existed = await run_in_threadpool(_exists, store, graph) if not created_new else False
-    for index, (data, fmt) in enumerate(parts):
-        replace = method == "PUT" and index == 0
-        await run_in_threadpool(store.load_data, data, fmt, graph=graph, replace=replace)
+    # every part or none (each part's blank nodes its own)
+    await run_in_threadpool(store.load_documents, parts, graph=graph, replace=method == "PUT")
     if graph is not None:  # a body without triples still makes the graph (then GET gives 200)
         await run_in_threadpool(store.create_graph, graph)
     await run_in_threadpool(record_graph_write, store, "admin", method, graph)
