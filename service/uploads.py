@@ -91,16 +91,25 @@ async def read_upload(request: Request, settings: Settings, stem: str) -> tuple[
 
 
 def _first_file(content_type: str, body: bytes, stem: str) -> tuple[bytes, str]:
+    """The one file of a multipart body; a second file is refused rather than ignored."""
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
     if not message.is_multipart():
         raise InputError("malformed multipart/form-data body")
+    files: list[tuple[bytes, str]] = []
     for part in message.iter_parts():
         data = part.get_payload(decode=True) or b""
         name = part.get_filename()
         if name:
-            return data, name.replace("\\", "/").rsplit("/", 1)[-1]
-        if part.get_content_type() in EXTENSION_BY_MEDIA:
-            return data, _by_media(part.get_content_type(), stem)
+            files.append((data, name.replace("\\", "/").rsplit("/", 1)[-1]))
+        elif part.get_content_type() in EXTENSION_BY_MEDIA:
+            files.append((data, _by_media(part.get_content_type(), stem)))
+    if len(files) > 1:
+        names = ", ".join(name for _, name in files)
+        raise InputError(
+            f"the body holds {len(files)} files ({names}); send one portfolio per request"
+        )
+    if files:
+        return files[0]
     raise InputError("the multipart/form-data body has no file part")

@@ -148,3 +148,20 @@ def test_a_file_naming_no_institution_is_stored_under_the_urls_institution(
     assert all(f"/institution/{KULTURA}" in r["focus"] for r in body["report"]["results"])
     assert [v.number for v in list_versions(service_store, KULTURA)] == [1]
     assert list_versions(service_store, "bez-iestades") == []
+
+
+def test_a_multipart_body_with_two_files_is_refused(
+    client: TestClient, service_store: Store, admin: dict
+) -> None:
+    """Audit 9: the second file was ignored without a word, by /validate and by PUT."""
+    files = {
+        "a": (f"{KULTURA}.csv", _csv(KULTURA), "text/csv"),
+        "b": ("vide.csv", _csv("izdomata-vides-ministrija"), "text/csv"),
+    }
+    for response in (
+        client.post("/validate", files=files),
+        client.put(f"/portfolios/{KULTURA}", files=files, headers=admin),
+    ):
+        assert response.status_code == 400, response.text
+        assert "2 files" in response.json()["message"]
+    assert list_versions(service_store, KULTURA) == []
