@@ -599,7 +599,7 @@ def _read_services(
             problems.append(
                 RowProblem(
                     Location(file=filename, sheet=sheet, row=number, column=id_col),
-                    _empty_id_message(id_col, dash),
+                    _empty_id_message(dash),
                 )
             )
             continue
@@ -609,13 +609,13 @@ def _read_services(
     return services, institutions, managers
 
 
-def _empty_id_message(column: str, dash: str | None) -> str:
+def _empty_id_message(dash: str | None) -> str:
     """Why a service row's id is missing: an empty cell, or one holding only a dash."""
     if dash is None:
-        return f"column {column} (service identifier) is empty; every service row needs one"
+        return "the service identifier is empty; every service row needs one"
     return (
-        f"column {column} (service identifier) is empty: it holds only a dash ({dash!r}), which "
-        "the template uses for 'none'; every service row needs an identifier"
+        f"the service identifier is empty: it holds only a dash ({dash!r}), which the template "
+        "uses for 'none'; every service row needs an identifier"
     )
 
 
