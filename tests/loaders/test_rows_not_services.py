@@ -7,11 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import DCTERMS, RDF
 
 from loaders import read_portfolio, read_portfolio_file
 from pvkg.errors import RowError
-from pvkg.namespaces import CPSV, PV
+from tests.loaders.rows import service_ids, skipped_rows
 
 HEADER = (
     "inst_service_id;service_name_lv;type_public_general_benefit;status;priority;service_manager"
@@ -21,19 +20,6 @@ ROW = "S-{0};Pakalpojums {0};X;sniegšana;augsta;Ilze Kalniņa"
 
 def _lines(*rows: str) -> str:
     return "\n".join((HEADER, *rows)) + "\n"
-
-
-def _ids(loaded) -> list[str]:
-    """The services' identifiers, in the order of their rows."""
-    found = []
-    for svc in loaded.graph.subjects(RDF.type, CPSV.PublicService):
-        row = int(loaded.sources.value(svc, PV.sourceRow))
-        found.append((row, str(loaded.graph.value(svc, DCTERMS.identifier))))
-    return [ident for _, ident in sorted(found)]
-
-
-def _skipped(loaded) -> list[str]:
-    return [w for w in loaded.warnings if "is not a service" in w]
 
 
 def _csv(text: str):
@@ -58,8 +44,8 @@ def read(request: pytest.FixtureRequest, make_xlsx: Callable[..., Path]):
 
 def test_a_row_with_an_id_and_a_title_below_a_blank_row_is_a_service(read) -> None:
     loaded = read(_lines(ROW.format(1), "", "PK 12;Jauns pakalpojums"))
-    assert _ids(loaded) == ["S-1", "PK 12"]
-    assert _skipped(loaded) == []
+    assert service_ids(loaded) == ["S-1", "PK 12"]
+    assert skipped_rows(loaded) == []
 
 
 def test_notes_below_the_table_are_still_notes(read) -> None:
@@ -75,8 +61,8 @@ def test_notes_below_the_table_are_still_notes(read) -> None:
         "Saraksts apstiprināts ar rīkojumu Nr. 1-2/15",
     ]
     loaded = read(_lines(ROW.format(1), "", *notes))
-    assert _ids(loaded) == ["S-1"]
-    assert [w.split(":")[0] for w in _skipped(loaded)] == [f"row {n}" for n in range(4, 11)]
+    assert service_ids(loaded) == ["S-1"]
+    assert [w.split(":")[0] for w in skipped_rows(loaded)] == [f"row {n}" for n in range(4, 11)]
 
 
 # R3: an id cell holding only a dash
@@ -100,8 +86,8 @@ def test_an_empty_id_keeps_its_message() -> None:
 
 def test_a_row_of_dashes_is_blank(read) -> None:
     loaded = read(_lines(ROW.format(1), "–;—;-;–;–;–", ROW.format(3)))
-    assert _ids(loaded) == ["S-1", "S-3"]
-    assert _skipped(loaded) == []
+    assert service_ids(loaded) == ["S-1", "S-3"]
+    assert skipped_rows(loaded) == []
 
 
 # R4: totals rows by their shape, not by the label alone
@@ -110,8 +96,8 @@ def test_a_row_of_dashes_is_blank(read) -> None:
 @pytest.mark.parametrize("ident", ["Total", "Kopā 3", "Kopā", "Pavisam"])
 def test_a_full_service_row_with_a_totals_like_id_is_a_service(read, ident: str) -> None:
     loaded = read(_lines(ROW.format(1), f"{ident};Pakalpojums 2;X;sniegšana;augsta;Ilze Kalniņa"))
-    assert _ids(loaded) == ["S-1", ident]
-    assert _skipped(loaded) == []
+    assert service_ids(loaded) == ["S-1", ident]
+    assert skipped_rows(loaded) == []
 
 
 @pytest.mark.parametrize(
@@ -119,9 +105,9 @@ def test_a_full_service_row_with_a_totals_like_id_is_a_service(read, ident: str)
 )
 def test_a_totals_row_of_numbers_is_skipped(read, row: str) -> None:
     loaded = read(_lines(ROW.format(1), ROW.format(2), row))
-    assert _ids(loaded) == ["S-1", "S-2"]
-    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 4"]
-    assert "a totals row" in _skipped(loaded)[0]
+    assert service_ids(loaded) == ["S-1", "S-2"]
+    assert [w.split(":")[0] for w in skipped_rows(loaded)] == ["row 4"]
+    assert "a totals row" in skipped_rows(loaded)[0]
 
 
 # N1: numbered section titles
@@ -141,8 +127,8 @@ def test_numbered_section_titles_are_skipped(read) -> None:
             "A.1;E;X;sniegšana;;Ilze",
         )
     )
-    assert _ids(loaded) == ["1.1", "1.2", "2.1", "I.1", "A.1"]
-    skipped = _skipped(loaded)
+    assert service_ids(loaded) == ["1.1", "1.2", "2.1", "I.1", "A.1"]
+    skipped = skipped_rows(loaded)
     assert [w.split(":")[0] for w in skipped] == ["row 2", "row 5", "row 7", "row 9"]
     assert all("section title" in w for w in skipped)
 
@@ -153,13 +139,13 @@ def test_numbered_section_titles_are_skipped(read) -> None:
 )
 def test_a_numbered_row_with_a_service_value_is_a_service(read, section: str) -> None:
     loaded = read(_lines(section, "1.1;A;X;sniegšana;augsta;Ilze"))
-    assert _ids(loaded) == ["1", "1.1"]
+    assert service_ids(loaded) == ["1", "1.1"]
 
 
 def test_a_numbered_title_row_not_followed_by_its_sub_rows_is_a_service(read) -> None:
     """``1`` then ``2``: not a prefix, so ``1`` is a service (C09/C07 report what it lacks)."""
     loaded = read(_lines("1;Sociālie pakalpojumi", "2;A;X;sniegšana;augsta;Ilze", "10.1;B"))
-    assert _ids(loaded) == ["1", "2", "10.1"]
+    assert service_ids(loaded) == ["1", "2", "10.1"]
 
 
 # also checked: ids 0 and 00, warnings that name the row
@@ -167,4 +153,4 @@ def test_a_numbered_title_row_not_followed_by_its_sub_rows_is_a_service(read) ->
 
 def test_ids_zero_are_services(read) -> None:
     loaded = read(_lines("0;A;X;sniegšana;augsta;Ilze", "00;B;X;sniegšana;augsta;Ilze"))
-    assert _ids(loaded) == ["0", "00"]
+    assert service_ids(loaded) == ["0", "00"]

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import DCTERMS, RDF
 
 from loaders import read_portfolio, read_portfolio_file
-from pvkg.namespaces import CPSV, PV
+from tests.loaders.rows import service_ids, skipped_rows
 
 DATA = Path(__file__).parent / "data" / "rows"
 NUMBERED = "Nr.p.k.;inst_service_id;register_service_id;service_name_lv;type_public_general_benefit"
@@ -20,18 +19,6 @@ PLAIN = (
     "type_public_individual_benefit;status;priority;service_manager"
 )
 ROW = "S-{0};;Pakalpojums {0};X;;sniegšana;augsta;Ilze Kalniņa"
-
-
-def _ids(loaded) -> list[str]:
-    found = []
-    for svc in loaded.graph.subjects(RDF.type, CPSV.PublicService):
-        row = int(loaded.sources.value(svc, PV.sourceRow))
-        found.append((row, str(loaded.graph.value(svc, DCTERMS.identifier))))
-    return [ident for _, ident in sorted(found)]
-
-
-def _skipped(loaded) -> list[str]:
-    return [w for w in loaded.warnings if "is not a service" in w]
 
 
 @pytest.fixture(params=["csv", "xlsx"])
@@ -60,8 +47,8 @@ def test_a_numbered_section_title_in_the_id_column_is_skipped(read) -> None:
         "2.;Muitas pakalpojumi",
         "2.1.;VID-003;;Muita;X",
     )
-    assert _ids(loaded) == ["VID-001", "VID-002", "VID-003"]
-    skipped = _skipped(loaded)
+    assert service_ids(loaded) == ["VID-001", "VID-002", "VID-003"]
+    skipped = skipped_rows(loaded)
     assert [w.split(":")[0] for w in skipped] == ["row 2", "row 5"]
     assert "'1. | Nodokļu pakalpojumi'" in skipped[0] and "section title" in skipped[0]
 
@@ -74,13 +61,13 @@ def test_a_roman_section_number_over_plain_row_numbers_is_skipped(read) -> None:
         "II;Starpiestāžu pakalpojumi",
         "2.;A-2;;Datu izsniegšana;X",
     )
-    assert _ids(loaded) == ["A-1", "A-2"]
-    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 2", "row 4"]
+    assert service_ids(loaded) == ["A-1", "A-2"]
+    assert [w.split(":")[0] for w in skipped_rows(loaded)] == ["row 2", "row 4"]
 
 
 def test_the_template_file_with_numbered_sections_gives_its_three_services() -> None:
     loaded = read_portfolio_file(DATA / "numbered_sections_win1257.csv")
-    assert _ids(loaded) == ["VID-001", "VID-002", "VID-003"]
+    assert service_ids(loaded) == ["VID-001", "VID-002", "VID-003"]
     assert any("Nodokļu pakalpojumi" in w and "section title" in w for w in loaded.warnings)
 
 
@@ -94,14 +81,14 @@ def test_the_template_file_with_numbered_sections_gives_its_three_services() -> 
 )
 def test_a_numbered_row_that_may_be_a_service_stays_one(read, row: str) -> None:
     loaded = read(NUMBERED, "1.;A-1;;Viens;X", row, "4.;A-4;;Četri;X")
-    assert len(_ids(loaded)) == 3
-    assert _skipped(loaded) == []
+    assert len(service_ids(loaded)) == 3
+    assert skipped_rows(loaded) == []
 
 
 def test_an_id_and_a_title_numbered_over_sub_rows_is_a_section(read) -> None:
     loaded = read(NUMBERED, "1.;NOD;;Nodokļi", "1.1.;A-1;;Viens;X", "1.2.;A-2;;Divi;X")
-    assert _ids(loaded) == ["A-1", "A-2"]
-    assert [w.split(":")[0] for w in _skipped(loaded)] == ["row 2"]
+    assert service_ids(loaded) == ["A-1", "A-2"]
+    assert [w.split(":")[0] for w in skipped_rows(loaded)] == ["row 2"]
 
 
 # F2: the section title in the name column, the id empty
@@ -110,8 +97,8 @@ def test_an_id_and_a_title_numbered_over_sub_rows_is_a_section(read) -> None:
 @pytest.mark.parametrize("number", ["1.", "I", "A."])
 def test_a_section_title_in_the_name_column_is_skipped(read, number: str) -> None:
     loaded = read(NUMBERED, f"{number};;;Sociālie pakalpojumi", "1.1.;A-1;;Viens;X")
-    assert _ids(loaded) == ["A-1"]
-    skipped = _skipped(loaded)
+    assert service_ids(loaded) == ["A-1"]
+    skipped = skipped_rows(loaded)
     assert len(skipped) == 1 and skipped[0].startswith("row 2:")
     assert "Sociālie pakalpojumi" in skipped[0]
 
@@ -129,14 +116,14 @@ def test_a_title_without_id_and_without_section_number_is_still_refused(read) ->
 @pytest.mark.parametrize("label", ["Kopā", "Kopā:", "KOPĀ: 2", "Pavisam kopā"])
 def test_a_totals_row_labelled_in_the_name_column_is_skipped(read, label: str) -> None:
     loaded = read(PLAIN, ROW.format(1), ROW.format(2), f";;{label};2;0")
-    assert _ids(loaded) == ["S-1", "S-2"]
-    skipped = _skipped(loaded)
+    assert service_ids(loaded) == ["S-1", "S-2"]
+    skipped = skipped_rows(loaded)
     assert len(skipped) == 1 and "a totals row" in skipped[0] and skipped[0].startswith("row 4:")
 
 
 def test_a_service_titled_kopa_with_an_id_is_a_service(read) -> None:
     loaded = read(PLAIN, ROW.format(1), "S-2;;Kopā;2;0")
-    assert _ids(loaded) == ["S-1", "S-2"]
+    assert service_ids(loaded) == ["S-1", "S-2"]
 
 
 # F4: footer label | value rows without a colon below the table's blank row
@@ -146,8 +133,8 @@ def test_footer_labels_with_values_below_a_blank_row_are_notes(read) -> None:
     loaded = read(
         PLAIN, ROW.format(1), ROW.format(2), "", "Sagatavoja;Anna Bērziņa", "Tālrunis;67012345"
     )
-    assert _ids(loaded) == ["S-1", "S-2"]
-    skipped = _skipped(loaded)
+    assert service_ids(loaded) == ["S-1", "S-2"]
+    skipped = skipped_rows(loaded)
     assert [w.split(":")[0] for w in skipped] == ["row 5", "row 6"]
     assert all("a note below the table" in w for w in skipped)
 
@@ -164,8 +151,8 @@ def test_footer_words_with_their_value_in_the_title_column_are_notes(read) -> No
         "Datums;;15.01.2026.",
         "Saskaņots;;ar VARAM",
     )
-    assert _ids(loaded) == ["S-1", "S-2"]
-    assert len(_skipped(loaded)) == 3
+    assert service_ids(loaded) == ["S-1", "S-2"]
+    assert len(skipped_rows(loaded)) == 3
 
 
 @pytest.mark.parametrize(
@@ -179,4 +166,4 @@ def test_footer_words_with_their_value_in_the_title_column_are_notes(read) -> No
 )
 def test_a_service_below_a_blank_row_stays_a_service(read, row: str) -> None:
     loaded = read(PLAIN, ROW.format(1), "", row)
-    assert _ids(loaded) == ["S-1", "S-3"]
+    assert service_ids(loaded) == ["S-1", "S-3"]
