@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -32,7 +33,7 @@ from rdflib.term import Node
 
 from loaders.headers import TYPE_FIELDS
 from loaders.identity import genid_iri, institution_slug, service_iri, unique_ids
-from loaders.mapping import PortfolioRecord, ServiceRecord
+from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import normalise_priority, normalise_status
 from loaders.ntriples import language
 from loaders.roles import ROLE_PROPERTIES, role_table
@@ -227,7 +228,11 @@ def _error_line(err: Exception, data: bytes, fmt: str) -> int | None:
 
 # -- where subjects are described ------------------------------------------------------------
 
-_TURTLE_TOKEN = re.compile(r'<([^<>"{}|^`\\\s]*)>|((?:[A-Za-z][\w.-]*)?:[\w.-]*[\w-])|("|\'|#)')
+# a prefixed name, escapes (``pvid:institution\/x``, as rdflib writes them) and %XX included;
+# it does not end in ``.`` (that ends the statement)
+_PN_CHAR = r"(?:[\w:-]|%[0-9A-Fa-f]{2}|\\[_~.!$&'()*+,;=/?#@%-])"
+_PNAME = rf"(?:[^\W\d_][\w.-]*)?:(?:{_PN_CHAR}(?:(?:{_PN_CHAR}|\.)*{_PN_CHAR})?)?"
+_TURTLE_TOKEN = re.compile(rf'<([^<>"{{}}|^`\\\s]*)>|({_PNAME})|("|\'|#)')
 # JSON's strings and punctuation, and line breaks (which may not occur inside a string)
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],]|\r\n|\r|\n')
 # a string between double or single quotes, or the text of an XML element
@@ -248,17 +253,28 @@ def _resolve(iri: str, base: str) -> str:
     return urljoin(base, iri)
 
 
-def _first_lines(text: str, fmt: str, graph: Graph, base: str = "") -> dict[str, int]:
+def _first_lines(
+    text: str, fmt: str, graph: Graph, base: str = "", facts: _FactLines | None = None
+) -> dict[str, int]:
     """``term text -> first line`` where it starts a statement (NT exact, others best effort).
 
     ``base``: the IRI relative IRIs resolve against when the file sets none (:func:`_base`).
+    ``facts``: filled, in the same pass, with what :meth:`_FactLines.of` needs.
     """
     found: dict[str, int] = {}
     prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()}
+    if facts is not None:
+        facts.prefixes, facts.base = prefixes, base
     if fmt == "jsonld":
         id_keys, json_base, context_prefixes = _json_context(text, base)
+        if facts is not None:
+            facts.prefixes = {**prefixes, **context_prefixes}
         return _json_first_lines(
-            text, {**prefixes, **context_prefixes}, id_keys=id_keys, base=json_base
+            text,
+            {**prefixes, **context_prefixes},
+            id_keys=id_keys,
+            base=json_base,
+            keys=None if facts is None else facts.json_keys,
         )
     if fmt == "rdfxml":
         references: dict[str, int] = {}
@@ -279,15 +295,125 @@ def _first_lines(text: str, fmt: str, graph: Graph, base: str = "") -> dict[str,
         if _TURTLE_DIRECTIVE.match(stripped):
             if directive := _TURTLE_BASE.match(stripped):
                 base = _resolve(directive.group(1), base)
+            elif directive := _TURTLE_PREFIX.match(stripped):
+                prefixes[directive.group(1)] = _resolve(directive.group(2), base)
             statement_start = True
             continue
         match = _TURTLE_TOKEN.match(stripped)
+        term = None
         if statement_start and match and match.group(1) is not None:
-            found.setdefault(_resolve(match.group(1), base), number)
+            term = _resolve(match.group(1), base)
         elif statement_start and match and match.group(2):
-            found.setdefault(_expand(match.group(2), prefixes), number)
+            term = _pname(match.group(2), prefixes)
+        if term is not None:
+            found.setdefault(term, number)
+            if facts is not None:
+                facts.starts.setdefault(term, []).append(number)
         statement_start = fmt == "nt" or _ends_statement(stripped)
     return found
+
+
+def _pname(token: str, prefixes: dict[str, str]) -> str:
+    """A Turtle prefixed name as its IRI: ``\\`` escapes undone, the prefix expanded."""
+    return _expand(_PN_ESCAPE.sub(r"\1", token), prefixes)
+
+
+# one Turtle token of a statement: long and short strings, IRIs, comments, punctuation,
+# language tags, prefixed names, other words (numbers, ``a``, ``true``, ``_:b``), the final ``.``
+_LONG_STRINGS = r'"""(?:[^"\\]|\\.|"(?!""))*"""' + r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+_SHORT_STRINGS = r'"(?:[^"\\\n\r]|\\.)*"' + r"|'(?:[^'\\\n\r]|\\.)*'"
+_TURTLE_SCAN = re.compile(
+    rf"{_LONG_STRINGS}|{_SHORT_STRINGS}"
+    r'|<[^<>"{}|^`\\\s]*>|\#[^\n\r]*|[\[\]();,]|@[A-Za-z][A-Za-z0-9-]*|\^\^'
+    rf"|(?P<pname>{_PNAME})"
+    r'|[^\s\[\]();,"\'<#.]+(?:\.[^\s\[\]();,"\'<#.]+)*|\.'
+)
+_PN_ESCAPE = re.compile(r"\\(.)")
+_TURTLE_PREFIX = re.compile(r"@?prefix\s+([\w.-]*):\s*<([^<>]*)>", re.IGNORECASE)
+# the line breaks of str.splitlines, which numbers the lines everywhere here
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@dataclass
+class _FactLines:
+    """Where each predicate of a subject is first given: the line of the fact, not only of the
+    subject. Turtle and N-Triples: every statement the subject starts (``starts``) is scanned
+    once, on demand, from its first token to its final ``.``, predicates taken at its own level
+    (not inside ``[ … ]`` or ``( … )``); JSON-LD: the line of each key in the objects that
+    describe the node (``json_keys``, filled by :func:`_json_first_lines`); RDF/XML: none (the
+    subject's line stands for all its facts)."""
+
+    text: str
+    fmt: str
+    prefixes: dict[str, str] = field(default_factory=dict)
+    base: str = ""
+    starts: dict[str, list[int]] = field(default_factory=dict)
+    json_keys: dict[str, dict[str, int]] = field(default_factory=dict)
+    _offsets: list[int] | None = None
+
+    def of(self, subject: str) -> dict[URIRef, int]:
+        """``predicate -> first line`` of the facts about ``subject`` (an IRI's text)."""
+        if self.fmt == "jsonld":
+            found: dict[URIRef, int] = {}
+            for key, line in self.json_keys.get(subject, {}).items():
+                iri = _json_key_iri(key, self.prefixes)
+                if iri is not None and line < found.get(iri, line + 1):
+                    found[iri] = line
+            return found
+        found = {}
+        for line in self.starts.get(subject, ()):
+            for prop, where in self._statement(line):
+                found.setdefault(prop, where)
+        return found
+
+    def _statement(self, line: int) -> Iterable[tuple[URIRef, int]]:
+        """The predicates of the statement that starts on ``line``, each with its line."""
+        if self._offsets is None:
+            self._offsets = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
+        offsets = self._offsets
+        depth, expect, position = 0, "subject", offsets[line - 1]
+        for match in _TURTLE_SCAN.finditer(self.text, position):
+            token = match.group()
+            if token[0] == "#" or token[0] == "@" or token == "^^":
+                continue
+            if token in ("[", "("):
+                depth += 1
+                expect = "more" if depth == 1 else expect
+            elif token in ("]", ")"):
+                depth -= 1
+            elif depth > 0:
+                continue
+            elif token == ".":
+                return
+            elif token == ";":
+                expect = "predicate"
+            elif token == ",":
+                expect = "object"
+            elif expect == "predicate":
+                if token == "a":
+                    prop = str(RDF.type)
+                elif token[0] == "<":
+                    prop = _resolve(token[1:-1], self.base)
+                elif match.group("pname"):
+                    prop = _pname(token, self.prefixes)
+                else:
+                    return  # not Turtle we understand: stop rather than guess
+                yield URIRef(prop), bisect_right(offsets, match.start())
+                expect = "object"
+            else:
+                expect = "predicate" if expect == "subject" else "more"
+
+
+def _json_key_iri(key: str, terms: dict[str, str]) -> URIRef | None:
+    """The property a JSON-LD key stands for: ``@type``, a context term, a compact or full
+    IRI; None for other keywords and unknown terms."""
+    if key == "@type":
+        return RDF.type
+    if key.startswith("@"):
+        return None
+    target = terms.get(key, key)
+    iri = _expand(target, terms)
+    return URIRef(iri) if ":" in iri else None
 
 
 @dataclass
@@ -301,6 +427,7 @@ class _JsonFrame:
     keys: int = 0  # keys other than @id and @context
     expects_key: bool = True
     last_key: str = ""
+    key_lines: list[tuple[str, int]] = field(default_factory=list)  # those keys and their lines
 
 
 def _json_context(text: str, base: str) -> tuple[frozenset[str], str, dict[str, str]]:
@@ -342,9 +469,11 @@ def _json_first_lines(
     *,
     id_keys: frozenset[str] = frozenset({"@id"}),
     base: str = "",
+    keys: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, int]:
     """``term -> line`` of the ``@id`` (or an alias in ``id_keys``) of the first object that
-    describes it; relative ids resolve against ``base``.
+    describes it; relative ids resolve against ``base``. ``keys``, when given, gets
+    ``term -> {key -> first line}`` of the keys of the objects that describe it.
 
     An object with ``@id`` and at least one other key describes a node; ``{"@id": "x"}`` alone
     only refers to one described elsewhere, and gives its line only when nothing describes it.
@@ -369,6 +498,10 @@ def _json_first_lines(
                 term = _expand(frame.node_id, prefixes)
                 term = _resolve(term, base) if base else term
                 where[term] = min(where.get(term, frame.line), frame.line)
+                if keys is not None and frame.key_lines:
+                    known = keys.setdefault(term, {})
+                    for key, key_line in frame.key_lines:
+                        known[key] = min(known.get(key, key_line), key_line)
         elif top is None or not top.is_object:
             continue
         elif token == ",":
@@ -376,7 +509,10 @@ def _json_first_lines(
         elif top.expects_key:
             key = json.loads(token)
             top.expects_key, top.last_key = False, key
-            top.keys += key not in id_keys and key != "@context"
+            if key not in id_keys and key != "@context":
+                top.keys += 1
+                if keys is not None and not top.in_context:
+                    top.key_lines.append((key, line))
         elif top.last_key in id_keys and not top.in_context:
             top.node_id, top.line = json.loads(token), line
     return {**referred, **described}
@@ -415,13 +551,17 @@ class _Reader:
         filename: str,
         fmt: str,
         ontology_dir: Path,
-        lines: dict[str, int] | None = None,
+        lines: tuple[dict[str, int], _FactLines] | None = None,
     ) -> None:
         self.g = graph
         self.text = text
         self.filename = filename
         self.ontology_dir = ontology_dir
-        self.lines = _first_lines(text, fmt, graph, _base(filename)) if lines is None else lines
+        if lines is None:
+            self.facts = _FactLines(text, fmt)
+            self.lines = _first_lines(text, fmt, graph, _base(filename), self.facts)
+        else:
+            self.lines, self.facts = lines
         self.problems: list[RowProblem] = []
         self.warnings: list[str] = []
         self.consumed: set[Node] = set()  # nodes whose triples are regenerated, not copied
@@ -439,6 +579,10 @@ class _Reader:
             if len(numbers) == 1:
                 return next(iter(numbers))
         return None
+
+    def fact_lines(self, node: Node) -> dict[URIRef, int]:
+        """``predicate -> line`` where each fact about ``node`` is first given (named nodes)."""
+        return self.facts.of(str(node)) if isinstance(node, URIRef) else {}
 
     def quoted_lines(self) -> dict[str, set[int]]:
         """``string -> lines`` of every quoted string (and XML text) in the file, read once."""
@@ -825,7 +969,8 @@ def read_rdf_all(
     if len(datasets) <= 1:
         reader = _Reader(graph, text, filename, fmt, settings.ontology_dir)
         return [_record(reader, settings, resolve_institution)]
-    lines = _first_lines(text, fmt, graph, _base(filename))  # once for the file
+    facts = _FactLines(text, fmt)
+    lines = (_first_lines(text, fmt, graph, _base(filename), facts), facts)  # once for the file
     parts = [_portfolio_part(graph, d, datasets) for d in sorted(datasets, key=str)]
     # What no portfolio reaches (a concept scheme, a code list) is context of the whole file:
     # every portfolio keeps it, so that the file loads back with nothing lost.
@@ -1002,7 +1147,48 @@ def _record(
     consumed = set(rename) | reader.consumed
     record.services = [svc for _, svc in services]
     _finish(record, reader, rename, consumed, inst_id)
+    record.cells.extend(_fact_cells(reader, rename, services, dataset, inst, record.managers))
     return record
+
+
+def _fact_cells(
+    reader: _Reader,
+    rename: dict[Node, URIRef],
+    services: list[tuple[Node, ServiceRecord]],
+    dataset: Node | None,
+    inst: Node | None,
+    managers: list[str],
+) -> list[SourceCell]:
+    """The line of each fact of the services, the dataset and the institution, as
+    ``pv:sourceCell [ pv:property P ; pv:row LINE ]`` (an RDF file's row is its line; no
+    column), where it is not the subject's own line (``pv:sourceLine`` says that already).
+    A property pvkg stores under another name points at the file's: a service's
+    ``pv:serviceManager`` at its ``cv:hasParticipation``, the institution's
+    ``pv:portfolioManager`` at the dataset's ``prov:qualifiedAttribution``."""
+    found: list[tuple[Node, dict[URIRef, int]]] = []
+    for node, svc in services:
+        lines = reader.fact_lines(node)
+        if svc.managers and PV.serviceManager not in lines and CV.hasParticipation in lines:
+            lines[PV.serviceManager] = lines[CV.hasParticipation]
+        found.append((node, lines))
+    dataset_lines = reader.fact_lines(dataset) if dataset is not None else {}
+    if dataset is not None and dataset in rename:
+        found.append((dataset, dataset_lines))
+    if inst is not None and inst in rename:
+        lines = reader.fact_lines(inst)
+        for prop in (DCTERMS.title, FOAF.name):  # the name the report points at (C14)
+            if SKOS.prefLabel not in lines and prop in lines:
+                lines[SKOS.prefLabel] = lines[prop]
+        for prop in (PROV.qualifiedAttribution, PV.portfolioManager):
+            if managers and PV.portfolioManager not in lines and prop in dataset_lines:
+                lines[PV.portfolioManager] = dataset_lines[prop]
+        found.append((inst, lines))
+    cells = []
+    for node, lines in found:
+        own = reader.line(node)
+        subject = rename[node]
+        cells += [SourceCell(subject, p, n, None) for p, n in lines.items() if n != own]
+    return cells
 
 
 def _check_literals(graph: Graph, text: str, filename: str, settings: Settings) -> None:

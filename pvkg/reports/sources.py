@@ -6,9 +6,12 @@ The source map is described in docs/MODEL.md §5. For a result about ``focus`` a
 2. else the focus's ``pv:sourceRow`` (or the row of its first ``pv:sourceCell``) with the
    column mapped to that property;
 3. else the row alone (a missing value: the row of the service);
-4. else the focus's ``pv:sourceLine`` (RDF input);
-5. else the file alone (row, column or line null) when the focus belongs to a known file;
-6. else ``None``.
+4. else the file alone (row and column null) when the focus belongs to a known file;
+5. else ``None``.
+
+RDF input (a file with no sheet and no mapped columns) has lines: a ``pv:sourceCell`` of the
+focus for that property (its ``pv:row`` is the line of the fact), else the focus's
+``pv:sourceLine`` (a missing value: the subject's line), else the file with line null.
 
 The file (and sheet) come from the portfolio the focus belongs to: the portfolio
 ``pvid:institution/<inst>/portfolio`` whose institution IRI prefixes the focus IRI.
@@ -77,6 +80,8 @@ class SourceResolver:
         # an inverse path (C14: services whose authority is the focus) is about the focus
         # itself: the cell that names it
         wanted = path if isinstance(path, URIRef) else SKOS.prefLabel if path is not None else None
+        if not columns and sheet is None:  # RDF input: lines, no rows or columns
+            return {"file": name, "line": self._line(focus, wanted)}
         if wanted is not None:
             for cell in s.objects(focus, PV.sourceCell):
                 if s.value(cell, PV.property) == wanted:
@@ -95,14 +100,23 @@ class SourceResolver:
         if row is not None:
             column = columns.get(path) if isinstance(path, URIRef) else None
             return {"file": name, "sheet": sheet, "row": int(row), "column": column}
-        line = s.value(focus, PV.sourceLine)
-        if line is not None:
-            return {"file": name, "line": int(line)}
         # the file is known, the place in it is not (a fact the file lacks, about a node no row
-        # or line describes): the file alone still tells a reader of several files which to fix
-        if columns or sheet is not None:
-            return {"file": name, "sheet": sheet, "row": None, "column": None}
-        return {"file": name, "line": None}
+        # describes): the file alone still tells a reader of several files which to fix
+        return {"file": name, "sheet": sheet, "row": None, "column": None}
+
+    def _line(self, focus: Node, wanted: Node | None) -> int | None:
+        """RDF input: the line of the fact (a ``pv:sourceCell`` for the property, whose
+        ``pv:row`` is a line), else the focus's ``pv:sourceLine`` (a missing value: where the
+        subject is described), else None."""
+        s = self.sources
+        if wanted is not None:
+            for cell in s.objects(focus, PV.sourceCell):
+                if s.value(cell, PV.property) == wanted:
+                    line = s.value(cell, PV.row)
+                    if line is not None:
+                        return int(line)
+        line = s.value(focus, PV.sourceLine)
+        return None if line is None else int(line)
 
 
 _SOURCE_FILE = f"<{PV.sourceFile}>"
