@@ -50,15 +50,16 @@ def test_service_line_with_references_pretty_or_compact(
     assert _line(loaded, service_iri(DA, "DA-002")) == line
 
 
-def test_c07_points_at_the_services_line(data_dir: Path, tmp_path: Path) -> None:
-    """DA-002's ``adms:status "aktīvs"`` is no status of ours: C07, at the service (line 62)."""
+def test_c07_points_at_the_status_line(data_dir: Path, tmp_path: Path) -> None:
+    """DA-002's ``adms:status "aktīvs"`` is no status of ours: C07, at that key's line (64; the
+    service starts on line 62)."""
     name = "status_literal_pretty.jsonld"
     out = tmp_path / "report.json"
     settings = Settings().with_(store_path=tmp_path / "store")
     assert validate_files(settings, [data_dir / name], fmt="json", output=out) == 1
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     c07 = [(r["focus_id"], r["source"]) for r in results if r["rule"] == "C07"]
-    assert c07 == [("DA-002", {"file": name, "line": 62})]
+    assert c07 == [("DA-002", {"file": name, "line": 64})]
 
 
 DOC = """{
