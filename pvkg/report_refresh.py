@@ -38,6 +38,7 @@ def sharing_institutions(store: Store, ids: set[str], institution_id: str) -> li
     if not ids:
         return []
     own = institution_iri(institution_id)
+    prefix = str(institution_iri(""))
     found: set[str] = set()
     ordered = sorted(ids)
     for start in range(0, len(ordered), 500):
@@ -48,7 +49,6 @@ def sharing_institutions(store: Store, ids: set[str], institution_id: str) -> li
             f"FILTER (?inst != <{own}>) }}"
         )
         assert isinstance(answer, SelectResult)
-        prefix = str(institution_iri(""))
         found |= {
             str(i)[len(prefix) :]
             for (i,) in answer.rows
@@ -113,10 +113,7 @@ def _replace_report(version: URIRef, report: Report) -> str:
     """One SPARQL Update: the version's report graph and its run summary (registry and default
     graph, as :func:`pvkg.portfolios.commit_update` writes them) replaced."""
     run = f"<{version}/validation-run>"
-    summary = "".join(
-        f"{nt.term(s)} {nt.term(p)} {nt.term(o)} .\n"
-        for s, p, o in report_registry_triples(report, version_placeholder=version)
-    )
+    summary = nt.graph_to_nt(report_registry_triples(report, version_placeholder=version))
     return (
         f"DROP SILENT GRAPH <{version}/validation> ;\n"
         f"INSERT DATA {{ GRAPH <{version}/validation> {{\n{report.ntriples()}\n}} }} ;\n"
