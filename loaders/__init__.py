@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from loaders.mapping import PortfolioRecord, build_graphs
+from loaders.mapping import NO_INSTITUTION, PortfolioRecord, build_graphs
 from loaders.ntriples import graph_to_nt, parse_graph
 from pvkg.errors import Location, PayloadTooLarge, SourceSyntaxError, UnsupportedFormat
 from pvkg.settings import Settings
@@ -38,10 +38,6 @@ __all__ = [
     "read_portfolios_file",
     "with_institution_id",
 ]
-
-# How both readers' warning begins when a file names no institution (its id is then only the
-# slug of the file name, which is no evidence of an institution)
-NO_INSTITUTION = "the file names no institution"
 
 RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt": "nt"}
 FORMATS = ("csv", "xlsx", *RDF_EXTENSIONS.values())

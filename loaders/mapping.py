@@ -93,6 +93,11 @@ class PortfolioRecord:
     warnings: list[str] = field(default_factory=list)
 
 
+# How both readers' warning begins when a file names no institution (its id is then only the
+# slug of the file name, which is no evidence of an institution; loaders.names_no_institution)
+NO_INSTITUTION = "the file names no institution"
+
+
 def _has_latvian_title(rec: PortfolioRecord) -> bool:
     """Whether the portfolio comes from a file's own dataset that has a Latvian ``dct:title``."""
     return rec.dataset_from_file and any(

@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from loaders.headers import TYPE_FIELDS
 from loaders.identity import genid_iri, institution_slug, service_iri, unique_ids
-from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
+from loaders.mapping import NO_INSTITUTION, PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import normalise_priority, normalise_status
 from loaders.ntriples import language
 from loaders.roles import ROLE_PROPERTIES, role_table
@@ -766,7 +766,7 @@ def _institution_id(reader: _Reader, node: Node | None, name: str, resolve: Reso
         return institution_slug(name) or "institution"
     inst_id = institution_slug(reader.filename.rsplit(".", 1)[0]) or "institution"
     reader.warnings.append(
-        "the file names no institution (no dct:publisher or cv:hasCompetentAuthority with a "
+        f"{NO_INSTITUTION} (no dct:publisher or cv:hasCompetentAuthority with a "
         f"label); stored under the id {inst_id!r} taken from the file name"
     )
     return inst_id

@@ -30,7 +30,7 @@ from loaders.headers import (
     match_header,
 )
 from loaders.identity import institution_slug, person_slug, unique_ids
-from loaders.mapping import PortfolioRecord, ServiceRecord, SourceCell
+from loaders.mapping import NO_INSTITUTION, PortfolioRecord, ServiceRecord, SourceCell
 from loaders.normalise import (
     clean,
     is_blank,
@@ -763,7 +763,7 @@ def _institution_id(
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     inst_id = institution_slug(stem) or "institution"
     warnings.append(
-        "the file names no institution (no 'Iestāde' header row or 'institution' column, or "
+        f"{NO_INSTITUTION} (no 'Iestāde' header row or 'institution' column, or "
         f"they are empty); stored under the id {inst_id!r} taken from the file name"
     )
     return inst_id
