@@ -90,15 +90,24 @@ async def read_upload(request: Request, settings: Settings, stem: str) -> tuple[
     return body, name
 
 
-def _first_file(content_type: str, body: bytes, stem: str) -> tuple[bytes, str]:
-    """The one file of a multipart body; a second file is refused rather than ignored."""
+def multipart_parts(content_type: str, body: bytes) -> list[Message]:
+    """The parts of a multipart/form-data body (what both uploads and the Graph Store read).
+
+    Raises:
+        InputError: the body is not multipart.
+    """
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
     if not message.is_multipart():
         raise InputError("malformed multipart/form-data body")
+    return list(message.iter_parts())  # type: ignore[attr-defined]
+
+
+def _first_file(content_type: str, body: bytes, stem: str) -> tuple[bytes, str]:
+    """The one file of a multipart body; a second file is refused rather than ignored."""
     files: list[tuple[bytes, str]] = []
-    for part in message.iter_parts():
+    for part in multipart_parts(content_type, body):
         data = part.get_payload(decode=True) or b""
         name = part.get_filename()
         if name:

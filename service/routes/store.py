@@ -16,8 +16,6 @@
 from __future__ import annotations
 
 import uuid
-from email.parser import BytesParser
-from email.policy import HTTP
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -32,7 +30,7 @@ from service.auth import require_admin
 from service.deps import SettingsDep, StoreDep
 from service.errors import NotFound
 from service.media import DATASET_TYPES, GRAPH_INPUT_TYPES, graph_media, negotiate
-from service.uploads import read_body
+from service.uploads import multipart_parts, read_body
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
@@ -106,13 +104,8 @@ async def _body(request: Request, settings: Settings) -> bytes:
 
 def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
     """The (data, format) of each part of a multipart/form-data body."""
-    message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    )
-    if not message.is_multipart():
-        raise InputError("malformed multipart/form-data body")
     parts = []
-    for part in message.iter_parts():
+    for part in multipart_parts(content_type, body):
         data = part.get_payload(decode=True) or b""
         parts.append((data, _input_format(part.get_content_type(), part.get_filename())))
     if not parts:
