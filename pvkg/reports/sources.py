@@ -19,7 +19,7 @@ The file (and sheet) come from the portfolio the focus belongs to: the portfolio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -82,17 +82,15 @@ class SourceResolver:
         wanted = path if isinstance(path, URIRef) else SKOS.prefLabel if path is not None else None
         if not columns and sheet is None:  # RDF input: lines, no rows or columns
             return {"file": name, "line": self._line(focus, wanted)}
-        if wanted is not None:
-            for cell in s.objects(focus, PV.sourceCell):
-                if s.value(cell, PV.property) == wanted:
-                    row = s.value(cell, PV.row)
-                    column = s.value(cell, PV.column)
-                    return {
-                        "file": name,
-                        "sheet": sheet,
-                        "row": None if row is None else int(row),
-                        "column": None if column is None else str(column),
-                    }
+        for cell in self._cells(focus, wanted):
+            row = s.value(cell, PV.row)
+            column = s.value(cell, PV.column)
+            return {
+                "file": name,
+                "sheet": sheet,
+                "row": None if row is None else int(row),
+                "column": None if column is None else str(column),
+            }
         row = s.value(focus, PV.sourceRow)
         if row is None:  # described off a row (e.g. the institution): the row of its first cell
             rows = [s.value(c, PV.row) for c in s.objects(focus, PV.sourceCell)]
@@ -109,14 +107,20 @@ class SourceResolver:
         ``pv:row`` is a line), else the focus's ``pv:sourceLine`` (a missing value: where the
         subject is described), else None."""
         s = self.sources
-        if wanted is not None:
-            for cell in s.objects(focus, PV.sourceCell):
-                if s.value(cell, PV.property) == wanted:
-                    line = s.value(cell, PV.row)
-                    if line is not None:
-                        return int(line)
+        for cell in self._cells(focus, wanted):
+            line = s.value(cell, PV.row)
+            if line is not None:
+                return int(line)
         line = s.value(focus, PV.sourceLine)
         return None if line is None else int(line)
+
+    def _cells(self, focus: Node, wanted: Node | None) -> Iterator[Node]:
+        """The focus's ``pv:sourceCell`` nodes for the property ``wanted`` (none for None)."""
+        if wanted is None:
+            return
+        for cell in self.sources.objects(focus, PV.sourceCell):
+            if self.sources.value(cell, PV.property) == wanted:
+                yield cell
 
 
 _SOURCE_FILE = f"<{PV.sourceFile}>"
