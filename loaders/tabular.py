@@ -495,10 +495,13 @@ def _reads_as_service(cells: list[str], layout: _Layout) -> bool:
     if _is_totals_row(cells, layout):
         return False
     service_id = _cell(cells, layout, "inst_service_id")
-    titled = _reads_as_identifier(service_id) or _cell(cells, layout, "service_name_lv")
-    if _labels_a_value(cells, layout):
-        titled = ""
-    if service_id and titled and not is_note_label(service_id):
+    named = _reads_as_identifier(service_id) or bool(_cell(cells, layout, "service_name_lv"))
+    if (
+        service_id
+        and named
+        and not _labels_a_value(cells, layout)
+        and not is_note_label(service_id)
+    ):
         return True
     if any(
         is_type_mark(v)
