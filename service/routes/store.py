@@ -116,7 +116,7 @@ def _parts(content_type: str, body: bytes) -> list[tuple[bytes, str]]:
 def _check_nesting(parts: list[tuple[bytes, str]]) -> None:
     """Refuse every part before loading any: a parser's stack overflow would end the server,
     and RDF/XML entities may expand a small part into gigabytes (the store checks that too,
-    but only as it loads each part)."""
+    as it parses; here the message names the part)."""
     for index, (data, fmt) in enumerate(parts):
         where = "the request body" if len(parts) == 1 else f"part {index + 1} of the body"
         check_nesting(data, fmt, where=where)
