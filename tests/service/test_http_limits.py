@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from pvkg.errors import PayloadTooLarge, SourceSyntaxError
 from pvkg.nesting import XML_TERM_LIMIT, check_rdfxml_expansion
@@ -235,38 +236,39 @@ def test_update_sent_to_the_query_url_lists_the_query_methods(client: TestClient
 # -- a multipart POST is one change: every part or none ------------------------------------
 
 
+PARTS_GRAPH = "http://example.org/parts"
+
+
+def _post_parts(client: TestClient, admin: dict, *parts: tuple[str, bytes, str]) -> Response:
+    """POST the parts (file name, body, media type) as one multipart body into PARTS_GRAPH."""
+    files = {f"f{i}": part for i, part in enumerate(parts)}
+    return client.post("/store", params={"graph": PARTS_GRAPH}, headers=admin, files=files)
+
+
 def test_a_multipart_post_with_a_broken_part_stores_no_part(
     any_client: TestClient, admin: dict
 ) -> None:
-    graph = "http://example.org/parts"
-    response = any_client.post(
-        "/store",
-        params={"graph": graph},
-        headers=admin,
-        files={
-            "a": ("a.ttl", b"<http://s> <http://p> 1 .", "text/turtle"),
-            "b": ("b.ttl", b"<http://s> <http://p> 2", "text/turtle"),  # no final dot
-        },
+    response = _post_parts(
+        any_client,
+        admin,
+        ("a.ttl", b"<http://s> <http://p> 1 .", "text/turtle"),
+        ("b.ttl", b"<http://s> <http://p> 2", "text/turtle"),  # no final dot
     )
     assert response.status_code == 400, response.text
     assert "part 2 of 2" in response.json()["message"]
-    _assert_nothing_stored(any_client, graph)
+    _assert_nothing_stored(any_client, PARTS_GRAPH)
 
 
 def test_multipart_parts_keep_their_own_blank_nodes(any_client: TestClient, admin: dict) -> None:
-    graph = "http://example.org/parts"
-    response = any_client.post(
-        "/store",
-        params={"graph": graph},
-        headers=admin,
-        files={
-            "a": ("a.nt", b'_:x <http://p> "1" .\n', "application/n-triples"),
-            "b": ("b.nt", b'_:x <http://p> "2" .\n', "application/n-triples"),
-        },
+    response = _post_parts(
+        any_client,
+        admin,
+        ("a.nt", b'_:x <http://p> "1" .\n', "application/n-triples"),
+        ("b.nt", b'_:x <http://p> "2" .\n', "application/n-triples"),
     )
     assert response.status_code == 201, response.text
     body = any_client.get(
-        "/store", params={"graph": graph}, headers={"Accept": "application/n-triples"}
+        "/store", params={"graph": PARTS_GRAPH}, headers={"Accept": "application/n-triples"}
     ).text
     subjects = {line.split(" ", 1)[0] for line in body.splitlines() if line.strip()}
     assert len(subjects) == 2, body
