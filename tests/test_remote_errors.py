@@ -36,7 +36,7 @@ from pvkg.store import LocalStore, Store, redact_url
 from pvkg.store._base import graph_state_error, lines_added
 from pvkg.store._remote import RemoteStore
 from tests.fake_servers import SECRET, free_port, silent_server, web_page_server, with_user
-from tests.w3c.conftest import start_oxigraph
+from tests.w3c.conftest import running_oxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,10 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``oxigraph serve`` (it ignores Basic auth, so a URL with user info works)."""
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-errors"))
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-errors")) as url:
+        yield url
 
 
 @pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])

@@ -23,7 +23,7 @@ from pvkg.settings import Settings
 from pvkg.store import LocalStore, Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
-from tests.w3c.conftest import start_oxigraph
+from tests.w3c.conftest import running_oxigraph
 
 BIG = "x" * (17 * 1024 * 1024)  # over 16 MiB, under the 20 MiB body limit
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -63,10 +63,8 @@ BIG_BODIES = {
 
 @pytest.fixture(scope="module")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-limits"))
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-limits")) as url:
+        yield url
 
 
 @pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])

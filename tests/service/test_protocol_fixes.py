@@ -13,7 +13,7 @@ from pvkg.settings import Settings
 from pvkg.store import Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
-from tests.w3c.conftest import start_oxigraph
+from tests.w3c.conftest import running_oxigraph
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 INSTITUTION = "izdomata-kulturas-parvalde"
@@ -100,15 +100,13 @@ def test_an_empty_put_graph_exists(client: TestClient, admin: dict) -> None:
 def test_an_empty_put_graph_exists_on_a_remote_store(
     service_settings: Settings, admin: dict, tmp_path
 ) -> None:
-    process, url = start_oxigraph(tmp_path / "oxigraph")
-    store = RemoteStore(url, timeout_s=10)
-    try:
-        with TestClient(create_app(service_settings, store)) as client:
-            _empty_graph_round_trip(client, admin)
-    finally:
-        store.close()
-        process.terminate()
-        process.wait(timeout=10)
+    with running_oxigraph(tmp_path / "oxigraph") as url:
+        store = RemoteStore(url, timeout_s=10)
+        try:
+            with TestClient(create_app(service_settings, store)) as client:
+                _empty_graph_round_trip(client, admin)
+        finally:
+            store.close()
 
 
 def test_unknown_format_parameter_is_406(demo_client: TestClient) -> None:

@@ -17,15 +17,13 @@ from pvkg.store import LocalStore, Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
 from tests.fake_servers import SECRET, free_port, silent_server, web_page_server, with_user
-from tests.w3c.conftest import start_oxigraph
+from tests.w3c.conftest import running_oxigraph
 
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-api-errors"))
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-api-errors")) as url:
+        yield url
 
 
 @pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -44,13 +45,23 @@ def start_oxigraph(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the oxigraph server did not start within 20 s")
 
 
+@contextmanager
+def running_oxigraph(directory: Path) -> Iterator[str]:
+    """The base URL of an Oxigraph server started on ``directory``, stopped on leaving."""
+    process, url = start_oxigraph(directory)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @pytest.fixture(scope="session")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a throwaway Oxigraph server (``/query``, ``/update``, ``/store``)."""
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-w3c"))
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-w3c")) as url:
+        yield url
