@@ -97,7 +97,7 @@ def test_registry_needs_name_and_kind_columns() -> None:
 
 
 def test_institutions_named_in_another_script_get_distinct_ids(memory_store: Store) -> None:
-    """Cyrillic names lose every letter in a plain slug: they used to get the id '' (audit 6, N3)."""
+    """Cyrillic names lose every letter in a plain slug: they got the id '' (audit 6, N3)."""
     data = (
         "name,kind,parent\n"
         "Министерство здравоохранения,ministry,\n"
