@@ -5,6 +5,8 @@ and its stored report replaced.
 Why: a version's report is stored when the version is loaded. Without this, the institution
 loaded first never showed the C22 that a later institution's load revealed, and kept a C22 after
 the other institution had dropped the shared id: the compliance view depended on load order.
+:func:`current_report` runs the same re-validation for a reader (``GET
+/portfolios/{institution}/report``) without storing it.
 """
 
 from __future__ import annotations
@@ -71,11 +73,25 @@ def refresh_reports(
         version = current_version(store, inst_id)
         if version is None or _c22_as_stored(store, version.iri):
             continue
-        loaded = _stored_portfolio(store, inst_id, version.iri, version.filename or "")
+        loaded = stored_portfolio(store, inst_id, version.iri, version.filename or "")
         report = validate_portfolios([loaded], profile="policy", store=store, settings=settings)
         store.update(_replace_report(URIRef(version.iri), report))
         refreshed[inst_id] = report
     return refreshed
+
+
+def current_report(store: Store, institution_id: str, *, settings: Settings) -> Report | None:
+    """The institution's current version validated now against the store (what its stored
+    report says, brought up to date); None when it has no stored portfolio. Stores nothing.
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    version = current_version(store, institution_id)
+    if version is None:
+        return None
+    loaded = stored_portfolio(store, institution_id, version.iri, version.filename or "")
+    return validate_portfolios([loaded], profile="policy", store=store, settings=settings)
 
 
 def _c22_as_stored(store: Store, version: str) -> bool:
@@ -96,7 +112,7 @@ def _c22_as_stored(store: Store, version: str) -> bool:
     return set(implied.rows) == set(stored.rows)
 
 
-def _stored_portfolio(store: Store, inst_id: str, version: str, filename: str) -> LoadedPortfolio:
+def stored_portfolio(store: Store, inst_id: str, version: str, filename: str) -> LoadedPortfolio:
     """A stored version as the loaders would have given it (graph, source map, file name)."""
     graph_nt = store.serialize_graph(version, "nt").decode("utf-8")
     sources_nt = store.serialize_graph(str(source_map_graph(URIRef(version))), "nt")

@@ -4,7 +4,10 @@
   institution's new current version (earlier versions are kept). That institution's token or
   the admin token. Answers 201 with the version and the §4 report (200 when the same file was
   already current: nothing new is stored).
-* ``GET /portfolios/{institution}``: the current version's graph (RDF by Accept or ``?format=``).
+* ``GET /portfolios/{institution}``: the current version's graph (RDF by Accept or ``?format=``);
+  a browser (HTML preferred to every RDF type) is sent to the report page instead.
+* ``GET /portfolios/{institution}/report``: the current version's §4 report, re-validated
+  against the store now (JSON, HTML, CSV, Turtle, JSON-LD or text by Accept or ``?format=``).
 * ``GET /portfolios/{institution}/versions``: every version (JSON).
 * ``GET /portfolios/{institution}/versions/{v}``: one version's graph.
 """
@@ -15,6 +18,7 @@ import json
 import re
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from loaders import (
@@ -27,12 +31,15 @@ from pvkg import reports
 from pvkg.errors import InputError
 from pvkg.namespaces import portfolio_version_iri
 from pvkg.portfolios import VersionInfo, current_version, list_versions
+from pvkg.report_refresh import current_report
 from pvkg.store import rdf_format
 from pvkg.submission import submit_portfolio
 from service.auth import require_institution
+from service.browser import prefers_html
 from service.deps import SettingsDep, StoreDep
-from service.errors import NotFound
-from service.media import graph_media
+from service.errors import NotAcceptable, NotFound
+from service.media import REPORT_TYPES, graph_media, negotiate
+from service.routes.validate import REPORT_FORMAT
 from service.uploads import read_upload
 
 router = APIRouter(prefix="/portfolios", tags=["Portfolios"])
@@ -122,6 +129,9 @@ def _graph_response(request: Request, store: StoreDep, graph: str, href: str) ->
 )
 def current(institution: str, request: Request, store: StoreDep) -> Response:
     _check_id(institution)
+    if "format" not in request.query_params and prefers_html(request.headers.get("accept")):
+        # a person following a link (the dashboard's) wants to read, not an RDF/XML download
+        return RedirectResponse(f"/portfolios/{institution}/report", status_code=303)
     version = current_version(store, institution)
     if version is None:
         raise NotFound(f"institution {institution!r} has no stored portfolio")
@@ -152,3 +162,34 @@ def version(institution: str, number: int, request: Request, store: StoreDep) ->
         raise NotFound(f"no version {number}")
     iri = str(portfolio_version_iri(institution, number))
     return _graph_response(request, store, iri, f"/portfolios/{institution}/versions/{number}")
+
+
+# ?format= names (those of ``pvkg validate --format``) and their media types
+REPORT_FORMATS = {name: media for media, name in REPORT_FORMAT.items()}
+
+
+@router.get(
+    "/{institution}/report",
+    summary="The current portfolio's validation report, re-checked against the store now",
+    response_class=Response,
+    responses={200: {"description": "The §4 report (JSON by default; HTML, CSV, RDF by Accept)"}},
+)
+async def report(
+    institution: str, request: Request, settings: SettingsDep, store: StoreDep
+) -> Response:
+    _check_id(institution)
+    wanted = request.query_params.get("format")
+    if wanted is None:
+        media = negotiate(request.headers.get("accept"), REPORT_TYPES)
+    elif wanted in REPORT_FORMATS:
+        media = REPORT_FORMATS[wanted]
+    else:
+        raise NotAcceptable(
+            f"?format={wanted[:100]} is not a report format; use {', '.join(REPORT_FORMATS)}"
+        )
+    found = await run_in_threadpool(current_report, store, institution, settings=settings)
+    if found is None:
+        raise NotFound(f"institution {institution!r} has no stored portfolio")
+    fmt = REPORT_FORMAT[media]
+    body = await run_in_threadpool(reports.render, found, fmt)
+    return Response(body, media_type=reports.MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
