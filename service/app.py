@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pvkg import __version__
 from pvkg.settings import Settings
 from pvkg.store import Store
-from service import errors
+from service import cors, errors
 from service.auth import load_tokens
 from service.routes import landing, sparql, sparql_fast
 from service.routes import store as graph_store
@@ -55,6 +55,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.tokens = load_tokens(settings.tokens_file)
+    app.state.cors = cors.setting_from_env()
     errors.register(app)
     app.include_router(landing.router)
     app.include_router(sparql.router)
@@ -63,6 +64,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 
     app.add_middleware(sparql_fast.FastSparqlGet)
     app.add_middleware(HeadAsGet)  # outside the lean path, so that HEAD /sparql takes it too
+    if app.state.cors:  # outside HeadAsGet, so that it sees HEAD as HEAD
+        app.add_middleware(cors.ReadOnlyCors)
     app.add_middleware(SecurityHeaders)  # added last: the outermost, so it sees every answer
     return app
 

@@ -27,6 +27,7 @@ from pvkg.errors import PvkgError
 from pvkg.nesting import check_nesting
 from pvkg.store._inspect import QueryInfo, check_allowed, quick_inspect_query
 from pvkg.store._lookup import is_lookup
+from service.cors import ALLOW_ORIGIN
 from service.errors import error_body, pvkg_error_response
 from service.media import QUERY_FORM_TYPES, negotiate
 
@@ -53,12 +54,14 @@ class FastSparqlGet:
 
     ``create_app`` installs it inside the app's middleware. ``pvkg serve`` also puts one in
     front of the whole app (``outermost=app``), which skips the app's middleware layers for the
-    hot case; it then sends the security header and writes unexpected errors itself.
+    hot case; it then sends the security header and the CORS header of a read (``cors.py``,
+    unless ``PVKG_CORS=off``) and writes unexpected errors itself.
     """
 
     def __init__(self, app: ASGIApp, *, outermost: Starlette | None = None) -> None:
         self.app = app
         self._outermost = outermost
+        self._cors = outermost is not None and getattr(outermost.state, "cors", False)
         self._bases: dict[tuple[object, ...], str] = {}
         self._texts: dict[bytes, str] = {}  # recent query strings and their query text
 
@@ -75,6 +78,8 @@ class FastSparqlGet:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
+                if self._cors:  # (what the app's ReadOnlyCors adds when the app answers)
+                    headers.setdefault(ALLOW_ORIGIN, "*")
             await send(message)
 
         try:
