@@ -42,6 +42,10 @@ ASSETS = {
     "vendor/yasgui/yasgui.min.css": "text/css",
     "vendor/yasgui/LICENSE": "text/plain",
     "vendor/yasgui/THIRD-PARTY-LICENSES.txt": "text/plain",
+    # Swagger UI for /docs (routes/docs.py), vendored for the same reason
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "swagger-ui-LICENSE.txt": "text/plain",
 }
 # An asset asked for with the version the page links (?v=<hash>) never changes under that URL.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -120,7 +124,9 @@ def _json_for_html(data: object) -> str:
 def landing(settings: SettingsDep) -> HTMLResponse:
     page = (_STATIC / "index.html").read_text(encoding="utf-8")
     for name in ASSETS:
-        page = page.replace(f"{{{{{name}}}}}", asset_url(name))
+        placeholder = f"{{{{{name}}}}}"
+        if placeholder in page:  # (the Swagger UI files are read when /docs first asks)
+            page = page.replace(placeholder, asset_url(name))
     page = page.replace("{{examples}}", _json_for_html(_examples(settings)))
     page = page.replace("{{prefixes}}", _json_for_html(PREFIXES))
     page = page.replace("{{prefix_names}}", " ".join(f"{name}:" for name in PREFIXES))
