@@ -19,7 +19,10 @@ SELECT_TYPES: tuple[Offer, ...] = (
     ("text/csv", ()),
     ("text/tab-separated-values", ()),
 )
-ASK_TYPES: tuple[Offer, ...] = SELECT_TYPES[:2]
+# The CSV/TSV results spec defines no boolean; an ASK in CSV or TSV is answered as Oxigraph
+# server answers it (the bare ``true``/``false``), so the two store modes agree (Fuseki writes
+# an ``_askResult`` column instead). SPARQLWrapper and spreadsheets ask for CSV on any query.
+ASK_TYPES: tuple[Offer, ...] = SELECT_TYPES
 GRAPH_TYPES: tuple[Offer, ...] = (
     ("text/turtle", ("application/x-turtle",)),
     ("application/n-triples", ("text/plain",)),

@@ -1,8 +1,8 @@
 """SPARQL result serialisation straight from pyoxigraph terms, with a row cap.
 
-pyoxigraph's own ``QuerySolutions.serialize`` cannot stop after N rows, so SELECT results are
-written here (JSON, XML, CSV, TSV per the W3C result-format specs); ASK and graph results use
-pyoxigraph's serialisers.
+pyoxigraph's own ``QuerySolutions.serialize`` cannot stop after N rows, so SELECT and ASK
+results are written here (JSON, XML, CSV, TSV per the W3C result-format specs); graph results
+use pyoxigraph's serialisers.
 
 * JSON: https://www.w3.org/TR/sparql11-results-json/
 * XML: https://www.w3.org/TR/rdf-sparql-XMLres/
@@ -79,16 +79,25 @@ def too_large(max_rows: int) -> PayloadTooLarge:
 
 
 def serialize_boolean(value: bool, media_type: str) -> bytes:
-    """An ASK answer in JSON or XML."""
+    """An ASK answer in JSON, XML, CSV or TSV.
+
+    The CSV/TSV spec defines no boolean result: it is written as Oxigraph server (and
+    pyoxigraph's ``QueryBoolean.serialize``) writes it, the bare word, so that the embedded
+    store and a ``--store-url`` Oxigraph answer alike.
+
+    >>> serialize_boolean(False, "text/csv")
+    b'false'
+    """
     fmt = result_format(media_type)
+    word = "true" if value else "false"
     if fmt.name == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt.name == "xml":
         return (
             '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>"
+            f"<head/><boolean>{word}</boolean></sparql>"
         ).encode()
-    raise UnsupportedFormat(f"an ASK result cannot be written as {fmt.name}")
+    return word.encode()
 
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, max_rows: int | None) -> bytes:

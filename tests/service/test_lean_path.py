@@ -75,8 +75,8 @@ def test_lean_refuses_and_reports_errors_like_the_route(
         assert service.status_code == 403 and service.json()["error"]
         escaped = client.get("/sparql", params={"query": "\\u0053ELECT * { ?s ?p ?o }"})
         assert escaped.status_code in (200, 400)
-        ask_csv = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
-        assert ask_csv.status_code == 406
+        ask_n3 = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/n3"})
+        assert ask_n3.status_code == 406
         broken = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
         assert broken.status_code == 400
         assert broken.json()["error"] == "QUERY_SYNTAX"

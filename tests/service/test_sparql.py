@@ -81,8 +81,8 @@ def test_graph_negotiation(client: TestClient, accept: str | None, expected: str
     assert response.content
 
 
-def test_ask_in_csv_is_not_acceptable(client: TestClient) -> None:
-    response = query(client, "ASK {}", "text/csv")
+def test_ask_in_turtle_is_not_acceptable(client: TestClient) -> None:
+    response = query(client, "ASK {}", "text/turtle")
     assert response.status_code == 406
     assert response.json()["error"] == "NOT_ACCEPTABLE"
 
