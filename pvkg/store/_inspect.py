@@ -150,12 +150,12 @@ def known_query(sparql: str) -> QueryInfo | None:
 
 def _inspect_query(sparql: str) -> QueryInfo:
     if len(sparql) > MAX_PARSED_CHARS:
-        return _scan_query(sparql, ValueError("too long for the full parser"))
+        return _scan_query(sparql)
     try:
         with _PARSE_LOCK:
             parsed = parseQuery(sparql)
-    except (ParseException, Exception) as err:  # rdflib raises several kinds on odd input
-        return _scan_query(sparql, err)
+    except (ParseException, Exception):  # rdflib raises several kinds on odd input
+        return _scan_query(sparql)
     prologue, query = parsed[0], parsed[1]
     prefixes = _prologue_prefixes(prologue)
     services = tuple(_service_targets(query, prefixes))
@@ -379,7 +379,7 @@ def _next_target(toks: list[Token], index: int) -> str:
     return UNRESOLVED
 
 
-def _scan_query(sparql: str, err: Exception) -> QueryInfo:
+def _scan_query(sparql: str) -> QueryInfo:
     toks = tokens(sparql)
     form = None
     services = []
@@ -390,7 +390,11 @@ def _scan_query(sparql: str, err: Exception) -> QueryInfo:
         if word == "SERVICE":
             services.append(_next_target(toks, i))
     if form is None:
-        raise QuerySyntaxError(f"SPARQL syntax error: not a query ({_short(err)})")
+        # rdflib's own words ("Expected {SelectQuery | …}, found 'SELEC' (at char 0)") give no
+        # line and column the JSON error's location can read: say it with the position.
+        from pvkg.store._syntax_messages import not_a_query_message
+
+        raise QuerySyntaxError(f"SPARQL syntax {not_a_query_message(sparql)}")
     return QueryInfo(form, tuple(services))
 
 
@@ -407,10 +411,6 @@ def _scan_update(sparql: str) -> UpdateInfo:
         elif word in ("WITH", "USING") and tok.depth == 0:
             has_dataset = True
     return UpdateInfo(tuple(services), tuple(loads), has_dataset)
-
-
-def _short(err: Exception) -> str:
-    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
 def add_using_clauses(

@@ -139,7 +139,7 @@ class LocalStore(Store):
             answer = self._store.query(sparql, **kwargs)
             return _materialise(answer, deadline, timeout_s)
         except SyntaxError as err:
-            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+            raise _syntax_error(sparql, err) from None
         except OSError as err:
             raise StoreError(f"query failed: {err}") from None
 
@@ -223,7 +223,7 @@ class LocalStore(Store):
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as err:
-            raise QuerySyntaxError(f"SPARQL update syntax error: {err}") from None
+            raise _syntax_error(sparql, err, update=True) from None
         except OSError as err:
             raise StoreError(f"update failed, nothing written: {err}") from None
         except RuntimeError as err:  # pyoxigraph's word for "graph exists / does not exist"
@@ -462,9 +462,18 @@ def _run_serialized(
         body = serialize_triples(answer, media_type, max_rows)
         return SerializedAnswer(body, media_type, "graph")
     except SyntaxError as err:
-        raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+        raise _syntax_error(sparql, err) from None
     except OSError as err:
         raise StoreError(f"query failed: {err}") from None
+
+
+def _syntax_error(sparql: str, err: SyntaxError, *, update: bool = False) -> QuerySyntaxError:
+    """pyoxigraph's parser message made readable (``_syntax_messages.py``, imported here: it
+    loads rdflib's SPARQL grammar, which only a refused text needs)."""
+    from pvkg.store._syntax_messages import readable_syntax_error
+
+    what = "SPARQL update syntax" if update else "SPARQL syntax"  # "… error at L:C: …"
+    return QuerySyntaxError(f"{what} {readable_syntax_error(sparql, str(err), update=update)}")
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:

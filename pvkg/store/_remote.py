@@ -118,18 +118,27 @@ class RemoteStore(Store):
             ) from None
 
     @staticmethod
-    def _check(response: httpx.Response, what: str) -> httpx.Response:
+    def _check(response: httpx.Response, what: str, sent: str | None = None) -> httpx.Response:
+        """The response when it is a success; else the error it means.
+
+        ``sent`` is the SPARQL text the server parsed: its syntax-error message is made
+        readable against it (``_syntax_messages.py``).
+        """
         if response.status_code < 400:
             return response
-        text = redact_url(response.text.strip()[:500])
+        text = redact_url(response.text.strip()[:2000])
         if response.status_code == 400:
-            raise QuerySyntaxError(f"{what} rejected by the SPARQL server: {text}")
+            if sent is not None:
+                from pvkg.store._syntax_messages import readable_syntax_error
+
+                text = readable_syntax_error(sent, text, update=what == "update")
+            raise QuerySyntaxError(f"{what} rejected by the SPARQL server: {text[:500]}")
         if response.status_code in (502, 503, 504):
             raise StoreUnavailable(
-                f"{what}: the SPARQL server answered {response.status_code}: {text}"
+                f"{what}: the SPARQL server answered {response.status_code}: {text[:500]}"
             )
         status = response.status_code
-        raise StoreError(f"{what} failed: the SPARQL server answered {status}: {text}")
+        raise StoreError(f"{what} failed: the SPARQL server answered {status}: {text[:500]}")
 
     @staticmethod
     def _dataset_params(
@@ -147,18 +156,19 @@ class RemoteStore(Store):
         timeout_s: float | None,
     ) -> httpx.Response:
         with lines_added(_PREFIX_LINES):
+            sent = _with_prefixes(sparql)
             response = self._send(
                 "POST",
                 self.query_url,
                 timeout_s=timeout_s,
                 params=params,
-                content=_with_prefixes(sparql).encode("utf-8"),
+                content=sent.encode("utf-8"),
                 headers={
                     "Content-Type": "application/sparql-query; charset=utf-8",
                     "Accept": accept,
                 },
             )
-            return self._check(response, "query")
+            return self._check(response, "query", sent)
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -215,10 +225,11 @@ class RemoteStore(Store):
 
     def update(self, sparql: str) -> None:
         with lines_added(_PREFIX_LINES):
+            sent = _with_prefixes(sparql)
             response = self._send(
                 "POST",
                 self.update_url,
-                content=_with_prefixes(sparql).encode("utf-8"),
+                content=sent.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )
             if 400 <= response.status_code <= 500:
@@ -227,7 +238,7 @@ class RemoteStore(Store):
                 failed = graph_state_error(response.text)
                 if failed is not None:
                     raise failed
-            self._check(response, "update")
+            self._check(response, "update", sent)
 
     # -- graph operations ----------------------------------------------------------------------
 
