@@ -48,7 +48,8 @@ def _open(path: Path | None) -> ox.Store:
         if "lock" in text.lower():
             raise StoreLocked(
                 f"store directory {path} is already open in another process; only one process "
-                "may open an on-disk store: stop it, or reach it over HTTP with --store-url"
+                "may open an on-disk store: stop it, or, when it is a pvkg server, reach the "
+                "store through it with --store-url http://HOST:PORT/sparql"
             ) from None
         raise StoreError(f"cannot open store directory {path}: {text}") from None
 

@@ -61,6 +61,19 @@ _JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
 
 
+def _not_found_hint(url: str) -> str:
+    """What to try when the query URL is not there.
+
+    Why: ``--store-url http://host:8000`` given the address of a pvkg server (the advice of the
+    "store is locked" message) reaches ``/query``, which a pvkg server does not have.
+    """
+    return (
+        f" (no SPARQL endpoint at {shown_url(url.split('?')[0])}; for a pvkg server, give its "
+        "/sparql URL, as in --store-url http://HOST:PORT/sparql; for an Oxigraph server, its "
+        "base URL)"
+    )
+
+
 def _with_prefixes(sparql: str) -> str:
     """Declare pvkg's prefixes first (the embedded store has them as defaults); the text's own
     declarations come later and win. Send it inside ``lines_added(_PREFIX_LINES)``."""
@@ -138,7 +151,9 @@ class RemoteStore(Store):
                 f"{what}: the SPARQL server answered {response.status_code}: {text[:500]}"
             )
         status = response.status_code
-        raise StoreError(f"{what} failed: the SPARQL server answered {status}: {text[:500]}")
+        wrong_url = (status, what) == (404, "query")
+        hint = _not_found_hint(str(response.request.url)) if wrong_url else ""
+        raise StoreError(f"{what} failed: the SPARQL server answered {status}: {text[:500]}{hint}")
 
     @staticmethod
     def _dataset_params(
