@@ -305,6 +305,15 @@ class Store(ABC):
         with lines_added(1):
             self.update(f"BASE <{base_iri}>\n{text}")
 
+    def write_generation(self) -> int | None:
+        """A number that changes whenever this object writes to the store, or None when it
+        cannot know of every write (a remote store has other writers).
+
+        Why: derived documents (the DCAT-AP catalogue) are kept while this number stays the
+        same; None means keep them a short while at most.
+        """
+        return None
+
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists and holds at least one triple (one lookup, not a
         listing of every graph: the store is opened often and holds a graph per version)."""

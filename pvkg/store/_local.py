@@ -8,6 +8,7 @@ import inspect
 import io
 import itertools
 import re
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -72,6 +73,8 @@ class LocalStore(Store):
         self._store = _open(path)
         self._result_cache_bytes = result_cache_bytes
         self._reopen_needed = False  # a write failed on disk: see _reopen
+        self._generation = 0  # writes so far (write_generation); one process owns the store
+        self._generation_lock = threading.Lock()
         # Every call into pyoxigraph holds this shared, so that a query child is only forked
         # while no other thread is inside the store (see _sandbox.py).
         self._guard = ForkGuard()
@@ -215,6 +218,10 @@ class LocalStore(Store):
         if found is not None:
             self._children.remember(writes, job, found)
         return found
+
+    def write_generation(self) -> int:
+        """Every write through this object (failed ones too) adds one; a reopen keeps it."""
+        return self._generation
 
     def _run_job_shared(self, job: tuple) -> SerializedAnswer:
         with self._guard.shared():
@@ -515,6 +522,8 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             raise
         finally:
             if writes:  # a kept query worker holds a snapshot from before the write
+                with self._generation_lock:
+                    self._generation += 1
                 self._children.invalidate()
 
     return call
