@@ -2,26 +2,33 @@
 
 The catalogue (``<base_url>/catalog``) holds:
 
-* ``<base_url>/catalog#knowledge-graph``: the whole current view as one ``dcat:Dataset``, with
-  a SPARQL distribution (``dcat:accessService``) and one download distribution per RDF syntax
-  (``<base_url>/store?default&format=<fmt>``, the Graph Store Protocol's default graph);
+* ``pvid:dataset/knowledge-graph``: the whole current view as one ``dcat:Dataset``, with a
+  SPARQL distribution (``dcat:accessService``), one download distribution per RDF syntax
+  (``<base_url>/store?default&format=<fmt>``, the Graph Store Protocol's default graph) and
+  one per syntax of the CPSV-AP 3.2.0 export (``<base_url>/catalog/cpsv?format=<fmt>``, the
+  only distributions that claim ``dct:conformsTo`` CPSV-AP: the raw graphs lack what CPSV-AP
+  requires, such as every service's ``dct:description``);
 * one ``dcat:Dataset`` per institution portfolio (its stable IRI
   ``pvid:institution/<id>/portfolio``, the same IRI the CPSV-AP export uses), with the current
   version's date as ``dct:modified``, the first version's as ``dct:issued``, and one
-  distribution per RDF syntax at
-  ``<base_url>/portfolios/<id>?format=<fmt>``;
-* ``<base_url>/catalog#sparql``: the ``dcat:DataService`` for ``<base_url>/sparql``
-  (SPARQL 1.1 Protocol; the service description is served at the same URL).
+  distribution per RDF syntax at ``<base_url>/portfolios/<id>?format=<fmt>``;
+* ``pvid:data-service/sparql``: the ``dcat:DataService`` for ``<base_url>/sparql`` (SPARQL 1.1
+  Protocol; the service description is served at the same URL).
 
-``dcat:byteSize`` is the length of the bytes :func:`portfolio_bytes` / :func:`knowledge_graph_bytes`
-produce: the HTTP routes must serve exactly those functions' output for the sizes to be true.
-Licence and access rights are stated on the distributions and the service, not the datasets
-(DCAT-AP puts legal information at the most concrete level). The publisher is the operating
-institution (VARAM unless told otherwise) as a ``foaf:Agent`` with ``dct:type``
-``…/publishertype/NationalAuthority`` and the identifiers the reference data holds.
+Datasets, distributions and the service have fixed ``https://pvkg.lv/id/…`` IRIs, so their
+identity (``dct:identifier``, the harvesters' guid) does not change with the base URL; only the
+catalogue's own IRI and the URLs do. ``dcat:byteSize`` is the length of the bytes
+:func:`portfolio_bytes` / :func:`knowledge_graph_bytes` produce: the HTTP routes must serve
+exactly those functions' output for the sizes to be true. Access rights are stated on the
+datasets and the service, the licence on the distributions and the service (DCAT-AP 3.0.1:
+``dct:accessRights`` is a Dataset and DataService property). The contact point is a
+``vcard:Organization`` (the configured e-mail and/or URL, else the service's landing page).
 The authority-table concepts used (``reference/eu-authority-tables.ttl``) are copied into the
 catalogue, typed and in their schemes, so that it validates on its own against the DCAT-AP
 3.0.1 shapes ``shapes.ttl`` + ``range.ttl`` + ``mdr-vocabularies.shape.ttl``.
+
+Everything read from the store is in a :class:`CatalogCore` (:func:`read_core`, the costly part:
+it serialises every download once to count its bytes); :func:`catalog_for_base` adds the URLs.
 
 Spec: DCAT-AP 3.0.1, https://semiceu.github.io/DCAT-AP/releases/3.0.1/
 
@@ -34,32 +41,31 @@ True
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from pvkg.catalog_agents import add_agents, add_code_lists, agent_name, check_publisher
 from pvkg.cpsv_export import describe_resources, institution_graph
-from pvkg.namespaces import (
-    ADMS,
-    DCATAP,
-    INSTITUTION_KIND,
-    PREFIXES,
-    REGISTRY_GRAPH,
-    ROV,
-    concept,
-    institution_iri,
-)
+from pvkg.errors import InputError
+from pvkg.namespaces import DCATAP, ID, PREFIXES, REGISTRY_GRAPH, VCARD, institution_iri
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store, rdf_format
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
-NATIONAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/NationalAuthority")
 DEFAULT_PUBLISHER = "viedas-administracijas-un-regionalas-attistibas-ministrija"  # VARAM
 DEFAULT_LICENCE = URIRef(f"{AUTHORITY}licence/CC_BY_4_0")
+# Where the URLs point when no base URL is known (``pvkg export dcat`` without PVKG_BASE_URL).
+PLACEHOLDER_BASE_URL = "http://127.0.0.1:8000"
+KNOWLEDGE_GRAPH = ID["dataset/knowledge-graph"]
+SPARQL_SERVICE = ID["data-service/sparql"]
+CONTACT_POINT = ID["contact-point/catalogue"]
 PUBLIC = URIRef(f"{AUTHORITY}access-right/PUBLIC")
 STABLE = URIRef(f"{AUTHORITY}planned-availability/STABLE")
 GOVE = URIRef(f"{AUTHORITY}data-theme/GOVE")
@@ -71,9 +77,9 @@ COUNTRY_LVA = URIRef(f"{AUTHORITY}country/LVA")
 SPARQLQ = URIRef(f"{AUTHORITY}file-type/SPARQLQ")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 CPSV_AP = URIRef("http://data.europa.eu/m8g/cpsvap/3.2.0")
-KIND_MINISTRY = concept(INSTITUTION_KIND, "ministry")
-KIND_STATE_AGENCY = concept(INSTITUTION_KIND, "state-agency")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT
+# Downloads are serialised this many at a time to count their bytes (pyoxigraph frees the GIL).
+SIZE_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -100,42 +106,98 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
 )
 
 __all__ = [
+    "CPSV_AP",
     "DEFAULT_LICENCE",
     "DEFAULT_PUBLISHER",
     "DUMP_FORMATS",
+    "KNOWLEDGE_GRAPH",
+    "PLACEHOLDER_BASE_URL",
+    "SPARQL_SERVICE",
+    "CatalogCore",
     "build_catalog",
+    "catalog_for_base",
     "catalog_url",
+    "check_catalog_settings",
+    "cpsv_download_url",
     "knowledge_graph_bytes",
     "knowledge_graph_download_url",
     "portfolio_bytes",
     "portfolio_download_url",
+    "public_base_url",
+    "read_core",
     "sparql_url",
 ]
 
 _PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
-# -- URLs (relative to settings.base_url) ---------------------------------------------------------
+# -- URLs (relative to the public base URL) -------------------------------------------------------
 
 
-def catalog_url(settings: Settings) -> str:
+def public_base_url(settings: Settings, request_base_url: str | None = None) -> str:
+    """The base of every URL: ``PVKG_BASE_URL`` when set, else the URL the client used.
+
+    Args:
+        settings: ``base_url`` (``PVKG_BASE_URL``) wins when set.
+        request_base_url: the request's base URL (scheme, host and port as the server saw them,
+            proxy headers included); None outside a request: the placeholder.
+
+    Raises:
+        InputError: the request's URL (its Host header) cannot start an IRI (HTTP 400).
+
+    >>> public_base_url(Settings(), "http://pvkg.example.lv:8080/")
+    'http://pvkg.example.lv:8080'
+    """
+    if settings.base_url:
+        return settings.base_url
+    if request_base_url is None:
+        return PLACEHOLDER_BASE_URL
+    from pvkg.settings import checked_base_url
+
+    try:
+        return checked_base_url(request_base_url, "Host")
+    except InputError as err:
+        raise InputError(
+            f"the request's URL cannot be used in the catalogue: {err.message}; "
+            "send a valid Host header, or set PVKG_BASE_URL on the server"
+        ) from None
+
+
+def catalog_url(base_url: str) -> str:
     """``<base_url>/catalog``: the catalogue document and the ``dcat:Catalog`` IRI."""
-    return f"{settings.base_url.rstrip('/')}/catalog"
+    return f"{base_url.rstrip('/')}/catalog"
 
 
-def sparql_url(settings: Settings) -> str:
+def sparql_url(base_url: str) -> str:
     """``<base_url>/sparql``: endpoint URL and service description."""
-    return f"{settings.base_url.rstrip('/')}/sparql"
+    return f"{base_url.rstrip('/')}/sparql"
 
 
-def knowledge_graph_download_url(settings: Settings, fmt: str) -> str:
+def knowledge_graph_download_url(base_url: str, fmt: str) -> str:
     """The current view (GSP default graph) in one syntax."""
-    return f"{settings.base_url.rstrip('/')}/store?default&format={fmt}"
+    return f"{base_url.rstrip('/')}{_kg_path(fmt)}"
 
 
-def portfolio_download_url(settings: Settings, institution_id: str, fmt: str) -> str:
+def portfolio_download_url(base_url: str, institution_id: str, fmt: str) -> str:
     """An institution's current portfolio version in one syntax."""
-    return f"{settings.base_url.rstrip('/')}/portfolios/{institution_id}?format={fmt}"
+    return f"{base_url.rstrip('/')}{_portfolio_path(institution_id, fmt)}"
+
+
+def cpsv_download_url(base_url: str, fmt: str) -> str:
+    """The CPSV-AP 3.2.0 export of the current view in one syntax (``GET /catalog/cpsv``)."""
+    return f"{base_url.rstrip('/')}{_cpsv_path(fmt)}"
+
+
+def _kg_path(fmt: str) -> str:
+    return f"/store?default&format={fmt}"
+
+
+def _portfolio_path(institution_id: str, fmt: str) -> str:
+    return f"/portfolios/{institution_id}?format={fmt}"
+
+
+def _cpsv_path(fmt: str) -> str:
+    return f"/catalog/cpsv?format={fmt}"
 
 
 # -- the bytes behind the download URLs ---------------------------------------------------------
@@ -159,6 +221,17 @@ def portfolio_bytes(store: Store, version_iri: str, fmt: str) -> bytes:
         StoreError: the store cannot be read.
     """
     return store.serialize_graph(version_iri, rdf_format(fmt).name)
+
+
+def _sizes(store: Store, graphs: Iterable[str | None]) -> dict[tuple[str | None, str], int]:
+    """The byte size of each graph in each dump format, a few serialised at a time."""
+    jobs = [(graph, fmt.name) for graph in graphs for fmt in DUMP_FORMATS]
+
+    def size(job: tuple[str | None, str]) -> int:
+        return len(store.serialize_graph(job[0], job[1]))
+
+    with ThreadPoolExecutor(SIZE_THREADS, thread_name_prefix="pvkg-catalog") as pool:
+        return dict(zip(jobs, pool.map(size, jobs), strict=True))
 
 
 # -- reading the registry -------------------------------------------------------------------------
@@ -208,6 +281,28 @@ def _portfolios(store: Store) -> list[_Portfolio]:
     return found
 
 
+def _registry_times(store: Store) -> tuple[Literal | None, Literal | None]:
+    """(first, last) time any write pvkg makes recorded in the registry graph.
+
+    Every write that changes the current view records its time there (docs/MODEL.md §6): a
+    portfolio version's ``prov:generatedAtTime``, the ``prov:endedAtTime`` of validation runs
+    and re-checks, of the audit record of every SPARQL Update and Graph Store write, and of
+    reference-data pulls.
+    """
+    rows = _select(
+        store,
+        f"""SELECT (MIN(?t) AS ?first) (MAX(?t) AS ?last) WHERE {{
+              GRAPH <{REGISTRY_GRAPH}> {{
+                ?x ?p ?t VALUES ?p {{ prov:generatedAtTime prov:endedAtTime }}
+              }} }}""",
+    ).rows
+    first, last = rows[0] if rows else (None, None)
+    return (
+        first if isinstance(first, Literal) else None,
+        last if isinstance(last, Literal) else None,
+    )
+
+
 def _label(graph: Graph, node: Node, lang: str) -> str | None:
     for prop in (SKOS.prefLabel, DCTERMS.title, FOAF.name):
         for value in graph.objects(node, prop):
@@ -216,76 +311,23 @@ def _label(graph: Graph, node: Node, lang: str) -> str | None:
     return None
 
 
-# -- building the catalogue -----------------------------------------------------------------------
+# -- the store-derived part -----------------------------------------------------------------------
 
 
-def _agent(graph: Graph, store: Store, iri: URIRef, *, national: bool) -> None:
-    """A publisher: foaf:name plus the identifiers and links pvkg holds (never invented)."""
-    facts = institution_graph(store, [iri])
-    graph.add((iri, RDF.type, FOAF.Agent))
-    names = [n for n in facts.objects(iri, FOAF.name) if isinstance(n, Literal)]
-    if not names:
-        names = [n for n in facts.objects(iri, SKOS.prefLabel) if isinstance(n, Literal)]
-    for name in names or [Literal(str(iri).rsplit("/", 1)[-1])]:
-        graph.add((iri, FOAF.name, name))
-    if national:
-        graph.add((iri, DCTERMS.type, NATIONAL_AUTHORITY))
-    for prop in (SKOS.prefLabel, DCTERMS.identifier, OWL.sameAs):
-        for value in facts.objects(iri, prop):
-            graph.add((iri, prop, value))
-    for identifier in facts.objects(iri, ROV.registration):
-        graph.add((iri, ROV.registration, identifier))
-        graph.add((iri, ADMS.identifier, identifier))
-        for p, o in facts.predicate_objects(identifier):
-            if p == SKOS.notation and any(True for _ in graph.objects(identifier, SKOS.notation)):
-                continue  # DCAT-AP: at most one notation per identifier
-            graph.add((identifier, p, o))
+@dataclass(frozen=True)
+class CatalogCore:
+    """What the catalogue says that does not depend on the base URL, read from the store.
 
+    ``links`` are the (subject, property, path) triples whose object is ``<base_url><path>``.
+    """
 
-def _is_national(store: Store, iri: URIRef) -> bool:
-    """Ministries and state agencies are national authorities (ADMS publisher type)."""
-    answer = store.query(
-        _PREFIX_TEXT
-        + f"""ASK {{ {{ <{iri}> a pv:Ministry }} UNION
-                 {{ <{iri}> org:classification ?kind
-                    VALUES ?kind {{ <{KIND_MINISTRY}> <{KIND_STATE_AGENCY}> }} }} }}"""
-    )
-    return bool(answer)
-
-
-def _distribution(
-    graph: Graph,
-    iri: URIRef,
-    url: str,
-    fmt: DumpFormat,
-    size: int,
-    licence: URIRef,
-    what_lv: str,
-    what_en: str,
-) -> None:
-    graph.add((iri, RDF.type, DCAT.Distribution))
-    graph.add((iri, DCTERMS.title, Literal(f"{what_lv} ({fmt.label})", lang="lv")))
-    graph.add((iri, DCTERMS.title, Literal(f"{what_en} ({fmt.label})", lang="en")))
-    graph.add((iri, DCTERMS.description, Literal(f"{what_lv}, {fmt.label} formātā", lang="lv")))
-    graph.add((iri, DCTERMS.description, Literal(f"{what_en} as {fmt.label}", lang="en")))
-    graph.add((iri, DCAT.accessURL, URIRef(url)))
-    graph.add((iri, DCAT.downloadURL, URIRef(url)))
-    graph.add((iri, DCAT.mediaType, fmt.media_type))
-    graph.add((iri, DCTERMS.format, fmt.file_type))
-    graph.add((iri, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-    graph.add((iri, DCTERMS.license, licence))
-    graph.add((iri, DCTERMS.accessRights, PUBLIC))
-    graph.add((iri, DCATAP.availability, STABLE))
-
-
-def _common_dataset_facts(graph: Graph, dataset: URIRef, publisher: URIRef) -> None:
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.theme, GOVE))
-    graph.add((dataset, DCTERMS.spatial, COUNTRY_LVA))
-    graph.add((dataset, DCTERMS.language, LAV))
-    graph.add((dataset, DCTERMS.accrualPeriodicity, IRREG))
-    graph.add((dataset, DCTERMS.conformsTo, CPSV_AP))
+    graph: Graph
+    links: tuple[tuple[URIRef, URIRef, str], ...]
+    datasets: tuple[URIRef, ...]
+    publisher: URIRef
+    licence: URIRef
+    issued: Literal | None
+    modified: Literal | None
 
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -311,6 +353,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "kg_keyword": ("publiskie pakalpojumi", "public services"),
     "portfolio_keyword": ("pakalpojumu portfelis", "service portfolio"),
+    "kg_dump": ("Zināšanu grafs (pašreizējais skats)", "Knowledge graph (current view)"),
+    "cpsv_dump": (
+        "Publisko pakalpojumu apraksti (CPSV-AP 3.2.0)",
+        "Public service descriptions (CPSV-AP 3.2.0)",
+    ),
     "sparql_dist_title": ("SPARQL galapunkts", "SPARQL endpoint"),
     "sparql_dist_description": (
         "Vaicājiet zināšanu grafu ar SPARQL 1.1",
@@ -334,10 +381,261 @@ def _texts(graph: Graph, node: URIRef, prop: URIRef, key: str) -> None:
     graph.add((node, prop, Literal(en, lang="en")))
 
 
+class _Builder:
+    """Collects the core graph and its links while :func:`read_core` reads the store."""
+
+    def __init__(self, publisher: URIRef, licence: URIRef) -> None:
+        self.graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        self.graph.bind("vcard", str(VCARD))
+        self.links: list[tuple[URIRef, URIRef, str]] = []
+        self.publisher = publisher
+        self.licence = licence
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.graph.add((s, p, o))
+
+    def dataset(self, dataset: URIRef, publisher: URIRef) -> None:
+        """The facts every dataset of the catalogue shares."""
+        self.add(dataset, RDF.type, DCAT.Dataset)
+        self.add(dataset, DCTERMS.identifier, Literal(str(dataset)))
+        self.add(dataset, DCTERMS.publisher, publisher)
+        self.add(dataset, DCAT.theme, GOVE)
+        self.add(dataset, DCTERMS.spatial, COUNTRY_LVA)
+        self.add(dataset, DCTERMS.language, LAV)
+        self.add(dataset, DCTERMS.accrualPeriodicity, IRREG)
+        self.add(dataset, DCTERMS.accessRights, PUBLIC)
+        self.add(dataset, DCAT.contactPoint, CONTACT_POINT)
+
+    def distribution(
+        self, dist: URIRef, path: str, fmt: DumpFormat, size: int | None, what: tuple[str, str]
+    ) -> None:
+        """A download distribution of ``<base_url><path>`` (licence here, access rights on
+        the dataset, as DCAT-AP 3.0.1 has them)."""
+        what_lv, what_en = what
+        self.add(dist, RDF.type, DCAT.Distribution)
+        self.add(dist, DCTERMS.title, Literal(f"{what_lv} ({fmt.label})", lang="lv"))
+        self.add(dist, DCTERMS.title, Literal(f"{what_en} ({fmt.label})", lang="en"))
+        self.add(dist, DCTERMS.description, Literal(f"{what_lv}, {fmt.label} formātā", lang="lv"))
+        self.add(dist, DCTERMS.description, Literal(f"{what_en} as {fmt.label}", lang="en"))
+        self.links.append((dist, DCAT.accessURL, path))
+        self.links.append((dist, DCAT.downloadURL, path))
+        self.add(dist, DCAT.mediaType, fmt.media_type)
+        self.add(dist, DCTERMS.format, fmt.file_type)
+        if size is not None:
+            self.add(dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger))
+        self.add(dist, DCTERMS.license, self.licence)
+        self.add(dist, DCATAP.availability, STABLE)
+
+
+def read_core(
+    store: Store,
+    settings: Settings,
+    *,
+    publisher_id: str | None = None,
+    licence: str | None = None,
+) -> CatalogCore:
+    """Read everything the catalogue says from the store (the costly part of building it).
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    publisher = institution_iri(publisher_id or settings.catalog_publisher or DEFAULT_PUBLISHER)
+    build = _Builder(publisher, URIRef(licence or settings.catalog_licence or DEFAULT_LICENCE))
+    portfolios = _portfolios(store)
+    names = institution_graph(store, [publisher, *(p.institution for p in portfolios)])
+    add_agents(build.graph, store, names, [publisher, *(p.institution for p in portfolios)])
+    _contact_point(build, settings, names)
+    sizes = _sizes(store, [None, *(str(p.version) for p in portfolios)])
+    _knowledge_graph(build, sizes)
+    stored = describe_resources(
+        store, [p.iri for p in portfolios], (DCTERMS.title, DCTERMS.description)
+    )
+    for portfolio in portfolios:
+        _portfolio_dataset(build, portfolio, names, stored, sizes)
+        build.add(KNOWLEDGE_GRAPH, DCTERMS.hasPart, portfolio.iri)
+    _sparql_service(build)
+    issued, modified = _registry_times(store)
+    for prop, when in ((DCTERMS.issued, issued), (DCTERMS.modified, modified)):
+        if when is not None:
+            build.add(KNOWLEDGE_GRAPH, prop, when)
+    # standards and the authority-table concepts used, so the catalogue validates on its own
+    build.add(SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard)
+    build.add(SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en"))
+    build.add(CPSV_AP, RDF.type, DCTERMS.Standard)
+    build.add(CPSV_AP, DCTERMS.title, Literal("CPSV-AP 3.2.0", lang="en"))
+    add_code_lists(build.graph, store)
+    return CatalogCore(
+        graph=build.graph,
+        links=tuple(build.links),
+        datasets=(KNOWLEDGE_GRAPH, *(p.iri for p in portfolios)),
+        publisher=publisher,
+        licence=build.licence,
+        issued=issued,
+        modified=modified,
+    )
+
+
+def _contact_point(build: _Builder, settings: Settings, names: Graph) -> None:
+    """The operator as a vCard organisation: the configured e-mail and/or URL, else the
+    service's own landing page (an address is never invented)."""
+    contact = CONTACT_POINT
+    build.add(contact, RDF.type, VCARD.Organization)
+    build.add(contact, RDF.type, VCARD.Kind)  # DCAT-AP's range (no inference in validators)
+    for lang in ("lv", "en"):
+        name = agent_name(names, build.publisher, lang)
+        if name:
+            build.add(contact, VCARD.fn, Literal(name, lang=lang))
+    if not any(True for _ in build.graph.objects(contact, VCARD.fn)):
+        build.add(contact, VCARD.fn, Literal(str(build.publisher).rsplit("/", 1)[-1]))
+    if settings.catalog_contact_email:
+        build.add(contact, VCARD.hasEmail, URIRef(f"mailto:{settings.catalog_contact_email}"))
+    if settings.catalog_contact_url:
+        build.add(contact, VCARD.hasURL, URIRef(settings.catalog_contact_url))
+    elif not settings.catalog_contact_email:
+        build.links.append((contact, VCARD.hasURL, "/"))
+
+
+def _knowledge_graph(build: _Builder, sizes: dict[tuple[str | None, str], int]) -> None:
+    kg = KNOWLEDGE_GRAPH
+    build.dataset(kg, build.publisher)
+    _texts(build.graph, kg, DCTERMS.title, "kg_title")
+    _texts(build.graph, kg, DCTERMS.description, "kg_description")
+    _texts(build.graph, kg, DCAT.keyword, "kg_keyword")
+    _texts(build.graph, kg, DCAT.keyword, "portfolio_keyword")
+    build.add(kg, DCTERMS.language, ENG)
+    sparql_dist = URIRef(f"{kg}/distribution/sparql")
+    build.add(kg, DCAT.distribution, sparql_dist)
+    build.add(sparql_dist, RDF.type, DCAT.Distribution)
+    _texts(build.graph, sparql_dist, DCTERMS.title, "sparql_dist_title")
+    _texts(build.graph, sparql_dist, DCTERMS.description, "sparql_dist_description")
+    build.links.append((sparql_dist, DCAT.accessURL, "/sparql"))
+    build.add(sparql_dist, DCAT.accessService, SPARQL_SERVICE)
+    build.add(sparql_dist, DCTERMS.format, SPARQLQ)
+    build.add(sparql_dist, DCTERMS.license, build.licence)
+    build.add(sparql_dist, DCATAP.availability, STABLE)
+    for fmt in DUMP_FORMATS:
+        dist = URIRef(f"{kg}/distribution/{fmt.name}")
+        build.add(kg, DCAT.distribution, dist)
+        build.distribution(
+            dist, _kg_path(fmt.name), fmt, sizes[(None, fmt.name)], _TEXTS["kg_dump"]
+        )
+    for fmt in DUMP_FORMATS:
+        # No byte size: it would mean building the whole export in four syntaxes on every
+        # change (seconds per thousand services); GET /catalog/cpsv builds it when asked.
+        dist = URIRef(f"{kg}/distribution/cpsv-{fmt.name}")
+        build.add(kg, DCAT.distribution, dist)
+        build.distribution(dist, _cpsv_path(fmt.name), fmt, None, _TEXTS["cpsv_dump"])
+        build.add(dist, DCTERMS.conformsTo, CPSV_AP)
+
+
+def _sparql_service(build: _Builder) -> None:
+    service = SPARQL_SERVICE
+    build.add(service, RDF.type, DCAT.DataService)
+    _texts(build.graph, service, DCTERMS.title, "service_title")
+    _texts(build.graph, service, DCTERMS.description, "service_description")
+    build.links.append((service, DCAT.endpointURL, "/sparql"))
+    build.links.append((service, DCAT.endpointDescription, "/sparql"))
+    build.add(service, DCTERMS.conformsTo, SPARQL_PROTOCOL)
+    build.add(service, DCAT.servesDataset, KNOWLEDGE_GRAPH)
+    build.add(service, DCTERMS.publisher, build.publisher)
+    build.add(service, DCAT.theme, GOVE)
+    build.add(service, DCAT.keyword, Literal("SPARQL", lang="en"))
+    build.add(service, DCTERMS.license, build.licence)
+    build.add(service, DCTERMS.accessRights, PUBLIC)
+    build.add(service, DCAT.contactPoint, CONTACT_POINT)
+
+
+def _stored_text(stored: Graph, iri: URIRef, prop: URIRef, lang: str) -> list[Literal]:
+    return sorted(
+        (v for v in stored.objects(iri, prop) if isinstance(v, Literal) and v.language == lang),
+        key=str,
+    )
+
+
+def _portfolio_dataset(
+    build: _Builder,
+    portfolio: _Portfolio,
+    names: Graph,
+    stored: Graph,
+    sizes: dict[tuple[str | None, str], int],
+) -> None:
+    """A portfolio in Latvian and English: the stored title and description in each language
+    where the store has one, else a text made from the institution's name (its English name,
+    else its Latvian one)."""
+    iri = portfolio.iri
+    build.dataset(iri, portfolio.institution)
+    name_lv = _label(names, portfolio.institution, "lv") or portfolio.institution_id
+    name_en = _label(names, portfolio.institution, "en") or name_lv
+    number = portfolio.number
+    made = {
+        (DCTERMS.title, "lv"): f"{name_lv} – pakalpojumu portfelis",
+        (DCTERMS.title, "en"): f"Service portfolio of {name_en}",
+        (DCTERMS.description, "lv"): (
+            f"{name_lv} publisko pakalpojumu portfelis (pašreizējā versija {number})."
+        ),
+        (DCTERMS.description, "en"): (
+            f"Public-service portfolio of {name_en} (current version {number})."
+        ),
+    }
+    for (prop, lang), text in made.items():
+        for value in _stored_text(stored, iri, prop, lang) or [Literal(text, lang=lang)]:
+            build.add(iri, prop, value)
+    _texts(build.graph, iri, DCAT.keyword, "portfolio_keyword")
+    build.add(iri, DCAT_VERSION, Literal(str(number)))
+    if portfolio.modified is not None:
+        build.add(iri, DCTERMS.modified, portfolio.modified)
+    if portfolio.issued is not None:
+        build.add(iri, DCTERMS.issued, portfolio.issued)
+    what = (f"{name_lv}: pakalpojumu portfelis", f"{name_en}: service portfolio")
+    for fmt in DUMP_FORMATS:
+        dist = URIRef(f"{iri}/distribution/{fmt.name}")
+        build.add(iri, DCAT.distribution, dist)
+        path = _portfolio_path(portfolio.institution_id, fmt.name)
+        build.distribution(dist, path, fmt, sizes[(str(portfolio.version), fmt.name)], what)
+
+
+# -- the catalogue for one base URL ---------------------------------------------------------------
+
+
+def catalog_for_base(core: CatalogCore, base_url: str) -> Graph:
+    """The catalogue with every URL starting at ``base_url`` (cheap: no store access)."""
+    base = base_url.rstrip("/")
+    graph = Graph()
+    for prefix, namespace in core.graph.namespaces():
+        graph.bind(prefix, namespace)
+    graph += core.graph
+    for subject, prop, path in core.links:
+        graph.add((subject, prop, URIRef(f"{base}{path}")))
+    catalog = URIRef(catalog_url(base))
+    homepage = URIRef(f"{base}/")
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    _texts(graph, catalog, DCTERMS.title, "catalog_title")
+    _texts(graph, catalog, DCTERMS.description, "catalog_description")
+    graph.add((catalog, DCTERMS.publisher, core.publisher))
+    graph.add((catalog, DCTERMS.language, LAV))
+    graph.add((catalog, DCTERMS.language, ENG))
+    graph.add((catalog, DCTERMS.spatial, COUNTRY_LVA))
+    graph.add((catalog, DCTERMS.license, core.licence))
+    graph.add((catalog, DCAT.themeTaxonomy, DATA_THEME))
+    graph.add((catalog, FOAF.homepage, homepage))
+    graph.add((homepage, RDF.type, FOAF.Document))
+    if core.issued is not None:
+        graph.add((catalog, DCTERMS.issued, core.issued))
+    if core.modified is not None:
+        graph.add((catalog, DCTERMS.modified, core.modified))
+    for dataset in core.datasets:
+        graph.add((catalog, DCAT.dataset, dataset))
+    graph.add((catalog, DCAT.service, SPARQL_SERVICE))
+    return graph
+
+
 def build_catalog(
     store: Store,
     settings: Settings,
     *,
+    base_url: str | None = None,
     publisher_id: str | None = None,
     licence: str | None = None,
 ) -> Graph:
@@ -345,210 +643,37 @@ def build_catalog(
 
     Args:
         store: a prepared store (reference data loaded, see :func:`pvkg.bootstrap.prepare`).
-        settings: ``base_url`` is the public base of every URL in the catalogue.
-        publisher_id: pvkg id of the operating institution (default: VARAM, or the
-            ``catalog_publisher`` setting when the Settings object has one).
-        licence: IRI of the licence of the data (default: EU licence table ``CC_BY_4_0``, or the
-            ``catalog_licence`` setting when present); it must be described in the reference
+        settings: the catalogue settings (publisher, licence, contact, ``base_url``).
+        base_url: the public base of every URL (default: ``settings.base_url``, else
+            :data:`PLACEHOLDER_BASE_URL`).
+        publisher_id: pvkg id of the operating institution (default: the
+            ``catalog_publisher`` setting, else VARAM).
+        licence: IRI of the licence of the data (default: the ``catalog_licence`` setting,
+            else the EU licence table's ``CC_BY_4_0``); it must be described in the reference
             data (typed ``dct:LicenseDocument``, in the licence scheme) to validate.
 
     Raises:
         StoreError: the store cannot be read.
     """
-    publisher_id = publisher_id or getattr(settings, "catalog_publisher", None) or DEFAULT_PUBLISHER
-    licence_iri = URIRef(licence or getattr(settings, "catalog_licence", None) or DEFAULT_LICENCE)
-    catalog = URIRef(catalog_url(settings))
-    kg = URIRef(f"{catalog}#knowledge-graph")
-    service = URIRef(f"{catalog}#sparql")
-    publisher = institution_iri(publisher_id)
-
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    _agent(graph, store, publisher, national=True)
-    portfolios = _portfolios(store)
-    modified = [p.modified for p in portfolios if p.modified is not None]
-    issued = [p.issued for p in portfolios if p.issued is not None]
-
-    _catalog_node(graph, settings, catalog, publisher, licence_iri)
-    graph.add((catalog, DCAT.dataset, kg))
-    graph.add((catalog, DCAT.service, service))
-    if issued:
-        graph.add((catalog, DCTERMS.issued, min(issued, key=_when)))
-    if modified:
-        graph.add((catalog, DCTERMS.modified, max(modified, key=_when)))
-        graph.add((kg, DCTERMS.modified, max(modified, key=_when)))
-
-    _knowledge_graph(graph, store, settings, kg, service, publisher, licence_iri)
-    names = institution_graph(store, [p.institution for p in portfolios])
-    for portfolio in portfolios:
-        _portfolio_dataset(graph, store, settings, portfolio, names, licence_iri)
-        graph.add((catalog, DCAT.dataset, portfolio.iri))
-        graph.add((kg, DCTERMS.hasPart, portfolio.iri))
-    _sparql_service(graph, settings, service, kg, publisher, licence_iri)
-
-    # standards and the authority-table concepts used, so the catalogue validates on its own
-    graph.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
-    graph.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
-    graph.add((CPSV_AP, RDF.type, DCTERMS.Standard))
-    graph.add((CPSV_AP, DCTERMS.title, Literal("CPSV-AP 3.2.0", lang="en")))
-    _add_code_lists(graph, store)
-    return graph
+    core = read_core(store, settings, publisher_id=publisher_id, licence=licence)
+    return catalog_for_base(core, base_url or public_base_url(settings))
 
 
-def _catalog_node(
-    graph: Graph, settings: Settings, catalog: URIRef, publisher: URIRef, licence: URIRef
-) -> None:
-    homepage = URIRef(f"{settings.base_url.rstrip('/')}/")
-    graph.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(graph, catalog, DCTERMS.title, "catalog_title")
-    _texts(graph, catalog, DCTERMS.description, "catalog_description")
-    graph.add((catalog, DCTERMS.publisher, publisher))
-    graph.add((catalog, DCTERMS.language, LAV))
-    graph.add((catalog, DCTERMS.language, ENG))
-    graph.add((catalog, DCTERMS.spatial, COUNTRY_LVA))
-    graph.add((catalog, DCTERMS.license, licence))
-    graph.add((catalog, DCAT.themeTaxonomy, DATA_THEME))
-    graph.add((catalog, FOAF.homepage, homepage))
-    graph.add((homepage, RDF.type, FOAF.Document))
+def check_catalog_settings(store: Store, settings: Settings) -> None:
+    """Refuse a publisher or licence the catalogue could not describe (before serving).
 
-
-def _knowledge_graph(
-    graph: Graph,
-    store: Store,
-    settings: Settings,
-    kg: URIRef,
-    service: URIRef,
-    publisher: URIRef,
-    licence: URIRef,
-) -> None:
-    _common_dataset_facts(graph, kg, publisher)
-    graph.add((kg, DCTERMS.identifier, Literal(str(kg))))
-    _texts(graph, kg, DCTERMS.title, "kg_title")
-    _texts(graph, kg, DCTERMS.description, "kg_description")
-    _texts(graph, kg, DCAT.keyword, "kg_keyword")
-    _texts(graph, kg, DCAT.keyword, "portfolio_keyword")
-    graph.add((kg, DCTERMS.language, ENG))
-    sparql_dist = URIRef(f"{kg}-sparql")
-    graph.add((kg, DCAT.distribution, sparql_dist))
-    graph.add((sparql_dist, RDF.type, DCAT.Distribution))
-    _texts(graph, sparql_dist, DCTERMS.title, "sparql_dist_title")
-    _texts(graph, sparql_dist, DCTERMS.description, "sparql_dist_description")
-    graph.add((sparql_dist, DCAT.accessURL, URIRef(sparql_url(settings))))
-    graph.add((sparql_dist, DCAT.accessService, service))
-    graph.add((sparql_dist, DCTERMS.format, SPARQLQ))
-    graph.add((sparql_dist, DCTERMS.license, licence))
-    graph.add((sparql_dist, DCTERMS.accessRights, PUBLIC))
-    graph.add((sparql_dist, DCATAP.availability, STABLE))
-    for fmt in DUMP_FORMATS:
-        dist = URIRef(f"{kg}-{fmt.name}")
-        graph.add((kg, DCAT.distribution, dist))
-        url = knowledge_graph_download_url(settings, fmt.name)
-        size = len(knowledge_graph_bytes(store, fmt.name))
-        what = ("Zināšanu grafs (pašreizējais skats)", "Knowledge graph (current view)")
-        _distribution(graph, dist, url, fmt, size, licence, *what)
-
-
-def _sparql_service(
-    graph: Graph,
-    settings: Settings,
-    service: URIRef,
-    kg: URIRef,
-    publisher: URIRef,
-    licence: URIRef,
-) -> None:
-    sparql = URIRef(sparql_url(settings))
-    graph.add((service, RDF.type, DCAT.DataService))
-    _texts(graph, service, DCTERMS.title, "service_title")
-    _texts(graph, service, DCTERMS.description, "service_description")
-    graph.add((service, DCAT.endpointURL, sparql))
-    graph.add((service, DCAT.endpointDescription, sparql))
-    graph.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    graph.add((service, DCAT.servesDataset, kg))
-    graph.add((service, DCTERMS.publisher, publisher))
-    graph.add((service, DCAT.theme, GOVE))
-    graph.add((service, DCAT.keyword, Literal("SPARQL", lang="en")))
-    graph.add((service, DCTERMS.license, licence))
-    graph.add((service, DCTERMS.accessRights, PUBLIC))
-
-
-def _when(value: Literal) -> str:
-    python = value.toPython()
-    return python.isoformat() if isinstance(python, datetime) else str(value)
-
-
-def _portfolio_dataset(
-    graph: Graph,
-    store: Store,
-    settings: Settings,
-    portfolio: _Portfolio,
-    names: Graph,
-    licence: URIRef,
-) -> None:
-    iri = portfolio.iri
-    inst = portfolio.institution
-    if not any(True for _ in graph.objects(inst, FOAF.name)):
-        _agent(graph, store, inst, national=_is_national(store, inst))
-    _common_dataset_facts(graph, iri, inst)
-    name_lv = _label(names, inst, "lv") or portfolio.institution_id
-    name_en = _label(names, inst, "en")
-    titles = [t for t in store_titles(store, iri) if isinstance(t, Literal)]
-    for title in titles or [Literal(f"{name_lv} – pakalpojumu portfelis", lang="lv")]:
-        graph.add((iri, DCTERMS.title, title))
-    number = portfolio.number
-    text_lv = f"{name_lv} publisko pakalpojumu portfelis (pašreizējā versija {number})."
-    graph.add((iri, DCTERMS.description, Literal(text_lv, lang="lv")))
-    if name_en:
-        text_en = f"Public-service portfolio of {name_en} (current version {number})."
-        graph.add((iri, DCTERMS.description, Literal(text_en, lang="en")))
-    graph.add((iri, DCTERMS.identifier, Literal(str(iri))))
-    _texts(graph, iri, DCAT.keyword, "portfolio_keyword")
-    graph.add((iri, DCAT_VERSION, Literal(str(portfolio.number))))
-    if portfolio.modified is not None:
-        graph.add((iri, DCTERMS.modified, portfolio.modified))
-    if portfolio.issued is not None:
-        graph.add((iri, DCTERMS.issued, portfolio.issued))
-    for fmt in DUMP_FORMATS:
-        dist = URIRef(f"{catalog_url(settings)}#portfolio-{portfolio.institution_id}-{fmt.name}")
-        graph.add((iri, DCAT.distribution, dist))
-        url = portfolio_download_url(settings, portfolio.institution_id, fmt.name)
-        size = len(portfolio_bytes(store, str(portfolio.version), fmt.name))
-        _distribution(
-            graph,
-            dist,
-            url,
-            fmt,
-            size,
-            licence,
-            f"{name_lv}: pakalpojumu portfelis",
-            f"{name_en or name_lv}: service portfolio",
-        )
-
-
-def store_titles(store: Store, iri: URIRef) -> list[Node]:
-    """The ``dct:title`` values of a resource in the current view."""
-    return list(describe_resources(store, [iri], [DCTERMS.title]).objects(iri, DCTERMS.title))
-
-
-def _add_code_lists(graph: Graph, store: Store) -> None:
-    """Copy the descriptions of the code-list IRIs the catalogue uses from the reference data."""
-    used: set[Node] = set()
-    for prop in (
-        DCTERMS.language,
-        DCTERMS.spatial,
-        DCTERMS.license,
-        DCTERMS.accessRights,
-        DCTERMS.format,
-        DCTERMS.type,
-        DCTERMS.accrualPeriodicity,
-        DCAT.theme,
-        DCAT.mediaType,
-        DCATAP.availability,
-    ):
-        used.update(o for o in graph.objects(None, prop) if isinstance(o, URIRef))
-    concepts = describe_resources(
-        store, used, (RDF.type, SKOS.prefLabel, SKOS.notation, SKOS.inScheme)
-    )
-    graph += concepts
-    schemes = set(concepts.objects(None, SKOS.inScheme)) | {DATA_THEME}
-    graph += describe_resources(store, schemes, (RDF.type, DCTERMS.title))
+    Raises:
+        InputError: ``PVKG_CATALOG_PUBLISHER`` names no institution the store knows, or
+            ``PVKG_CATALOG_LICENCE`` is not a licence of the reference data.
+        StoreError: the store cannot be read.
+    """
+    if settings.catalog_publisher:
+        check_publisher(store, institution_iri(settings.catalog_publisher))
+    if settings.catalog_licence:
+        known = store.query(f"ASK {{ <{settings.catalog_licence}> a <{DCTERMS.LicenseDocument}> }}")
+        if known is not True:
+            raise InputError(
+                f"setting PVKG_CATALOG_LICENCE: <{settings.catalog_licence}> is not a licence "
+                "of the reference data; add it to reference/eu-authority-tables.ttl with "
+                "python -m pvkg.authority_tables refresh (see docs/PUBLISHING.md)"
+            )

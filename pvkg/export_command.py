@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
 from rdflib import Dataset, Graph
 
 from pvkg.bootstrap import open_ready_store
-from pvkg.catalog import build_catalog
+from pvkg.catalog import PLACEHOLDER_BASE_URL, build_catalog, check_catalog_settings
 from pvkg.cpsv_export import export_cpsv as build_cpsv
 from pvkg.errors import UnsupportedFormat
 from pvkg.namespaces import PREFIXES
@@ -80,15 +81,25 @@ def export_dcat(
 ) -> int:
     """Write the DCAT-AP 3.0.1 catalogue (:func:`pvkg.catalog.build_catalog`); returns 0.
 
-    URLs in it start with ``settings.base_url`` (``PVKG_BASE_URL``).
+    URLs in it start with ``settings.base_url`` (``PVKG_BASE_URL``); without it they are
+    placeholders (:data:`pvkg.catalog.PLACEHOLDER_BASE_URL`) and a warning says so on stderr.
 
     Raises:
         UnsupportedFormat: unknown ``fmt``.
+        InputError: the catalogue publisher or licence setting names nothing the store knows.
         StoreError: the store cannot be read.
         OutputError: ``output`` cannot be written.
     """
     serialise(Graph(), fmt)  # fail on a bad format before opening the store
+    if not settings.base_url:
+        typer.echo(
+            f"warning: PVKG_BASE_URL is not set: the catalogue's URLs are placeholders "
+            f"({PLACEHOLDER_BASE_URL}/…) that no harvester can reach; set it to the public URL "
+            "of pvkg serve, for example: PVKG_BASE_URL=https://pvkg.varam.gov.lv pvkg export dcat",
+            err=True,
+        )
     with open_ready_store(settings, in_memory=in_memory) as store:
+        check_catalog_settings(store, settings)
         graph = build_catalog(store, settings)
     write_output(serialise(graph, fmt), output)
     return 0

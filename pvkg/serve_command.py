@@ -5,6 +5,7 @@ The app is ``service.create_app(settings, store)``; OpenAPI docs are at ``/docs`
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -65,20 +66,20 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
 
     Raises:
         StoreError: the store cannot be opened or prepared.
-        InputError: a setting (tokens file) is unusable.
+        InputError: a setting (tokens file, catalogue publisher or licence) is unusable.
     """
     import uvicorn
 
+    from pvkg.catalog import check_catalog_settings
     from service import create_app
     from service.routes.sparql_fast import FastSparqlGet
 
     base_url = f"http://{_url_host(host)}:{port}"
-    if settings.base_url == Settings().base_url:
-        settings = settings.with_(base_url=base_url)
     with open_ready_store(settings) as store:
         if demo:
             for line in load_demo(store, settings):
                 typer.echo(f"demo: {line}", err=True)
+        check_catalog_settings(store, settings)
         app = create_app(settings, store)
         where = (
             shown_url(settings.store_url)
@@ -90,6 +91,14 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
             f"{base_url}/docs)",
             err=True,
         )
+        if not settings.base_url and not _is_loopback(host):
+            typer.echo(
+                "note: PVKG_BASE_URL is not set: the catalogue (/catalog) and the SPARQL service "
+                "description give the URL each client used (its Host header; X-Forwarded-Proto "
+                "from a trusted proxy). Set PVKG_BASE_URL to the public URL, for example "
+                "PVKG_BASE_URL=https://pvkg.varam.gov.lv, before harvesters read /catalog",
+                err=True,
+            )
         if not settings.admin_token:
             typer.echo(
                 "note: no admin token configured: every write (updates, graph writes, portfolio "
@@ -118,3 +127,13 @@ def _url_host(host: str) -> str:
     if host in ("0.0.0.0", ""):
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (then the request's URL is the right one)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -6,8 +6,10 @@ No other module reads ``os.environ``. Every field has a line in the README's set
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pvkg.errors import InputError
 
@@ -57,6 +59,88 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
+# Characters no IRI may hold (RFC 3987 §2.2: space, controls, "<>{}|\\^`); a URL holding one
+# breaks every serialisation of the catalogue (rdflib: "does not look like a valid URI").
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_INSTITUTION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+INSTITUTION_PREFIX = "https://pvkg.lv/id/institution/"
+
+
+def _http_iri(raw: str, name: str) -> str:
+    """``raw`` stripped, when it is an absolute http(s) IRI with a host.
+
+    Raises:
+        InputError: it is not (the message names the setting ``name``).
+    """
+    value = raw.strip()
+    bad = _NOT_IN_IRI.search(value)
+    if bad is not None:
+        raise InputError(
+            f"setting {name}: {raw!r} holds {bad.group()!r}, which no IRI may hold; "
+            "percent-encode it (for example a space as %20)"
+        )
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as err:
+        raise InputError(f"setting {name}: {raw!r} is not a URL ({err})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(
+            f"setting {name}: {raw!r} is not an absolute http(s) URL; expected for example "
+            "https://pvkg.varam.gov.lv"
+        )
+    return value
+
+
+def checked_base_url(raw: str, name: str = "PVKG_BASE_URL") -> str:
+    """``raw`` without its trailing slash, when it can start every URL of the catalogue.
+
+    Why: a value without scheme or host gives relative IRIs that a harvester resolves against
+    the catalogue's own URL, and characters outside IRIs break every RDF syntax.
+
+    >>> checked_base_url("https://pvkg.varam.gov.lv/")
+    'https://pvkg.varam.gov.lv'
+
+    Raises:
+        InputError: not an absolute http(s) URL with a host, or it holds a query, a fragment,
+            user information or characters an IRI cannot hold (the message names ``name``).
+    """
+    value = _http_iri(raw, name).rstrip("/")
+    if "?" in value or "#" in value or "@" in urlsplit(value).netloc:
+        raise InputError(
+            f"setting {name}: {raw!r} has a query, fragment or user name; give only the scheme, "
+            "host, port and path prefix the service is reached at"
+        )
+    return value
+
+
+def _absolute_iri(name: str, raw: str) -> str:
+    return _http_iri(raw, name)
+
+
+def _email(name: str, raw: str) -> str:
+    value = raw.strip().removeprefix("mailto:")
+    if not _EMAIL.fullmatch(value) or _NOT_IN_IRI.search(value):
+        raise InputError(
+            f"setting {name}: {raw!r} is not an e-mail address; expected for example "
+            "pakalpojumi@varam.gov.lv"
+        )
+    return value
+
+
+def _institution(name: str, raw: str) -> str:
+    """An institution id, also given as its IRI ``https://pvkg.lv/id/institution/<id>``."""
+    value = raw.strip().removeprefix(INSTITUTION_PREFIX)
+    if not _INSTITUTION_ID.fullmatch(value):
+        raise InputError(
+            f"setting {name}: {raw!r} is not a pvkg institution id (for example "
+            "viedas-administracijas-un-regionalas-attistibas-ministrija) or its IRI "
+            f"{INSTITUTION_PREFIX}<id>"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable in pvkg. Build it with :meth:`from_env`, tweak with :meth:`with_`.
@@ -81,7 +165,13 @@ class Settings:
     admin_token: str | None = None
     tokens_file: Path | None = None
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
-    base_url: str = "http://127.0.0.1:8000"
+    # the public base of the catalogue's URLs; None: the URL each request used (pvkg serve)
+    base_url: str | None = None
+    # the catalogue's publisher (an institution id), licence IRI and contact (None: defaults)
+    catalog_publisher: str | None = None
+    catalog_licence: str | None = None
+    catalog_contact_email: str | None = None
+    catalog_contact_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -131,7 +221,15 @@ class Settings:
                 url.strip() for url in env["PVKG_SERVICE_ALLOWLIST"].split(",") if url.strip()
             )
         if env.get("PVKG_BASE_URL"):
-            values["base_url"] = env["PVKG_BASE_URL"].rstrip("/")
+            values["base_url"] = checked_base_url(env["PVKG_BASE_URL"])
+        for key, name, check in [
+            ("PVKG_CATALOG_PUBLISHER", "catalog_publisher", _institution),
+            ("PVKG_CATALOG_LICENCE", "catalog_licence", _absolute_iri),
+            ("PVKG_CATALOG_CONTACT_EMAIL", "catalog_contact_email", _email),
+            ("PVKG_CATALOG_CONTACT_URL", "catalog_contact_url", _absolute_iri),
+        ]:
+            if env.get(key, "").strip():
+                values[name] = check(key, env[key])
         return replace(base, **values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:

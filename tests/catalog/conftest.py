@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, SH
@@ -109,3 +110,20 @@ def results_text(report: Graph) -> str:
 def cpsv_shapes() -> Path:
     """The vendored CPSV-AP 3.2.0 shapes (shapes/external, a verbatim copy)."""
     return CPSV_AP_SHAPES
+
+
+ADMIN = "catalog-admin"
+
+
+def http_client(settings: Settings, store: Store) -> TestClient:
+    """A TestClient on the app (``with`` it); the settings decide the base URL."""
+    from service import create_app
+
+    return TestClient(create_app(settings.with_(admin_token=ADMIN), store))
+
+
+@pytest.fixture
+def client(settings: Settings, loaded_store: Store) -> Iterator[TestClient]:
+    """The app over ``loaded_store`` with no PVKG_BASE_URL (URLs follow the request)."""
+    with http_client(settings, loaded_store) as test_client:
+        yield test_client

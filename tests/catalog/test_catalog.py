@@ -11,6 +11,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS
 
 from pvkg.catalog import (
     DUMP_FORMATS,
+    KNOWLEDGE_GRAPH,
+    SPARQL_SERVICE,
     build_catalog,
     knowledge_graph_bytes,
     portfolio_bytes,
@@ -77,7 +79,7 @@ def test_catalogue_structure(catalog: Graph) -> None:
         URIRef("http://purl.org/adms/publishertype/NationalAuthority"),
     ) in catalog
     assert any(True for _ in catalog.objects(VARAM, FOAF.name))
-    service = URIRef(f"{BASE_URL}/catalog#sparql")
+    service = SPARQL_SERVICE
     assert (service, DCAT.endpointURL, URIRef(f"{BASE_URL}/sparql")) in catalog
     assert (service, DCAT.endpointDescription, URIRef(f"{BASE_URL}/sparql")) in catalog
     assert (
@@ -85,12 +87,11 @@ def test_catalogue_structure(catalog: Graph) -> None:
         DCTERMS.conformsTo,
         URIRef("https://www.w3.org/TR/sparql11-protocol/"),
     ) in catalog
-    kg = URIRef(f"{BASE_URL}/catalog#knowledge-graph")
+    kg = KNOWLEDGE_GRAPH
     assert (service, DCAT.servesDataset, kg) in catalog
     assert (cat, DCAT.dataset, portfolio_iri("digitala-agentura")) in catalog
     for dataset in catalog.subjects(RDF.type, DCAT.Dataset):
         assert not any(True for _ in catalog.objects(dataset, DCTERMS.license))
-        assert not any(True for _ in catalog.objects(dataset, DCTERMS.accessRights))
 
 
 def test_portfolio_dataset_dates_and_distributions(catalog: Graph, loaded_store: Store) -> None:
@@ -98,6 +99,7 @@ def test_portfolio_dataset_dates_and_distributions(catalog: Graph, loaded_store:
     modified = next(catalog.objects(portfolio, DCTERMS.modified))
     assert isinstance(modified, Literal) and str(modified.datatype).endswith("dateTime")
     dists = list(catalog.objects(portfolio, DCAT.distribution))
+    assert all(str(d).startswith(f"{portfolio}/distribution/") for d in dists)
     assert len(dists) == len(DUMP_FORMATS)
     version = f"{portfolio}/v/1"
     for dist in dists:
@@ -114,7 +116,7 @@ def test_knowledge_graph_byte_sizes_match_the_served_bytes(
     catalog: Graph, loaded_store: Store
 ) -> None:
     for fmt in DUMP_FORMATS:
-        dist = URIRef(f"{BASE_URL}/catalog#knowledge-graph-{fmt.name}")
+        dist = URIRef(f"{KNOWLEDGE_GRAPH}/distribution/{fmt.name}")
         size = int(next(catalog.objects(dist, DCAT.byteSize)))
         assert size == len(knowledge_graph_bytes(loaded_store, fmt.name))
 
