@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from pvkg.catalog import public_base_url
 from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
 from pvkg.nesting import check_nesting
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update, is_absolute_iri
@@ -152,22 +153,19 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
 
 
 def _description(request: Request, settings: SettingsDep) -> Response:
+    """The service description (browsers go to the landing page); its endpoint URL is the
+    catalogue's ``dcat:endpointURL`` (same base URL: ``pvkg.catalog.public_base_url``)."""
+    vary = {"Vary": "Accept"}
     ranges = parse_accept(request.headers.get("accept"))
     html = max((r.q for r in ranges if (r.type, r.subtype) == ("text", "html")), default=0.0)
     if html > 0 and html >= max(
         (r.q for r in ranges if r.type != "*" and (r.type, r.subtype) != ("text", "html")),
         default=0.0,
     ):
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse("/", status_code=303, headers=vary)
     media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
-    body = service_description(
-        _endpoint(request, "sparql_query"),
-        _endpoint(request, "sparql_update"),
-        _endpoint(request, "graph_store"),
-        media,
-        settings,
-    )
-    return Response(body, media_type=media)
+    base = public_base_url(settings, str(request.base_url))
+    return Response(service_description(base, media, settings), media_type=media, headers=vary)
 
 
 @router.post(
