@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from pvkg.bootstrap import open_ready_store
-from pvkg.curated import CuratedQuery, find_query, parse_query_file
+from pvkg.curated import CuratedQuery, find_query, parse_query_file, single_values
 from pvkg.errors import InputError, ParameterError, QuerySyntaxError
 from pvkg.results import to_csv, to_json_bytes, to_table
 from pvkg.settings import Settings
@@ -24,15 +24,15 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     """``["a=1", "b=x=y"]`` → ``{"a": "1", "b": "x=y"}``.
 
     Raises:
-        ParameterError: an item without ``=``.
+        ParameterError: an item without ``=``, or a name given twice.
     """
-    params: dict[str, str] = {}
+    split = []
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ParameterError(f"--param {pair!r}: expected KEY=VALUE")
-        params[key.strip()] = value
-    return params
+        split.append((key.strip(), value))
+    return single_values(split)
 
 
 def resolve_query(settings: Settings, name_or_file: str) -> CuratedQuery:
@@ -57,12 +57,14 @@ def run_query(
 
     Raises:
         QuerySyntaxError: naming the query (file or curated name) and the parser's message.
-        ParameterError: bad ``--param`` values.
+        ParameterError: bad ``--param`` values, or an institution id or code the store lacks.
     """
     query = resolve_query(settings, name_or_file)
     params = parse_params(pairs)
-    bindings, timeout_s = query.bindings(params), settings.query_timeout_s
+    query.bindings(params)  # bad values are refused before the store is opened
+    timeout_s = settings.query_timeout_s
     with open_ready_store(settings, in_memory=in_memory) as store:
+        bindings = query.checked_bindings(store, params)
         try:
             with _process_deadline(timeout_s, name_or_file):
                 answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
