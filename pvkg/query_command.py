@@ -11,13 +11,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import typer
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.curated import CuratedQuery, find_query, parse_query_file, single_values
 from pvkg.errors import InputError, ParameterError, QuerySyntaxError
 from pvkg.results import to_csv, to_json_bytes, to_table
 from pvkg.settings import Settings
-from pvkg.store import SelectResult
+from pvkg.store import SelectResult, Store, bind_values
+from pvkg.store._inspect import inspect_query
+
+_RESULTS_JSON = "application/sparql-results+json"
+# CONSTRUCT/DESCRIBE output per --format, written by the store as /sparql writes it
+_GRAPH_SYNTAX = {
+    "table": "text/turtle",
+    "csv": "application/n-triples",
+    "json": "application/ld+json",
+}
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -52,8 +63,9 @@ def run_query(
 ) -> int:
     """Run the query against the configured store (an empty one in memory when ``in_memory``)
     and print it: SELECT rows as table, CSV or JSON; an ASK answer as ``true``/``false`` (JSON:
-    the SPARQL results form); a CONSTRUCT/DESCRIBE graph as Turtle (table), N-Triples (csv) or
-    JSON-LD (json).
+    the SPARQL results form); a CONSTRUCT/DESCRIBE graph as Turtle (table, with pvkg's prefixes),
+    N-Triples (csv) or JSON-LD (json). Values are written as stored (``…Z``, ``"01"``), as the
+    HTTP API writes them, not as rdflib would normalise them.
 
     Raises:
         QuerySyntaxError: naming the query (file or curated name) and the parser's message.
@@ -67,7 +79,7 @@ def run_query(
         bindings = query.checked_bindings(store, params)
         try:
             with _process_deadline(timeout_s, name_or_file):
-                answer = store.query(query.sparql, bindings=bindings, timeout_s=timeout_s)
+                answer = _answer(store, bind_values(query.sparql, bindings), fmt, timeout_s)
         except QuerySyntaxError as err:
             raise QuerySyntaxError(f"{name_or_file}: {err.message}") from None
     if isinstance(answer, SelectResult):
@@ -78,11 +90,47 @@ def run_query(
             text = json.dumps({"head": {}, "boolean": answer})
         typer.echo(text)
     else:
-        syntax = {"json": "json-ld", "csv": "nt"}.get(fmt, "turtle")
-        data = answer.serialize(format=syntax)
-        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+        sys.stdout.buffer.write(answer if answer.endswith(b"\n") else answer + b"\n")
     sys.stdout.flush()
     return 0
+
+
+def _answer(store: Store, sparql: str, fmt: str, timeout_s: float) -> SelectResult | bool | bytes:
+    """Rows with each value as stored, an ASK answer, or a graph already written in its syntax.
+
+    Why not ``store.query`` for rows and graphs: it gives rdflib terms, and rdflib rewrites a
+    literal's lexical form from its value (``2026-11-23T19:11:06Z`` became ``…+00:00``,
+    ``"01"^^xsd:integer`` ``1``), so the command line and ``GET /queries`` disagreed. The store
+    writes rows and graphs as ``/sparql`` does; this process's deadline still applies.
+    """
+    form = inspect_query(sparql).form
+    if form == "ask":
+        return store.query(sparql, timeout_s=timeout_s) is True
+    if form in ("construct", "describe"):
+        return store.query_serialized(sparql, _GRAPH_SYNTAX.get(fmt, "text/turtle")).body
+    return _stored_rows(store.query_serialized(sparql, _RESULTS_JSON).body)
+
+
+def _stored_rows(body: bytes) -> SelectResult:
+    """SPARQL JSON results as rdflib terms that keep each literal's lexical form."""
+    parsed = json.loads(body)
+    variables = list(parsed["head"]["vars"])
+    rows = [
+        tuple(_term(binding[v]) if v in binding else None for v in variables)
+        for binding in parsed["results"]["bindings"]
+    ]
+    return SelectResult(variables, rows)
+
+
+def _term(value: dict[str, str]) -> Node:
+    if value["type"] == "uri":
+        return URIRef(value["value"])
+    if value["type"] == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None, normalize=False)
 
 
 EXIT_TIMEOUT = 3  # as any other pvkg error the CLI reports (pvkg/cli.py)
