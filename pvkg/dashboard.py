@@ -14,6 +14,7 @@ import html
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from rdflib import URIRef
@@ -430,9 +431,39 @@ def survey_panel_html(store: Store, settings: Settings) -> str:
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def days_header(freshness: list[dict[str, Any]]) -> tuple[str, str]:
+    """The freshness table's day-count header and the note under the table, both bilingual,
+    naming the date the days are counted to (``survey_freshness``'s ``reference_date``).
+
+    Why: the days are counted to the published survey's date (12.01.2026, so that they equal
+    VARAM's figures), not to today; a page that said only "days since" made a ten-month-old
+    answer look fresh.
+
+    >>> days_header([{"reference_date": "2026-01-12"}])[0]
+    'Dienas līdz 12.01.2026 / Days to 12 Jan 2026'
+    """
+    found = next((_text(r.get("reference_date")) for r in freshness if r.get("reference_date")), "")
+    try:
+        day = date.fromisoformat(found[:10])
+    except ValueError:
+        return "Dienas / Days", ""
+    lv, en = day.strftime("%d.%m.%Y"), f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    note = (
+        f"Dienas no pēdējās atbildes līdz {lv} (pēc noklusējuma aptaujas datums; līdz šodienai: "
+        f"/queries/survey_freshness?today=GGGG-MM-DD) / Days from the last answer to {en} (by "
+        "default the survey's date; to count to today: /queries/survey_freshness?today=YYYY-MM-DD)"
+    )
+    return f"Dienas līdz {lv} / Days to {en}", note
+
+
 def survey_panel_from(progress: list[dict[str, Any]], freshness: list[dict[str, Any]]) -> str:
     """The survey panel from the rows of ``survey_progress`` and ``survey_freshness``."""
     esc = html.escape
+    header, note = days_header(freshness)
+    note_html = f'<p class="note"><small>{esc(note)}</small></p>' if note else ""
     questions = "".join(
         f"<tr><td>{esc(_text(r.get('question_code')))}</td>"
         f"<td>{esc(_text(r.get('measure_code')))}</td>"
@@ -458,8 +489,8 @@ def survey_panel_from(progress: list[dict[str, Any]], freshness: list[dict[str, 
         f"<tbody>{questions}</tbody></table></details>"
         "<h3>Datu svaigums <small>/ Data freshness</small></h3>"
         "<table><thead><tr><th>Ministrija / Ministry</th>"
-        "<th>Pēdējā atbilde / Last answer</th><th>Dienas kopš / Days since</th>"
+        f"<th>Pēdējā atbilde / Last answer</th><th>{esc(header)}</th>"
         "<th>Atbildes / Answers</th></tr></thead>"
         f"<tbody>{ministries}</tbody></table>"
-        "</section>"
+        f"{note_html}</section>"
     )
