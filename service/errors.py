@@ -7,6 +7,7 @@ see a stack trace. Our own faults (5xx) are logged with their traceback.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -151,11 +152,22 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, message, location), status, headers=headers)
 
 
+# Other parsers' ways of giving a position: rdflib/pyparsing "(line:1, col:5)", Jena/Fuseki
+# behind --store-url "at line 1, column 35".
+_OTHER_POSITION = re.compile(r"\bline:?\s*(\d+),\s*col(?:umn)?:?\s*(\d+)", re.IGNORECASE)
+
+
 def _parser_position(exc: PvkgError) -> dict[str, object] | None:
-    """The ``location`` of a SPARQL syntax error whose message gives the parser's position."""
-    position = exc.position if isinstance(exc, QuerySyntaxError) else None
-    if position is None:
+    """The ``location`` of a SPARQL syntax error whose message gives the parser's position:
+    pvkg's and Oxigraph's ``error at L:C``, else another parser's line and column."""
+    if not isinstance(exc, QuerySyntaxError):
         return None
+    position = exc.position
+    if position is None:
+        found = _OTHER_POSITION.search(exc.message)
+        if found is None:
+            return None
+        position = (int(found.group(1)), int(found.group(2)))
     return {"file": None, "row": position[0], "column": position[1]}
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -170,3 +171,30 @@ def test_readable_messages(query: str, raw: str, expected: str) -> None:
 def test_a_message_without_a_position_loses_its_character_classes() -> None:
     raw = "expected one of Prefix not found, ['A' ..= 'Z' | 'a' ..= 'z'], ['.']"
     assert readable_syntax_error("ASK {}", raw) == "expected one of Prefix not found, ['.']"
+
+
+def _fuseki(request: httpx.Request) -> httpx.Response:
+    """A Jena Fuseki's 400: its position in the text it parsed (pvkg's PREFIX lines first)."""
+    line = request.content.decode("utf-8").count("\n") + 1  # the caller's (last) line
+    text = f'Parse error: Encountered " <VAR1> "?o "" at line {line}, column 26.'
+    return httpx.Response(400, text=text)
+
+
+def test_another_servers_position_reaches_the_location_in_the_callers_text(
+    settings: Settings,
+) -> None:
+    store = RemoteStore("http://fuseki.invalid/ds", transport=httpx.MockTransport(_fuseki))
+    with TestClient(create_app(settings.with_(query_timeout_s=5.0), store)) as client:
+        body = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o ?o }"}).json()
+    assert body["error"] == "QUERY_SYNTAX"
+    assert body["location"] == {"file": None, "row": 1, "column": 26}
+    assert "error at 1:26: Parse error: Encountered" in body["message"]
+
+
+def test_the_json_error_reads_other_parsers_positions_too() -> None:
+    """A syntax error that reaches the error table without ``error at L:C`` (rdflib's
+    "(line:3, col:7)") still gets its ``location``."""
+    from service.errors import _parser_position
+
+    error = QuerySyntaxError("SPARQL syntax error: not a query (found 'X' (line:3, col:7))")
+    assert _parser_position(error) == {"file": None, "row": 3, "column": 7}

@@ -31,6 +31,10 @@ from pvkg.store import _sparql_shape as shape
 from pvkg.store._inspect import Token
 
 _POSITION = re.compile(r"\berror at (\d+):(\d+):\s*")
+# Other parsers' positions (Jena/Fuseki behind --store-url: "at line 1, column 35")
+_OTHER_POSITION = re.compile(
+    r"\s*(?:\bat\s+)?\(?\bline:?\s*(\d+),\s*col(?:umn)?:?\s*(\d+)\)?", re.IGNORECASE
+)
 _EXPECTED = re.compile(r"\Aexpected (?:one of )?", re.IGNORECASE)
 _CALLED = sorted(shape.FUNCTIONS | {"FILTER", "BIND", "HAVING"})  # words written before "("
 
@@ -44,15 +48,20 @@ def readable_syntax_error(sparql: str, raw: str, *, update: bool = False) -> str
         update: ``sparql`` was parsed as an update request, not as a query.
 
     Returns:
-        ``error at L:C: <what is wrong>``; a message without a position comes back with its
-        character-class dumps cut.
+        ``error at L:C: <what is wrong>``; another parser's message (Fuseki's "at line 1,
+        column 35") gets its position put in front, as ``error at L:C:``; a message without a
+        position comes back with its character-class dumps cut.
 
     >>> readable_syntax_error("ASK { ?s ex:p ?o }", "error at 1:14: expected Prefix not found")[:49]
     "error at 1:14: undefined prefix 'ex:' in ex:p (de"
     """
     found = _POSITION.search(raw)
     if found is None:
-        return _clean(raw)
+        other = _OTHER_POSITION.search(raw)
+        if other is None:
+            return _clean(raw)
+        rest = _clean(raw[: other.start()] + raw[other.end() :])  # (the position said once)
+        return f"error at {other.group(1)}:{other.group(2)}: {rest}"
     items = _items(_EXPECTED.sub("", raw[found.end() :].strip()))
     error_at = _offset(sparql, int(found.group(1)), int(found.group(2)))
     return raw[: found.end()] + _explain(sparql, shape.lex(sparql), items, error_at, update)
