@@ -17,18 +17,21 @@ The catalogue (``<base_url>/catalog``) holds:
 
 Datasets, distributions and the service have fixed ``https://pvkg.lv/id/…`` IRIs, so their
 identity (``dct:identifier``, the harvesters' guid) does not change with the base URL; only the
-catalogue's own IRI and the URLs do. ``dcat:byteSize`` is the length of the bytes
-:func:`portfolio_bytes` / :func:`knowledge_graph_bytes` produce: the HTTP routes must serve
-exactly those functions' output for the sizes to be true. Access rights are stated on the
-datasets and the service, the licence on the distributions and the service (DCAT-AP 3.0.1:
-``dct:accessRights`` is a Dataset and DataService property). The contact point is a
-``vcard:Organization`` (the configured e-mail and/or URL, else the service's landing page).
+catalogue's own IRI and the URLs do. A portfolio download's ``dcat:byteSize`` is the length
+of the bytes :func:`portfolio_bytes` produces: the HTTP routes must serve exactly that output
+for the sizes to be true. The whole-graph downloads state no size: the view changes with every
+write, and counting its bytes means serialising it four times (about 35 s at 50,000 services).
+Access rights are stated on the datasets and the service, the licence on the distributions and
+the service (DCAT-AP 3.0.1: ``dct:accessRights`` is a Dataset and DataService property). The
+contact point is a ``vcard:Organization`` (the configured e-mail and/or URL, else the service's
+landing page).
 The authority-table concepts used (``reference/eu-authority-tables.ttl``) are copied into the
 catalogue, typed and in their schemes, so that it validates on its own against the DCAT-AP
 3.0.1 shapes ``shapes.ttl`` + ``range.ttl`` + ``mdr-vocabularies.shape.ttl``.
 
 Everything read from the store is in a :class:`CatalogCore` (:func:`read_core`, the costly part:
-it serialises every download once to count its bytes); :func:`catalog_for_base` adds the URLs.
+it serialises every new portfolio version once per format to count its bytes);
+:func:`catalog_for_base` adds the URLs.
 
 Spec: DCAT-AP 3.0.1, https://semiceu.github.io/DCAT-AP/releases/3.0.1/
 
@@ -42,6 +45,8 @@ True
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -223,15 +228,33 @@ def portfolio_bytes(store: Store, version_iri: str, fmt: str) -> bytes:
     return store.serialize_graph(version_iri, rdf_format(fmt).name)
 
 
-def _sizes(store: Store, graphs: Iterable[str | None]) -> dict[tuple[str | None, str], int]:
-    """The byte size of each graph in each dump format, a few serialised at a time."""
-    jobs = [(graph, fmt.name) for graph in graphs for fmt in DUMP_FORMATS]
+# A stored version graph never changes (a new submission is a new version; pvkg itself never
+# rewrites one), so its sizes are kept per store by (version IRI, format) for the life of the
+# process: after the first catalogue only new versions are serialised (the 1,000 versions of a
+# 50k-service store take about half a minute). An admin's Graph Store write into a version graph
+# would leave its stated sizes stale until the server restarts.
+_VERSION_SIZES: weakref.WeakKeyDictionary[Store, dict[tuple[str, str], int]] = (
+    weakref.WeakKeyDictionary()
+)
+_VERSION_SIZES_LOCK = threading.Lock()
 
-    def size(job: tuple[str | None, str]) -> int:
+
+def _sizes(store: Store, versions: Iterable[str]) -> dict[tuple[str, str], int]:
+    """The byte size of each version graph in each dump format, a few serialised at a time."""
+    jobs = [(version, fmt.name) for version in versions for fmt in DUMP_FORMATS]
+    with _VERSION_SIZES_LOCK:
+        kept = _VERSION_SIZES.setdefault(store, {})
+        known = {job: kept[job] for job in jobs if job in kept}
+    missing = [job for job in jobs if job not in known]
+
+    def size(job: tuple[str, str]) -> int:
         return len(store.serialize_graph(job[0], job[1]))
 
     with ThreadPoolExecutor(SIZE_THREADS, thread_name_prefix="pvkg-catalog") as pool:
-        return dict(zip(jobs, pool.map(size, jobs), strict=True))
+        found = dict(zip(missing, pool.map(size, missing), strict=True))
+    with _VERSION_SIZES_LOCK:
+        kept.update(found)
+    return {**known, **found}
 
 
 # -- reading the registry -------------------------------------------------------------------------
@@ -447,8 +470,8 @@ def read_core(
     names = institution_graph(store, [publisher, *(p.institution for p in portfolios)])
     add_agents(build.graph, store, names, [publisher, *(p.institution for p in portfolios)])
     _contact_point(build, settings, names)
-    sizes = _sizes(store, [None, *(str(p.version) for p in portfolios)])
-    _knowledge_graph(build, sizes)
+    sizes = _sizes(store, [str(p.version) for p in portfolios])
+    _knowledge_graph(build)
     stored = describe_resources(
         store, [p.iri for p in portfolios], (DCTERMS.title, DCTERMS.description)
     )
@@ -497,7 +520,7 @@ def _contact_point(build: _Builder, settings: Settings, names: Graph) -> None:
         build.links.append((contact, VCARD.hasURL, "/"))
 
 
-def _knowledge_graph(build: _Builder, sizes: dict[tuple[str | None, str], int]) -> None:
+def _knowledge_graph(build: _Builder) -> None:
     kg = KNOWLEDGE_GRAPH
     build.dataset(kg, build.publisher)
     _texts(build.graph, kg, DCTERMS.title, "kg_title")
@@ -518,9 +541,7 @@ def _knowledge_graph(build: _Builder, sizes: dict[tuple[str | None, str], int]) 
     for fmt in DUMP_FORMATS:
         dist = URIRef(f"{kg}/distribution/{fmt.name}")
         build.add(kg, DCAT.distribution, dist)
-        build.distribution(
-            dist, _kg_path(fmt.name), fmt, sizes[(None, fmt.name)], _TEXTS["kg_dump"]
-        )
+        build.distribution(dist, _kg_path(fmt.name), fmt, None, _TEXTS["kg_dump"])
     for fmt in DUMP_FORMATS:
         # No byte size: it would mean building the whole export in four syntaxes on every
         # change (seconds per thousand services); GET /catalog/cpsv builds it when asked.
@@ -559,7 +580,7 @@ def _portfolio_dataset(
     portfolio: _Portfolio,
     names: Graph,
     stored: Graph,
-    sizes: dict[tuple[str | None, str], int],
+    sizes: dict[tuple[str, str], int],
 ) -> None:
     """A portfolio in Latvian and English: the stored title and description in each language
     where the store has one, else a text made from the institution's name (its English name,

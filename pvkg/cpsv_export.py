@@ -123,11 +123,14 @@ def describe_resources(
     if not values:
         return graph
     props = list(properties) if properties is not None else None
+    # A FILTER, not a second VALUES block: with ``VALUES ?p`` pyoxigraph scans every triple of
+    # those predicates and joins them with the subjects (5.4 s for 1,000 institutions at 50,000
+    # services, against 0.05 s with the subjects looked up first and then filtered).
     filter_text = (
-        f"VALUES ?p {{ {' '.join(f'<{p}>' for p in props)} }}" if props is not None else ""
+        f"FILTER (?p IN ({', '.join(f'<{p}>' for p in props)}))" if props is not None else ""
     )
     answer = store.query(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} {filter_text} ?s ?p ?o }}"
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {filter_text} }}"
     )
     assert isinstance(answer, Graph)
     return answer

@@ -14,7 +14,6 @@ from pvkg.catalog import (
     KNOWLEDGE_GRAPH,
     SPARQL_SERVICE,
     build_catalog,
-    knowledge_graph_bytes,
     portfolio_bytes,
 )
 from pvkg.namespaces import ADMS, ROV, institution_iri, portfolio_iri
@@ -112,13 +111,11 @@ def test_portfolio_dataset_dates_and_distributions(catalog: Graph, loaded_store:
         assert media.startswith("http://www.iana.org/assignments/media-types/")
 
 
-def test_knowledge_graph_byte_sizes_match_the_served_bytes(
-    catalog: Graph, loaded_store: Store
-) -> None:
+def test_knowledge_graph_downloads_state_no_byte_size(catalog: Graph) -> None:
     for fmt in DUMP_FORMATS:
         dist = URIRef(f"{KNOWLEDGE_GRAPH}/distribution/{fmt.name}")
-        size = int(next(catalog.objects(dist, DCAT.byteSize)))
-        assert size == len(knowledge_graph_bytes(loaded_store, fmt.name))
+        assert (dist, RDF.type, DCAT.Distribution) in catalog
+        assert next(catalog.objects(dist, DCAT.byteSize), None) is None
 
 
 def test_registry_identifiers_flow_into_the_catalogue(catalog: Graph) -> None:

@@ -65,12 +65,18 @@ def test_service_description_varies_with_accept(client: TestClient) -> None:
 
 
 def _sizes(client: TestClient) -> dict[URIRef, int]:
+    """The stated size of every distribution that states one."""
     graph = Graph().parse(data=client.get("/catalog").content, format="turtle")
     return {
-        dist: int(graph.value(dist, DCAT.byteSize))  # type: ignore[arg-type]
-        for dist in graph.objects(KNOWLEDGE_GRAPH, DCAT.distribution)
-        if graph.value(dist, DCAT.byteSize) is not None
+        dist: int(size)  # type: ignore[call-overload]
+        for dist, size in graph.subject_objects(DCAT.byteSize)
     }
+
+
+def _served_size(client: TestClient, dist: URIRef) -> int:
+    graph = Graph().parse(data=client.get("/catalog").content, format="turtle")
+    url = str(graph.value(dist, DCAT.downloadURL))
+    return len(client.get(url.removeprefix("http://testserver")).content)
 
 
 def test_catalogue_is_built_once_until_the_store_changes(
@@ -82,6 +88,7 @@ def test_catalogue_is_built_once_until_the_store_changes(
         catalog_cache, "read_core", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     first = _sizes(client)
+    assert first  # the portfolio downloads state their sizes
     assert client.head("/catalog").status_code == 200
     client.get("/catalog", headers={"Accept": "application/ld+json"})
     client.get("/catalog", headers={"Accept": FIREFOX})
@@ -93,11 +100,41 @@ def test_catalogue_is_built_once_until_the_store_changes(
     assert answer.status_code == 204
     after = _sizes(client)
     assert len(calls) == 2
-    assert all(after[d] > first[d] for d in first)  # the byte sizes are those of the new data
+    assert after == first  # the versions did not change, so neither did their sizes
     for dist, size in after.items():
-        fmt = str(dist).rsplit("/", 1)[1]
-        body = client.get("/store", params={"default": "", "format": fmt}).content
-        assert len(body) == size, fmt
+        assert _served_size(client, dist) == size, dist
+
+
+def test_whole_graph_downloads_state_no_size(client: TestClient) -> None:
+    """The view changes with every write and costs seconds to serialise at 50k services."""
+    graph = Graph().parse(data=client.get("/catalog").content, format="turtle")
+    dumps = [
+        d
+        for d in graph.objects(KNOWLEDGE_GRAPH, DCAT.distribution)
+        if "/store?" in str(graph.value(d, DCAT.downloadURL))
+    ]
+    assert len(dumps) == 4
+    assert all(graph.value(d, DCAT.byteSize) is None for d in dumps)
+
+
+def test_version_sizes_are_serialised_once_per_store(
+    loaded_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pvkg import catalog
+    from pvkg.settings import Settings
+
+    settings = Settings(base_url="https://pvkg.example.lv")
+    first = catalog.build_catalog(loaded_store, settings)
+    served: list[str | None] = []
+    real = type(loaded_store).serialize_graph
+    monkeypatch.setattr(
+        type(loaded_store),
+        "serialize_graph",
+        lambda self, graph, fmt: served.append(graph) or real(self, graph, fmt),
+    )
+    second = catalog.build_catalog(loaded_store, settings)
+    assert served == []
+    assert set(first.subject_objects(DCAT.byteSize)) == set(second.subject_objects(DCAT.byteSize))
 
 
 def test_write_generation_counts_writes_not_reads() -> None:
