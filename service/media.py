@@ -166,3 +166,50 @@ def graph_media(accept: str | None, format_name: str | None) -> str:
             raise NotAcceptable(f"?format={format_name} is a dataset syntax; a graph is asked")
         return info.media_type
     return negotiate(accept, GRAPH_TYPES)
+
+
+# ``?format=`` / ``?output=`` names for query results, as Fuseki and Virtuoso take them, for
+# tools that cannot set Accept (R's SPARQL package, read.csv of a URL, a spreadsheet's "from
+# web"): per query form, short name -> media type.
+_RESULT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+_GRAPH_NAMES = {
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",  # (Turtle is N3)
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+}
+
+
+def named_media(form: str, name: str) -> str | None:
+    """The media type a ``?format=`` value names for an answer of query form ``form`` (a short
+    name such as ``csv`` or ``turtle``, or one of the form's media types); None when it names
+    nothing this form is written as: the answer is then negotiated by ``Accept`` as without it
+    (SPARQLWrapper sends ``format=n3`` or ``format=xml`` whatever the query form).
+
+    >>> named_media("select", "CSV"), named_media("construct", "text/turtle")
+    ('text/csv', 'text/turtle')
+    >>> named_media("select", "turtle") is None
+    True
+    """
+    offers = QUERY_FORM_TYPES[form]
+    names = _GRAPH_NAMES if offers is GRAPH_TYPES else _RESULT_NAMES
+    wanted = name.strip().lower()
+    if wanted in names:
+        return names[wanted]
+    for canonical, aliases in offers:
+        if wanted == canonical or wanted in aliases:
+            return wanted
+    return None

@@ -25,9 +25,10 @@ from pvkg.nesting import check_nesting
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update, is_absolute_iri
 from service.audit import with_update_record
 from service.auth import require_admin
+from service.browser import prefers_html
 from service.deps import SettingsDep, StoreDep
 from service.errors import MethodNotAllowed
-from service.media import GRAPH_TYPES, QUERY_FORM_TYPES, negotiate, parse_accept
+from service.media import QUERY_FORM_TYPES, graph_media, named_media, negotiate
 from service.sd import service_description
 from service.uploads import read_body
 
@@ -48,8 +49,12 @@ def _decode(body: bytes, content_type: str) -> str:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip('"').lower()
-    if charset and charset not in ("utf-8", "utf8"):
-        raise UnsupportedFormat(f"only UTF-8 request bodies are accepted, got charset={charset}")
+    # (older VBA/.NET clients label ASCII forms ISO-8859-1: ASCII reads the same in both)
+    if charset and charset not in ("utf-8", "utf8") and not body.isascii():
+        raise UnsupportedFormat(
+            f"only UTF-8 request bodies are accepted, got charset={charset} with bytes "
+            "outside ASCII"
+        )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -88,6 +93,10 @@ async def _read_request(
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     body = await read_body(request, max_bytes)
+    if operation == "query" and not body and not media and operation in params:
+        # a POST with the operation in the URL and nothing in the body (R's httr::POST(url,
+        # query = list(query = q))): read it as the URL says, as a GET would be
+        return _single(params[operation], operation), params
     if media == FORM:
         for key, values in _parse_params(_decode(body, content_type), "the form body").items():
             params.setdefault(key, []).extend(values)
@@ -137,7 +146,8 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
     check_nesting(query, "sparql", where="the query")
     info = await run_in_threadpool(inspect_query, query)
     check_allowed(info.services, settings.service_allowlist, "SERVICE")
-    media = negotiate(request.headers.get("accept"), QUERY_FORM_TYPES[info.form])
+    named = _named_media(params, info.form)
+    media = named or negotiate(request.headers.get("accept"), QUERY_FORM_TYPES[info.form])
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
     answer = await run_in_threadpool(
         store.query_serialized,
@@ -149,21 +159,34 @@ async def sparql_query(request: Request, settings: SettingsDep, store: StoreDep)
         timeout_s=settings.query_timeout_s,
         max_rows=settings.max_result_rows,
     )
-    return Response(answer.body, media_type=media)
+    headers = None if named else {"Vary": "Accept"}
+    return Response(answer.body, media_type=media, headers=headers)
+
+
+def _named_media(params: dict[str, list[str]], form: str) -> str | None:
+    """The answer's media type as ``format=`` / ``output=`` (Fuseki's and Virtuoso's names)
+    name it; they win over Accept. None when they are absent or name nothing this query form is
+    written as (SPARQLWrapper sends both, spelt differently: ``format=tsv`` and
+    ``output=text/tab-separated-values``, and ``format=n3`` whatever the form).
+
+    Raises:
+        InputError: they name two different formats.
+    """
+    names = [v for v in params.get("format", []) + params.get("output", []) if v.strip()]
+    found = {media for v in names if (media := named_media(form, v)) is not None}
+    if len(found) > 1:
+        raise InputError(f"format and output name different formats: {', '.join(names)}")
+    return next(iter(found), None)
 
 
 def _description(request: Request, settings: SettingsDep) -> Response:
     """The service description (browsers go to the landing page); its endpoint URL is the
     catalogue's ``dcat:endpointURL`` (same base URL: ``pvkg.catalog.public_base_url``)."""
     vary = {"Vary": "Accept"}
-    ranges = parse_accept(request.headers.get("accept"))
-    html = max((r.q for r in ranges if (r.type, r.subtype) == ("text", "html")), default=0.0)
-    if html > 0 and html >= max(
-        (r.q for r in ranges if r.type != "*" and (r.type, r.subtype) != ("text", "html")),
-        default=0.0,
-    ):
+    named = request.query_params.get("format") or request.query_params.get("output")
+    if not named and prefers_html(request.headers.get("accept")):
         return RedirectResponse("/", status_code=303, headers=vary)
-    media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+    media = graph_media(request.headers.get("accept"), named)
     base = public_base_url(settings, str(request.base_url))
     return Response(service_description(base, media, settings), media_type=media, headers=vary)
 

@@ -37,6 +37,7 @@ def _headers(media: str, body: bytes) -> list[tuple[bytes, bytes]]:
     return [
         (b"content-length", str(len(body)).encode("latin-1")),
         (b"content-type", content_type.encode("latin-1")),
+        (b"vary", b"Accept"),  # the answer was negotiated (RFC 9110 §12.5.5)
     ]
 
 

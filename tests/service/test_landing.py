@@ -95,7 +95,7 @@ def test_landing_page_loads_yasgui_and_the_plain_editor_from_this_server(
     urls = [a.get("src") or a.get("href") or "" for _, a in page.tags]
     assert not [u for u in urls if re.match(r"(https?:)?//", u)], "no CDN: works offline"
     links = {attrs.get("href") for tag, attrs in page.tags if tag == "a"}
-    assert {"/compliance", "/catalog", "/docs", "/sparql", "/queries"} <= links
+    assert {"/compliance", "/catalog", "/docs", "/sparql?format=turtle", "/queries"} <= links
     assert "{{" not in client.get("/").text  # every placeholder filled
 
 
