@@ -84,6 +84,7 @@ SERVICE_MAPPED = {
     PV.registerServiceId,
     DCTERMS.title,
     ADMS.status,
+    PV.submittedStatus,
     PV.priority,
     PV.satisfiesNeed,
     PV.serviceManager,
@@ -802,7 +803,9 @@ def _service(
             )
             continue
         svc.titles.append(title)
-    for status in g.objects(node, ADMS.status):
+    # (pvkg export cpsv writes a status that is no concept as pv:submittedStatus, since
+    # CPSV-AP's adms:status takes concepts only: read back, it is the status as submitted)
+    for status in (*g.objects(node, ADMS.status), *g.objects(node, PV.submittedStatus)):
         svc.statuses.append(reader.lifecycle(status, STATUS, normalise_status))
     for priority in g.objects(node, PV.priority):
         svc.priorities.append(reader.lifecycle(priority, PRIORITY, normalise_priority))

@@ -98,3 +98,29 @@ def test_a_status_kept_as_submitted_does_not_break_the_export(loaded_store: Stor
     assert not list(exported.objects(SERVICE, status))
     stored = set(loaded_store.triples(str(version.iri)))
     assert (SERVICE, status, Literal("sniegsana")) in stored  # the stored data is as submitted
+
+
+def test_a_submitted_status_survives_export_and_reload(loaded_store: Store) -> None:
+    """The export's pv:submittedStatus is read back as the service's status, so re-loading an
+    export reports the same C07 as the original portfolio instead of losing the status."""
+    from loaders import read_portfolios
+    from pvkg.settings import Settings
+    from pvkg.validation import validate_portfolios
+
+    loaded = fixture_portfolio()
+    for old in list(loaded.graph.objects(SERVICE, ADMS.status)):
+        loaded.graph.remove((SERVICE, ADMS.status, old))
+    loaded.graph.add((SERVICE, ADMS.status, Literal("sniegsana")))
+    loaded.sha256 = "2" * 64
+    store_portfolio(loaded_store, loaded, submitter="test")
+    text = export_cpsv(loaded_store).serialize(format="turtle").encode()
+    again = read_portfolios(text, "export.ttl")
+    statuses = {
+        str(o)
+        for p in again
+        for s, o in p.graph.subject_objects(ADMS.status)
+        if str(s).endswith(str(SERVICE).rsplit("/", 1)[1])
+    }
+    assert statuses == {"sniegsana"}
+    report = validate_portfolios(again, settings=Settings())
+    assert any(r.rule == "C07" and r.value == "sniegsana" for r in report.results)
