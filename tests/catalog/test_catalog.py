@@ -142,3 +142,31 @@ def test_empty_store_catalogue_still_validates(
     graph = build_catalog(memory_store, catalog_settings)
     violations, _, report = shacl(graph, DCAT_SHAPES)
     assert violations == 0, results_text(report)
+
+
+def test_a_survey_load_moves_the_knowledge_graphs_modified(loaded_store: Store) -> None:
+    """Every graph published into the view records when (view.commit_staged), so the
+    catalogue's dct:modified moves for survey, registry and reference loads too (audit 1, 7)."""
+    from pvkg.catalog import _registry_times
+    from pvkg.namespaces import REGISTRY_GRAPH
+    from pvkg.survey import SURVEY_ANSWERS_GRAPH, load_survey
+
+    survey = "ministry,question,answer,date\nFinanšu ministrija,SQ01,JĀ,2025-12-10\n"
+    load_survey(loaded_store, survey.encode(), "survey.csv")
+    stamps = [
+        o
+        for s, p, o in loaded_store.triples(str(REGISTRY_GRAPH))
+        if str(s) == str(SURVEY_ANSWERS_GRAPH) and str(p).endswith("#generatedAtTime")
+    ]
+    assert len(stamps) == 1
+    _, last = _registry_times(loaded_store)
+    assert last is not None and last.toPython() >= stamps[0].toPython()
+    load_survey(loaded_store, survey.encode(), "survey.csv")  # one stamp per graph, replaced
+    assert (
+        sum(
+            1
+            for s, p, _ in loaded_store.triples(str(REGISTRY_GRAPH))
+            if str(s) == str(SURVEY_ANSWERS_GRAPH) and str(p).endswith("#generatedAtTime")
+        )
+        == 1
+    )
