@@ -93,6 +93,21 @@ def _http_iri(raw: str, name: str) -> str:
     return value
 
 
+_SWITCH = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
+
+
+def _switch(name: str, raw: str) -> bool:
+    """``on`` or ``off`` (also true/false, 1/0).
+
+    Raises:
+        InputError: any other value (fail fast rather than guess).
+    """
+    value = _SWITCH.get(raw.strip().lower())
+    if value is None:
+        raise InputError(f"setting {name}: expected on or off, got {raw!r}")
+    return value
+
+
 def checked_base_url(raw: str, name: str = "PVKG_BASE_URL") -> str:
     """``raw`` without its trailing slash, when it can start every URL of the catalogue.
 
@@ -172,6 +187,8 @@ class Settings:
     catalog_licence: str | None = None
     catalog_contact_email: str | None = None
     catalog_contact_url: str | None = None
+    # Access-Control-Allow-Origin: * on the anonymous reads (service/cors.py); never on writes
+    cors: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -230,6 +247,8 @@ class Settings:
         ]:
             if env.get(key, "").strip():
                 values[name] = check(key, env[key])
+        if "PVKG_CORS" in env:
+            values["cors"] = _switch("PVKG_CORS", env["PVKG_CORS"])
         return replace(base, **values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> Settings:

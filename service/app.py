@@ -51,7 +51,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.tokens = load_tokens(settings.tokens_file)
-    app.state.cors = cors.setting_from_env()
+    app.state.cors = settings.cors
     errors.register(app)
     app.include_router(landing.router)
     app.include_router(docs.router)

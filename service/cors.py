@@ -8,18 +8,13 @@ authentication, and answers to a credentialed request stay unreadable). The writ
 header at all and their preflight is not approved; they stay guarded by the bearer token, which
 a foreign page does not have.
 
-``PVKG_CORS=off`` turns the headers off (default ``on``).
+``PVKG_CORS=off`` (``Settings.cors``) turns the headers off (default ``on``).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from pvkg.errors import InputError
 
 ALLOW_ORIGIN = "access-control-allow-origin"
 ALLOWED_HEADERS = "Accept, Content-Type"
@@ -32,23 +27,6 @@ _NONE: frozenset[str] = frozenset()
 # their method)
 _READ_PATHS = frozenset({"/queries", "/catalog", "/compliance", "/store"})
 _READ_PREFIXES = ("/queries/", "/catalog/", "/portfolios/", "/store/")
-_SWITCH = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
-
-
-def setting_from_env(env: Mapping[str, str] | None = None) -> bool:
-    """``PVKG_CORS``: ``on`` (the default) or ``off``.
-
-    >>> setting_from_env({"PVKG_CORS": "off"}), setting_from_env({})
-    (False, True)
-
-    Raises:
-        InputError: any other value (fail fast rather than guess).
-    """
-    raw = (os.environ if env is None else env).get("PVKG_CORS", "on")
-    value = _SWITCH.get(raw.strip().lower())
-    if value is None:
-        raise InputError(f"setting PVKG_CORS: expected on or off, got {raw!r}")
-    return value
 
 
 def read_methods(path: str) -> frozenset[str]:

@@ -71,7 +71,6 @@ def demo_store(service_settings: Settings, service_store: Store) -> Store:
 def http(
     service_settings: Settings, demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[httpx.Client]:
-    monkeypatch.delenv("PVKG_CORS", raising=False)  # the default: on
     with (
         _served(service_settings, demo_store) as base,
         httpx.Client(base_url=base, headers={"Origin": FOREIGN}, timeout=30) as client,
@@ -219,9 +218,9 @@ def test_pvkg_cors_off_sends_no_cors_header(
 ) -> None:
     lean = _lean_calls(monkeypatch)
     for setting, expected in (("on", ["*"]), ("off", [])):
-        monkeypatch.setenv("PVKG_CORS", setting)
+        settings = service_settings.with_(cors=Settings.from_env({"PVKG_CORS": setting}).cors)
         with (
-            _served(service_settings, demo_store) as base,
+            _served(settings, demo_store) as base,
             httpx.Client(base_url=base, headers={"Origin": FOREIGN}, timeout=30) as client,
         ):
             for method, path, kwargs in READS:
@@ -233,12 +232,14 @@ def test_pvkg_cors_off_sends_no_cors_header(
 
 
 @pytest.mark.parametrize("value", ["maybe", "", "*"])
-def test_a_bad_cors_setting_fails_fast(
-    service_settings: Settings, service_store: Store, monkeypatch: pytest.MonkeyPatch, value: str
-) -> None:
-    monkeypatch.setenv("PVKG_CORS", value)
+def test_a_bad_cors_setting_fails_fast(value: str) -> None:
     with pytest.raises(InputError, match="PVKG_CORS"):
-        create_app(service_settings, service_store)
+        Settings.from_env({"PVKG_CORS": value})
+
+
+def test_cors_is_on_by_default_and_switches_off() -> None:
+    assert Settings().cors is True and Settings.from_env({}).cors is True
+    assert Settings.from_env({"PVKG_CORS": "OFF"}).cors is False
 
 
 # --- a real browser on another origin ---------------------------------------------------------
@@ -263,7 +264,6 @@ def test_a_page_of_another_origin_reads_but_cannot_write(
     admin: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("PVKG_CORS", raising=False)
     with _served(service_settings, demo_store) as base:
         # the same server under another name is another origin: localhost vs 127.0.0.1
         foreign = base.replace("127.0.0.1", "localhost")
