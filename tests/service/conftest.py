@@ -69,3 +69,14 @@ def service_store(service_settings: Settings) -> Iterator[Store]:
 def client(service_settings: Settings, service_store: Store) -> Iterator[TestClient]:
     with TestClient(create_app(service_settings, service_store)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    """A headless Chromium (``test_landing.Chromium``) with its own profile; tests that use it
+    are marked ``needs_chromium``."""
+    from tests.service.test_landing import Chromium
+
+    chromium = Chromium(tmp_path / "profile")
+    yield chromium
+    chromium.close()

@@ -16,7 +16,7 @@ from pvkg.settings import Settings
 from pvkg.store import LocalStore, Store
 from pvkg.store._remote import RemoteStore
 from service import create_app
-from tests.service.test_cors import _served
+from tests.service.served import served_app
 from tests.w3c.conftest import running_oxigraph
 
 TABULAR = ("text/csv", "text/tab-separated-values")
@@ -73,7 +73,7 @@ def test_ask_in_csv_and_tsv_and_json_and_xml_as_before(
 
 
 def test_sparqlwrapper_asks_in_csv_and_tsv(service_settings: Settings, store: Store) -> None:
-    with _served(service_settings, store) as base:
+    with served_app(service_settings, store) as base:
         for method in ("GET", POST):
             for fmt in (CSV, TSV):
                 wrapper = SPARQLWrapper(f"{base}/sparql")

@@ -5,60 +5,23 @@ headless Chromium (audit defect 6)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from pvkg.errors import InputError
 from pvkg.serve_command import load_demo
 from pvkg.settings import Settings
 from pvkg.store import Store
-from service import create_app
 from service.routes import sparql_fast
+from tests.service.served import served_app
 from tests.service.test_landing import Chromium, Page, needs_chromium
 
 FOREIGN = "https://yasgui.triply.cc"
 ACAO = "access-control-allow-origin"
 INSTITUTION = "izdomata-kulturas-parvalde"
 UPDATE = "INSERT DATA { <urn:cors> <urn:p> 1 }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _served(settings: Settings, store: Store) -> Iterator[str]:
-    """The app on a loopback port, with the lean GET /sparql in front as ``pvkg serve`` runs it."""
-    app = create_app(settings, store)
-    port = _free_port()
-    config = uvicorn.Config(
-        sparql_fast.FastSparqlGet(app, outermost=app),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture
@@ -72,7 +35,7 @@ def http(
     service_settings: Settings, demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[httpx.Client]:
     with (
-        _served(service_settings, demo_store) as base,
+        served_app(service_settings, demo_store) as base,
         httpx.Client(base_url=base, headers={"Origin": FOREIGN}, timeout=30) as client,
     ):
         yield client
@@ -220,7 +183,7 @@ def test_pvkg_cors_off_sends_no_cors_header(
     for setting, expected in (("on", ["*"]), ("off", [])):
         settings = service_settings.with_(cors=Settings.from_env({"PVKG_CORS": setting}).cors)
         with (
-            _served(settings, demo_store) as base,
+            served_app(settings, demo_store) as base,
             httpx.Client(base_url=base, headers={"Origin": FOREIGN}, timeout=30) as client,
         ):
             for method, path, kwargs in READS:
@@ -249,13 +212,6 @@ FETCH = """fetch({url!r}, {init}).then(
   e => ({{error: String(e)}}))"""
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path / "profile")
-    yield chromium
-    chromium.close()
-
-
 @needs_chromium
 def test_a_page_of_another_origin_reads_but_cannot_write(
     service_settings: Settings,
@@ -264,7 +220,7 @@ def test_a_page_of_another_origin_reads_but_cannot_write(
     admin: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with _served(service_settings, demo_store) as base:
+    with served_app(service_settings, demo_store) as base:
         # the same server under another name is another origin: localhost vs 127.0.0.1
         foreign = base.replace("127.0.0.1", "localhost")
         page = Page(browser, f"{foreign}/queries")  # a JSON document: no CSP of its own

@@ -502,13 +502,6 @@ def serve(
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path / "profile")
-    yield chromium
-    chromium.close()
-
-
 VISIBLE = """(() => {{
   const el = document.querySelector({selector!r});
   if (!el) return false;

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -113,13 +113,6 @@ def test_vendored_swagger_ui_is_the_published_one_named_in_the_readme() -> None:
     assert "Apache License" in licence and "SmartBear" in licence  # LICENSE and NOTICE
     assert "MIT" in licence  # the bundled libraries' notices
     assert not list(STATIC.glob("*.map")), "source maps are not shipped"
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path / "profile")
-    yield chromium
-    chromium.close()
 
 
 @needs_chromium

@@ -3,21 +3,17 @@ HTTP protocol of ``pvkg serve`` sends the same bytes as uvicorn's own."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from pvkg.settings import Settings
 from pvkg.store import LocalStore, Store
 from service import create_app
-from service.http import CoalescingHttpToolsProtocol
 from service.routes import sparql_fast
+from tests.service.served import served_app
 
 SPARQL_JSON = "application/sparql-results+json"
 SELECT = "SELECT ?o WHERE { <urn:a> <urn:p> ?o }"
@@ -96,46 +92,23 @@ def test_lean_path_sees_a_write_at_once(
             assert answer.json()["results"]["bindings"][0]["n"]["value"] == str(expected)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_served_app_answers_small_big_kept_alive_and_errors(
     store: Store, service_settings: Settings
 ) -> None:
     big = 300_000  # over the protocol's direct-write size
     store.load_data(f'<urn:big> <urn:p> "{"z" * big}" .'.encode(), "nt")
-    port = _free_port()
-    app = create_app(service_settings, store)
-    config = uvicorn.Config(
-        sparql_fast.FastSparqlGet(app, outermost=app),  # as pvkg serve runs it
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        http=CoalescingHttpToolsProtocol,
-        loop="asyncio",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
-            for _ in range(3):  # one connection, kept alive
-                small = client.get("/sparql", params={"query": SELECT})
-                assert small.status_code == 200
-                assert small.headers["x-content-type-options"] == "nosniff"
-                assert len(small.json()["results"]["bindings"]) == 2
-            broken = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o ?x }"})
-            assert broken.status_code == 400 and broken.json()["error"] == "QUERY_SYNTAX"
-            assert broken.headers["x-content-type-options"] == "nosniff"
-            large = client.get("/sparql", params={"query": "SELECT ?o { <urn:big> <urn:p> ?o }"})
-            assert large.json()["results"]["bindings"][0]["o"]["value"] == "z" * big
-            assert client.get("/nowhere").status_code == 404
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with (
+        served_app(service_settings, store) as base,
+        httpx.Client(base_url=base, timeout=20) as client,
+    ):
+        for _ in range(3):  # one connection, kept alive
+            small = client.get("/sparql", params={"query": SELECT})
+            assert small.status_code == 200
+            assert small.headers["x-content-type-options"] == "nosniff"
+            assert len(small.json()["results"]["bindings"]) == 2
+        broken = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o ?x }"})
+        assert broken.status_code == 400 and broken.json()["error"] == "QUERY_SYNTAX"
+        assert broken.headers["x-content-type-options"] == "nosniff"
+        large = client.get("/sparql", params={"query": "SELECT ?o { <urn:big> <urn:p> ?o }"})
+        assert large.json()["results"]["bindings"][0]["o"]["value"] == "z" * big
+        assert client.get("/nowhere").status_code == 404
