@@ -47,11 +47,21 @@ def require_known(store: Store, given: Sequence[GivenValue]) -> None:
     ...     print(err)
     parameter role: no role code 'rol5' in the store; did you mean ROLE05?
     """
+    for value in given:  # (an IRI of another kind, e.g. a role given as the institution)
+        if not _in_scheme(value):
+            raise ParameterError(_unknown(store, value))
     if not given or store.query(_ask(given)) is True:
         return
     for value in given:
         if store.query(_ask([value])) is not True:
             raise ParameterError(_unknown(store, value))
+
+
+def _in_scheme(value: GivenValue) -> bool:
+    """Whether the IRI is one segment under its kind's namespace (``…/id/institution/<id>``)."""
+    scheme = value.kind.removeprefix("concept:")
+    local = str(value.term).removeprefix(f"{ID}{scheme}/")
+    return local != str(value.term) and bool(local) and "/" not in local
 
 
 def _ask(given: Sequence[GivenValue]) -> str:
@@ -70,7 +80,9 @@ def _unknown(store: Store, value: GivenValue) -> str:
     known = _known_codes(store, f"{ID}{scheme}/")
     wanted = str(value.term).rsplit("/", 1)[-1]
     close = [k for k, names in known.items() if wanted.lower() in names]  # an abbreviation
-    close += difflib.get_close_matches(wanted, sorted(known), n=3, cutoff=0.6)
+    lowered = {k.lower(): k for k in known}
+    matches = difflib.get_close_matches(wanted.lower(), sorted(lowered), n=3, cutoff=0.6)
+    close += [lowered[m] for m in matches]
     if close:
         return message + f"; did you mean {', '.join(dict.fromkeys(close))}?"
     if 0 < len(known) <= MAX_LISTED:

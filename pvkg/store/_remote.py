@@ -141,7 +141,10 @@ class RemoteStore(Store):
             return response
         text = redact_url(response.text.strip()[:2000])
         if response.status_code == 400:
-            if sent is not None:
+            told = _json_error_message(response)
+            if told is not None:  # a pvkg server: its message is already the readable one
+                text = redact_url(told)
+            elif sent is not None:
                 from pvkg.store._syntax_messages import readable_syntax_error
 
                 text = readable_syntax_error(sent, text, update=what == "update")
@@ -474,3 +477,17 @@ def _count_and_kind(response: httpx.Response, content_type: str, max_rows: int |
                 if n > max_rows:
                     raise PayloadTooLarge(too_large(max_rows).message)
     return "select"
+
+
+def _json_error_message(response: httpx.Response) -> str | None:
+    """The ``message`` of a JSON error body (``{"error": …, "message": …}``, as pvkg's own
+    server writes it), else None."""
+    if "json" not in response.headers.get("content-type", ""):
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("message"), str) and "error" in body:
+        return body["message"]
+    return None

@@ -280,7 +280,9 @@ def ungrouped(toks: list[Token]) -> list[str]:
         aggregated = any(t.kind == "word" and t.text.upper() in AGGREGATES for t in projection)
         if not (has_group_by or aggregated):
             continue
-        if any(t.text == "*" for t in projection) and has_group_by:
+        # ``SELECT *`` (after DISTINCT/REDUCED), not the ``*`` of ``COUNT(*)``
+        words = [t for t in projection if t.text.upper() not in ("DISTINCT", "REDUCED")]
+        if words and words[0].text == "*" and has_group_by:
             return ["*"]
         missing = [v for v in _plain_variables(projection) if v not in grouped]
         if missing:

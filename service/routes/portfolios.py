@@ -121,7 +121,10 @@ def _graph_response(request: Request, store: StoreDep, graph: str, href: str) ->
     if not store.has_graph(graph):
         raise NotFound(f"no portfolio version {href}")
     body = store.serialize_graph(graph, rdf_format(media).name)
-    return Response(body, media_type=media, headers={"Content-Location": href})
+    headers = {"Content-Location": href}
+    if "format" not in request.query_params:
+        headers["Vary"] = "Accept"  # (RDF by Accept; a browser is sent to the report)
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.get(
@@ -131,7 +134,9 @@ def current(institution: str, request: Request, store: StoreDep) -> Response:
     _check_id(institution)
     if "format" not in request.query_params and prefers_html(request.headers.get("accept")):
         # a person following a link (the dashboard's) wants to read, not an RDF/XML download
-        return RedirectResponse(f"/portfolios/{institution}/report", status_code=303)
+        return RedirectResponse(
+            f"/portfolios/{institution}/report", status_code=303, headers={"Vary": "Accept"}
+        )
     version = current_version(store, institution)
     if version is None:
         raise NotFound(f"institution {institution!r} has no stored portfolio")

@@ -72,6 +72,7 @@ def test_a_browser_is_sent_to_the_report_and_rdf_clients_are_not(
         f"/portfolios/{AGENCY}", headers={"Accept": BROWSER}, follow_redirects=False
     )
     assert browser.status_code == 303
+    assert browser.headers["vary"] == "Accept"
     assert browser.headers["location"] == f"/portfolios/{AGENCY}/report"
     followed = client.get(f"/portfolios/{AGENCY}", headers={"Accept": BROWSER})
     assert followed.headers["content-type"].startswith("text/html")
@@ -80,6 +81,7 @@ def test_a_browser_is_sent_to_the_report_and_rdf_clients_are_not(
             f"/portfolios/{AGENCY}", headers={"Accept": accept}, follow_redirects=False
         )
         assert rdf.status_code == 200, accept
+        assert rdf.headers["vary"] == "Accept"
     explicit = client.get(
         f"/portfolios/{AGENCY}?format=turtle", headers={"Accept": BROWSER}, follow_redirects=False
     )
