@@ -58,7 +58,15 @@ from rdflib.term import Node
 from pvkg.catalog_agents import add_agents, add_code_lists, agent_name, check_publisher
 from pvkg.cpsv_export import describe_resources, institution_graph
 from pvkg.errors import InputError
-from pvkg.namespaces import DCATAP, ID, PREFIXES, REGISTRY_GRAPH, VCARD, institution_iri
+from pvkg.namespaces import (
+    DCATAP,
+    ID,
+    PREFIX_DECLARATIONS,
+    PREFIXES,
+    REGISTRY_GRAPH,
+    VCARD,
+    institution_iri,
+)
 from pvkg.settings import Settings
 from pvkg.store import SelectResult, Store, rdf_format
 
@@ -132,8 +140,6 @@ __all__ = [
     "read_core",
     "sparql_url",
 ]
-
-_PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
 # -- URLs (relative to the public base URL) -------------------------------------------------------
@@ -272,7 +278,7 @@ class _Portfolio:
 
 
 def _select(store: Store, sparql: str) -> SelectResult:
-    result = store.query(_PREFIX_TEXT + sparql)
+    result = store.query(PREFIX_DECLARATIONS + sparql)
     assert isinstance(result, SelectResult)
     return result
 

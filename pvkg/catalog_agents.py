@@ -19,7 +19,14 @@ from rdflib.term import Node
 
 from pvkg.cpsv_export import describe_resources
 from pvkg.errors import InputError
-from pvkg.namespaces import ADMS, DCATAP, INSTITUTION_KIND, PREFIXES, ROV, concept
+from pvkg.namespaces import (
+    ADMS,
+    DCATAP,
+    INSTITUTION_KIND,
+    PREFIX_DECLARATIONS,
+    ROV,
+    concept,
+)
 from pvkg.store import SelectResult, Store
 
 PUBLISHER_TYPES = URIRef("http://purl.org/adms/publishertype/1.0")
@@ -37,7 +44,6 @@ _KIND_TYPE = {
     "state-agency": NATIONAL_AUTHORITY,
     "municipality": LOCAL_AUTHORITY,
 }
-_PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 __all__ = [
     "LOCAL_AUTHORITY",
@@ -70,7 +76,7 @@ def publisher_types(store: Store, institutions: Iterable[URIRef]) -> dict[URIRef
         return {}
     kinds = " ".join(f'(<{concept(INSTITUTION_KIND, k)}> "{k}")' for k in _KIND_TYPE)
     result = store.query(
-        _PREFIX_TEXT
+        PREFIX_DECLARATIONS
         + f"""SELECT ?i ?kind WHERE {{
           VALUES ?i {{ {values} }}
           {{ ?i a pv:Ministry BIND("ministry" AS ?kind) }}

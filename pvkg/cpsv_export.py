@@ -40,7 +40,17 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 from rdflib.term import Node
 
 from loaders.ntriples import language
-from pvkg.namespaces import ADMS, CPSV, CV, PREFIXES, PV, REGISTRY_GRAPH, ROV, portfolio_iri
+from pvkg.namespaces import (
+    ADMS,
+    CPSV,
+    CV,
+    PREFIX_DECLARATIONS,
+    PREFIXES,
+    PV,
+    REGISTRY_GRAPH,
+    ROV,
+    portfolio_iri,
+)
 from pvkg.store import LocalStore, SelectResult, Store
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -73,7 +83,6 @@ _CONCEPT_PROPERTIES = (
     SKOS.broader,
     DCTERMS.title,
 )
-_PREFIX_TEXT = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 __all__ = [
     "ATU_LVA",
@@ -87,7 +96,7 @@ __all__ = [
 
 
 def _select(store: Store, sparql: str) -> SelectResult:
-    result = store.query(_PREFIX_TEXT + sparql)
+    result = store.query(PREFIX_DECLARATIONS + sparql)
     assert isinstance(result, SelectResult)
     return result
 

@@ -62,6 +62,8 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "xsd": str(XSD),
 }
+# The same prefixes as a SPARQL prologue, for queries that declare what they use.
+PREFIX_DECLARATIONS = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 
 # Concept schemes: the ``scheme`` segment of ``https://pvkg.lv/id/<scheme>/<CODE>``.
 ROLE = "role"
