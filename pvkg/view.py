@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from pvkg.namespaces import PV, REGISTRY_GRAPH
+from pvkg.namespaces import PROV, PV, REGISTRY_GRAPH, XSD
 from pvkg.store import SelectResult, Store
 
 _IN_VIEW = f"<{PV['inView']}>"
 _REGISTRY = f"<{REGISTRY_GRAPH}>"
-PROV_GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 def _held_elsewhere(graph: str) -> str:
@@ -142,14 +140,14 @@ def commit_staged(store: Store, graph: str, *, extra: str = "") -> None:
     """
     staging = staging_graph(graph)
     now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    stamp = f"<{graph}> <{PROV_GENERATED}>"
+    stamp = f"<{graph}> <{PROV.generatedAtTime}>"
     parts = [
         unpublish_update(graph),
         f"MOVE SILENT GRAPH <{staging}> TO <{graph}>",
         publish_update(graph),
         # when the view changed, for the catalogue's dct:modified (docs/MODEL.md §6)
         f"DELETE WHERE {{ GRAPH {_REGISTRY} {{ {stamp} ?t }} }}",
-        f'INSERT DATA {{ GRAPH {_REGISTRY} {{ {stamp} "{now}"^^<{XSD_DATETIME}> }} }}',
+        f'INSERT DATA {{ GRAPH {_REGISTRY} {{ {stamp} "{now}"^^<{XSD.dateTime}> }} }}',
     ]
     if extra.strip():
         parts.append(extra)
