@@ -41,7 +41,7 @@ from rdflib.term import Node
 from pvkg.errors import InputError, ParameterError, UnknownQuery
 from pvkg.known_values import GivenValue, require_known
 from pvkg.namespaces import ID, concept, institution_iri
-from pvkg.store import SelectResult, Store
+from pvkg.store import SelectResult, Store, is_bindable_iri
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
@@ -55,7 +55,6 @@ _BOOLEANS = {
     **dict.fromkeys(("true", "1", "jā", "ja", "yes"), True),
     **dict.fromkeys(("false", "0", "nē", "ne", "no"), False),
 }
-_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # The HTTP API's result format (``GET /queries/NAME?format=csv``): no query may declare it.
 FORMAT_PARAMETER = "format"
 
@@ -163,7 +162,7 @@ class QueryParameter:
             ) from None
 
     def _iri(self, raw: str) -> URIRef:
-        if _BAD_IRI_CHARS.search(raw):
+        if not is_bindable_iri(raw):  # (named here: the binding's own error names no parameter)
             raise ParameterError(f"parameter {self.name}: {raw!r} is not a valid IRI")
         return URIRef(raw)
 

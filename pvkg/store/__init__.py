@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pvkg.settings import Settings
 from pvkg.store._base import QueryAnswer, SelectResult, SerializedAnswer, Store
-from pvkg.store._bindings import bind_values
+from pvkg.store._bindings import bind_values, is_bindable_iri
 from pvkg.store._formats import RDF_FORMATS, RdfFormatInfo, rdf_format, rdf_format_for_path
 from pvkg.store._local import LocalStore
 from pvkg.store._terms import Triple
@@ -28,6 +28,7 @@ __all__ = [
     "Store",
     "Triple",
     "bind_values",
+    "is_bindable_iri",
     "open_store",
     "rdf_format",
     "rdf_format_for_path",

@@ -19,6 +19,16 @@ _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+def is_bindable_iri(text: str) -> bool:
+    r"""Whether ``text`` can be bound as ``<text>``: no character that could end the IRI or
+    break out of it (space, controls, ``<>"{}|^`\``).
+
+    >>> is_bindable_iri("https://pvkg.lv/id/role/ROLE05"), is_bindable_iri("x> } #")
+    (True, False)
+    """
+    return _BAD_IRI_CHARS.search(text) is None
+
+
 def term_text(term: Node) -> str:
     """The term in SPARQL syntax, escaped; refuses IRIs that could break out of ``<…>``.
 
@@ -26,7 +36,7 @@ def term_text(term: Node) -> str:
     '"a\\\\"} ; DROP ALL #"'
     """
     if isinstance(term, URIRef):
-        if _BAD_IRI_CHARS.search(str(term)):
+        if not is_bindable_iri(str(term)):
             raise ParameterError(f"not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
