@@ -67,7 +67,7 @@ from pvkg.namespaces import (
     VCARD,
     institution_iri,
 )
-from pvkg.settings import Settings
+from pvkg.settings import Settings, checked_base_url
 from pvkg.store import SelectResult, Store, rdf_format
 
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -163,8 +163,6 @@ def public_base_url(settings: Settings, request_base_url: str | None = None) -> 
         return settings.base_url
     if request_base_url is None:
         return PLACEHOLDER_BASE_URL
-    from pvkg.settings import checked_base_url
-
     try:
         return checked_base_url(request_base_url, "Host")
     except InputError as err:
