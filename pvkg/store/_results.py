@@ -1,8 +1,12 @@
 """SPARQL result serialisation straight from pyoxigraph terms, with a row cap.
 
-pyoxigraph's own ``QuerySolutions.serialize`` cannot stop after N rows, so SELECT and ASK
-results are written here (JSON, XML, CSV, TSV per the W3C result-format specs); graph results
-use pyoxigraph's serialisers.
+SELECT and ASK results are written here (JSON, XML, CSV, TSV per the W3C result-format specs),
+except a whole SELECT answer in JSON: pyoxigraph's own writer gives the same bytes as
+:func:`_json` about twenty times faster (manager_load's 6,052 rows at 50k services: 4 ms against
+86 ms), and its rows are counted in the written text afterwards, since pyoxigraph cannot stop
+after N rows. Its XML (``'`` as ``&apos;``), TSV (short forms of typed literals) and CSV (IRIs
+with a comma left unquoted) differ from the writers here, so those stay in Python: an answer's
+bytes do not depend on which path it took. Graph results use pyoxigraph's serialisers.
 
 * JSON: https://www.w3.org/TR/sparql11-results-json/
 * XML: https://www.w3.org/TR/rdf-sparql-XMLres/
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _quote  # json.dumps' own escaping
@@ -49,12 +54,6 @@ _RESULT_BY_MEDIA.update(
         "text/xml": _RESULT_BY_MEDIA["application/sparql-results+xml"],
     }
 )
-_OX_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 
 
 def result_format(media_type: str) -> ResultFormat:
@@ -124,6 +123,8 @@ def serialize_solutions(
 ) -> bytes:
     """SELECT solutions in JSON, XML, CSV or TSV, refusing more than ``max_rows`` rows."""
     fmt = result_format(media_type)
+    if fmt.name == "json" and isinstance(solutions, ox.QuerySolutions):
+        return _native_json(solutions, max_rows)
     rows: list[list[object]] = []
     for solution in solutions:
         rows.append([solution[v] for v in variables])
@@ -134,6 +135,86 @@ def serialize_solutions(
             raise too_large(max_rows)
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.name]
     return writer(list(variables), rows)
+
+
+ROW_BYTES_GUARD = 4096
+"""With a row cap, pyoxigraph's writer is stopped once the answer passes ``max_rows`` times this
+many bytes (rows are counted only when it is done): the worker's memory stays bounded."""
+
+
+class _Oversize(Exception):
+    """Raised inside pyoxigraph's writer to stop it."""
+
+
+class _BoundedBody:
+    """The file pyoxigraph writes an answer into, refusing more than ``limit`` bytes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _Oversize
+        self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+
+def _native_json(solutions: ox.QuerySolutions, max_rows: int | None) -> bytes:
+    """A whole SELECT answer in JSON by pyoxigraph's writer, refusing more than ``max_rows``
+    rows, or more than ``max_rows`` × :data:`ROW_BYTES_GUARD` bytes."""
+    body = _BoundedBody(None if max_rows is None else max_rows * ROW_BYTES_GUARD)
+    oversize = False
+    try:
+        solutions.serialize(body, ox.QueryResultsFormat.JSON)
+    except _Oversize:
+        oversize = True
+    # pyoxigraph answers may only be dropped on the thread that made them; an exception's
+    # traceback would carry this frame (and the answer) to the thread that handles it
+    del solutions
+    if oversize:
+        limit = (max_rows or 0) * ROW_BYTES_GUARD
+        raise PayloadTooLarge(
+            f"the result is larger than {limit // 1024**2} MiB (max_result_rows × "
+            f"{ROW_BYTES_GUARD // 1024} KiB); add a LIMIT or narrow the query"
+        )
+    text = b"".join(body.parts)
+    if max_rows is not None and json_row_count(text) > max_rows:
+        raise too_large(max_rows)
+    return text
+
+
+# A row after the first: ``},{"`` then a variable's first character. In compact JSON a string
+# holds no unescaped ``"``, so inside a string this can only be its last three characters, and a
+# string is followed by one of ``,}]:``, never by a variable name. Elsewhere ``{`` follows ``:``.
+_NEXT_ROW = re.compile(rb'\},\{"[^,}\]:]')
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def json_row_count(body: bytes) -> int:
+    """The number of rows of a compact SPARQL JSON SELECT answer (as pyoxigraph writes it).
+
+    >>> json_row_count(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
+    0
+    >>> json_row_count(b'{"head":{"vars":["x"]},"results":{"bindings":[{},{}]}}')
+    2
+    >>> row = b'{"x":{"type":"literal","value":"},{\\\\"y\\\\":{}"}}'
+    >>> head = b'{"head":{"vars":["x"]},"results":{"bindings":['
+    >>> json_row_count(head + row + b"," + row + b"]}}")
+    2
+    """
+    if b'"bindings":[]' in body:
+        return 0
+    if b"{}" not in body:  # no empty row, and no string that looks like one
+        return 1 + len(_NEXT_ROW.findall(body))
+    # Rare (an empty row, or a value with "{}" in it): drop the strings, then every "},{" left
+    # separates two rows (terms and their parts are separated by "},:" once keys are gone).
+    return 1 + _JSON_STRING.sub(b"", body).count(b"},{")
 
 
 def _json_term(term: object) -> dict[str, object]:
