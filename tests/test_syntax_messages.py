@@ -49,6 +49,14 @@ MISTAKES = [
     ("SELECT (COUNT(?s) ?n) WHERE { ?s ?p ?o }", ["(COUNT(?s) AS ?n)"]),
     ('SELECT * WHERE { ?s ?p "x"@lv ?s ?p ?o }', ["'.' may be missing before '?s ?p'"]),
     ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", ["SELECT * cannot be used with GROUP BY"]),
+    # habits from SQL and slips in PREFIX lines (session 8)
+    ("SELECT COUNT(?s) AS ?n WHERE { ?s ?p ?o }", ["in parentheses", "(COUNT(?s) AS ?n)"]),
+    ("SELECT DISTINCT COUNT(*) WHERE { ?s ?p ?o }", ["(COUNT(*) AS ?name)"]),
+    ("SELECT ?s, ?p WHERE { ?s ?p ?o }", ["not commas", "SELECT ?s ?p"]),
+    ("SELECT s WHERE { ?s ?p ?o }", ["'s' in SELECT is not a variable", "?s"]),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER ?o > 3 . ?s ?q ?r }", ["FILTER (?o > 3)"]),
+    ("PREFIX pv <https://pvkg.lv/ontology#>\nASK { ?s a pv:Service }", ["PREFIX pv: <https"]),
+    ("PREFIX pv: https://pvkg.lv/ontology#\nASK { ?s a pv:Service }", ["angle brackets"]),
 ]
 _DUMP = ("..=", "\\u{", "[_]", "Prefix not found", "expected OPTIONAL", "ENCODE_FOR_URI")
 

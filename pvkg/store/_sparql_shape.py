@@ -378,3 +378,98 @@ def _plain_variables(projection: list[Token]) -> list[str]:
         elif tok.kind == "var" and parens == 0:
             names.append("?" + tok.text[1:])
     return names
+
+
+def projection_mistake(toks: list[Token]) -> tuple[str, list[Token], int] | None:
+    """A SELECT clause written the SQL way: ``("comma", [the clause's tokens], end)``, ``("call",
+    [the call's tokens, then AS and its name if given], end)`` for a function or aggregate
+    without the parentheses around ``(… AS ?name)``, or ``("word", [the word], end)`` for a
+    variable without its '?'; ``end`` is the offset where the clause ends.
+
+    >>> kind, found, _ = projection_mistake(lex("SELECT COUNT(?s) AS ?n WHERE { ?s ?p ?o }"))
+    >>> kind, " ".join(t.text for t in found)
+    ('call', 'COUNT ( ?s ) AS ?n')
+    >>> [projection_mistake(lex(q))[0] for q in ("SELECT ?s, ?p { ?s ?p ?o }", "SELECT s {}")]
+    ['comma', 'word']
+    >>> projection_mistake(lex("SELECT DISTINCT ?s (COUNT(*) AS ?n) { ?s ?p ?o }")) is None
+    True
+    """
+    for index, tok in enumerate(toks):
+        if tok.kind != "word" or tok.text.upper() != "SELECT":
+            continue
+        projection, _ = projection_of(toks, index)
+        end = next((t.start for t in toks[index:] if t.text == "{"), toks[-1].end)
+        parens = 0
+        for position, item in enumerate(projection):
+            if item.text == "(":
+                parens += 1
+            elif item.text == ")":
+                parens -= 1
+            elif parens == 0 and item.text == ",":
+                return "comma", projection, end
+            elif parens == 0 and item.kind == "word" and ":" not in item.text:
+                word = item.text.upper()
+                following = projection[position + 1 : position + 2]
+                if word in FUNCTIONS and following and following[0].text == "(":
+                    close = skip_balanced(projection, position + 1)
+                    named = projection[close : close + 2]
+                    if len(named) == 2 and named[0].text.upper() == "AS":
+                        close += 2
+                    return "call", projection[position:close], end
+                if word not in ("DISTINCT", "REDUCED", "AS") and word not in KEYWORDS:
+                    return "word", [item], end
+    return None
+
+
+def filter_without_parentheses(toks: list[Token]) -> tuple[Token, list[Token]] | None:
+    """``FILTER ?o > 3``: the FILTER and its condition's tokens (to the end of the group, a '.'
+    or the next keyword), when the condition is neither in parentheses nor a function call.
+
+    >>> found = filter_without_parentheses(lex("ASK { ?s ?p ?o FILTER ?o > 3 }"))
+    >>> [t.text for t in found[1]]
+    ['?o', '>', '3']
+    >>> filter_without_parentheses(lex("ASK { ?o ?p ?o FILTER regex(?o, 'a') FILTER EXISTS {} }"))
+    """
+    for index, tok in enumerate(toks[:-1]):
+        if tok.kind != "word" or tok.text.upper() != "FILTER":
+            continue
+        first, after = toks[index + 1], toks[index + 2 : index + 3]
+        called = bool(after) and after[0].text == "("
+        if first.text == "(" or (
+            first.kind == "word" and first.text.upper() in FUNCTIONS | {"NOT"}
+        ):
+            continue
+        if called and (first.kind == "iri" or (first.kind == "word" and ":" in first.text)):
+            continue  # a function by IRI or prefixed name
+        condition = []
+        for item in toks[index + 1 :]:
+            stops = item.text in ("{", "}", ".") or (
+                item.kind == "word" and item.text.upper() in KEYWORDS and item.text != "a"
+            )
+            if stops and item.depth <= tok.depth:
+                break
+            condition.append(item)
+        return tok, condition
+    return None
+
+
+def prefix_mistake(toks: list[Token]) -> tuple[str, Token, Token] | None:
+    """``PREFIX pv <…>`` (``("colon", name, iri)``) or ``PREFIX pv: https://…`` (``("brackets",
+    name, what follows)``): a prefix declaration whose name lacks its ':' or whose IRI its
+    angle brackets.
+
+    >>> kind, name, iri = prefix_mistake(lex("PREFIX pv <urn:x#> ASK {}"))
+    >>> kind, name.text, iri.text
+    ('colon', 'pv', '<urn:x#>')
+    >>> prefix_mistake(lex("PREFIX pv: https://x/ ASK {}"))[0]
+    'brackets'
+    """
+    for index, tok in enumerate(toks[:-2]):
+        if tok.kind != "word" or tok.text.upper() != "PREFIX":
+            continue
+        name, value = toks[index + 1], toks[index + 2]
+        if name.kind == "word" and not name.text.endswith(":") and value.kind == "iri":
+            return "colon", name, value
+        if name.text.endswith(":") and value.kind != "iri" and value.text != "<":
+            return "brackets", name, value
+    return None

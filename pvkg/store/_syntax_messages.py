@@ -99,6 +99,9 @@ def _explain(sparql: str, toks: list[Token], items: list[str], error_at: int, up
         return _grouping_message(toks)
     if semantic:
         return "; ".join(_semantic_message(toks, s) for s in semantic)
+    habit = _habit_hint(sparql, toks, error_at)
+    if habit:
+        return habit
     culprit = _culprit(toks, items, error_at)
     hint = (
         _first_word_hint(toks, culprit, update)
@@ -160,6 +163,45 @@ def _semantic_message(toks: list[Token], message: str) -> str:
                     "choose another name"
                 )
     return message
+
+
+def _habit_hint(sparql: str, toks: list[Token], error_at: int) -> str | None:
+    """Habits from SQL (commas between selected columns, ``COUNT(x) AS n`` without
+    parentheses, names without '?', ``WHERE a > 3``) and slips in PREFIX lines, when the parser
+    stopped at or after them."""
+    prefix = shape.prefix_mistake(toks)
+    if prefix is not None and prefix[1].start <= error_at:
+        kind, name, value = prefix
+        if kind == "colon":
+            return (
+                f"PREFIX {name.text} needs a ':' after its name: PREFIX {name.text}: {value.text}"
+            )
+        return (
+            f"the IRI of PREFIX {name.text} goes in angle brackets: "
+            f"PREFIX {name.text} <{_shown(value.text)}>"
+        )
+    projection = shape.projection_mistake(toks)
+    if projection is not None and projection[1][0].start <= error_at <= projection[2]:
+        kind, found, _ = projection
+        if kind == "comma":
+            clause = sparql[found[0].start : found[-1].end]
+            spaced = re.sub(r"\s*,\s*", " ", clause)
+            return f"SELECT lists its variables with spaces, not commas: SELECT {spaced}"
+        if kind == "call":
+            named = len(found) > 2 and found[-2].text.upper() == "AS"
+            call = sparql[found[0].start : found[-3 if named else -1].end]
+            name = found[-1].text if named else "?name"
+            return (
+                "an expression in SELECT goes in parentheses, with AS and a variable: "
+                f"({call} AS {name})"
+            )
+        word = found[0].text
+        return f"{word!r} in SELECT is not a variable: a variable starts with '?', as in ?{word}"
+    condition = shape.filter_without_parentheses(toks)
+    if condition is not None and condition[0].start < error_at and condition[1]:
+        text = sparql[condition[1][0].start : condition[1][-1].end]
+        return f"FILTER needs its condition in parentheses: FILTER ({_shown(text)})"
+    return None
 
 
 def _first_word_hint(toks: list[Token], culprit: int | None, update: bool) -> str | None:
