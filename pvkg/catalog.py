@@ -232,15 +232,29 @@ def portfolio_bytes(store: Store, version_iri: str, fmt: str) -> bytes:
     return store.serialize_graph(version_iri, rdf_format(fmt).name)
 
 
-# A stored version graph never changes (a new submission is a new version; pvkg itself never
+# A stored version graph does not change (a new submission is a new version; pvkg itself never
 # rewrites one), so its sizes are kept per store by (version IRI, format) for the life of the
 # process: after the first catalogue only new versions are serialised (the 1,000 versions of a
-# 50k-service store take about half a minute). An admin's Graph Store write into a version graph
-# would leave its stated sizes stale until the server restarts.
+# 50k-service store take about half a minute). An admin may still write into one (Graph Store
+# Protocol, SPARQL Update): those routes call forget_version_sizes.
 _VERSION_SIZES: weakref.WeakKeyDictionary[Store, dict[tuple[str, str], int]] = (
     weakref.WeakKeyDictionary()
 )
 _VERSION_SIZES_LOCK = threading.Lock()
+
+
+def forget_version_sizes(store: Store, graph: str | None = None) -> None:
+    """Drop the kept sizes of version ``graph`` (of every version when None: an update may
+    have written anywhere) after an admin's write."""
+    with _VERSION_SIZES_LOCK:
+        kept = _VERSION_SIZES.get(store)
+        if kept is None:
+            return
+        if graph is None:
+            kept.clear()
+        else:
+            for job in [job for job in kept if job[0] == graph]:
+                del kept[job]
 
 
 def _sizes(store: Store, versions: Iterable[str]) -> dict[tuple[str, str], int]:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from pvkg.catalog import public_base_url
+from pvkg.catalog import forget_version_sizes, public_base_url
 from pvkg.errors import InputError, PayloadTooLarge, UnsupportedFormat
 from pvkg.nesting import check_nesting
 from pvkg.store._inspect import check_allowed, inspect_query, inspect_update, is_absolute_iri
@@ -223,4 +223,5 @@ async def sparql_update(request: Request, settings: SettingsDep, store: StoreDep
         using_named_graphs=params.get("using-named-graph-uri", []),
         base_iri=_endpoint(request, "sparql_query"),
     )
+    forget_version_sizes(store)  # (it may have written into a portfolio version)
     return Response(status_code=204)

@@ -20,6 +20,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from pvkg.catalog import forget_version_sizes
 from pvkg.errors import InputError, UnsupportedFormat
 from pvkg.nesting import check_nesting, check_rdfxml_expansion
 from pvkg.settings import Settings
@@ -172,6 +173,7 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
             await run_in_threadpool(store.update, "CLEAR DEFAULT")
         else:
             await run_in_threadpool(store.drop_graph, graph)
+            forget_version_sizes(store, graph)
         await run_in_threadpool(record_graph_write, store, "admin", method, graph)
         return Response(status_code=204)
     content_type = request.headers.get("content-type", "")
@@ -192,6 +194,8 @@ async def _write(request: Request, path: str | None, settings: Settings, store: 
     await run_in_threadpool(store.load_documents, parts, graph=graph, replace=method == "PUT")
     if graph is not None:  # a body without triples still makes the graph (then GET gives 200)
         await run_in_threadpool(store.create_graph, graph)
+    if graph is not None:
+        forget_version_sizes(store, graph)
     await run_in_threadpool(record_graph_write, store, "admin", method, graph)
     if created_new:
         return Response(status_code=201, headers={"Location": str(graph)})

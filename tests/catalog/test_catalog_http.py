@@ -105,6 +105,36 @@ def test_catalogue_is_built_once_until_the_store_changes(
         assert _served_size(client, dist) == size, dist
 
 
+@pytest.mark.parametrize("how", ["graph store", "update"])
+def test_an_admin_write_into_a_version_graph_restates_its_sizes(
+    client: TestClient, how: str
+) -> None:
+    """Version sizes are kept for the life of the process: an admin's write into a version
+    graph must drop them, or the catalogue goes on stating the old sizes."""
+    first = _sizes(client)
+    registry = "SELECT ?v WHERE { GRAPH <https://pvkg.lv/graph/registry> { ?p "
+    registry += "<https://pvkg.lv/ontology#currentVersion> ?v } } ORDER BY ?v LIMIT 1"
+    answer = client.get("/sparql", params={"query": registry}, headers={"Accept": "text/csv"})
+    version = answer.text.splitlines()[1]
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    triple = '<urn:x:service> <http://www.w3.org/2000/01/rdf-schema#comment> "added by hand"'
+    if how == "graph store":
+        written = client.post(
+            "/store",
+            params={"graph": version},
+            content=f"{triple} .".encode(),
+            headers={**admin, "Content-Type": "application/n-triples"},
+        )
+    else:
+        update = f"INSERT DATA {{ GRAPH <{version}> {{ {triple} }} }}"
+        written = client.post("/sparql/update", data={"update": update}, headers=admin)
+    assert written.status_code == 204, written.text
+    after = _sizes(client)
+    assert after != first
+    for dist, size in after.items():
+        assert _served_size(client, dist) == size, dist
+
+
 def test_whole_graph_downloads_state_no_size(client: TestClient) -> None:
     """The view changes with every write and costs seconds to serialise at 50k services."""
     graph = Graph().parse(data=client.get("/catalog").content, format="turtle")
