@@ -203,10 +203,16 @@ def named_media(form: str, name: str) -> str | None:
     ('text/csv', 'text/turtle')
     >>> named_media("select", "turtle") is None
     True
+
+    A media type's parameters are dropped (``format=text/csv; charset=utf-8``: answers are
+    always UTF-8).
+
+    >>> named_media("select", "text/csv; charset=utf-8")
+    'text/csv'
     """
     offers = QUERY_FORM_TYPES[form]
     names = _GRAPH_NAMES if offers is GRAPH_TYPES else _RESULT_NAMES
-    wanted = name.strip().lower()
+    wanted = name.split(";", 1)[0].strip().lower()
     if wanted in names:
         return names[wanted]
     for canonical, aliases in offers:

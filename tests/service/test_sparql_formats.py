@@ -23,6 +23,8 @@ def test_format_and_output_win_over_accept(client: TestClient) -> None:
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert next(csv.reader(io.StringIO(as_csv.text))) == ["s"]
     assert "vary" not in as_csv.headers  # the URL, not Accept, chose it
+    labelled = client.get("/sparql", params={"query": SELECT, "format": "text/csv; charset=utf-8"})
+    assert labelled.headers["content-type"].startswith("text/csv")  # (parameters dropped)
     tsv = client.post("/sparql", data={"query": SELECT, "output": "tsv"})
     assert tsv.headers["content-type"].startswith("text/tab-separated-values")
     xml = client.get(
