@@ -2,7 +2,9 @@
 
 Matching is case-insensitive and tolerant of dash and space variants (``–``, ``-``, ``—``,
 spaces around them), a trailing colon, and of the template's two-level group header (a type
-column may be headed just "Individuāla labuma pakalpojums" under "Publiskais pakalpojums").
+column may be headed just "Individuāla labuma pakalpojums" under "Publiskais pakalpojums");
+loosely, also of a hint after the text (``Statuss*``, ``Prioritāte (augsta/vidēja/zema)``) and
+of missing diacritics (``Iestades``).
 
 >>> match_header("Publiskais pakalpojums - individuāla labuma pakalpojums")
 'type_public_individual_benefit'
@@ -105,9 +107,49 @@ _LOOKUP: dict[str, str] = {
 }
 
 
-def match_header(text: str) -> str | None:
-    """The field a header text names, or None for an unknown (institution-defined) column."""
-    return _LOOKUP.get(normalise_header(text)) if text else None
+# A hint after a header's text: "Pakalpojuma vadītājs (vārds, uzvārds)", "Statuss*",
+# "Vienotā reģistra pakalpojuma identifikators [ja ir]" (one at a time, from the end).
+_HINT = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\*+)\s*:?\s*$")
+
+
+def _folded(text: str) -> str:
+    """Without diacritics ("Iestades" for "Iestādes"): headers typed on a keyboard without the
+    Latvian layout."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _without_hints(text: str) -> str:
+    while True:
+        shorter = _HINT.sub("", text)
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+_FOLDED_LOOKUP: dict[str, str] = {_folded(key): field for key, field in _LOOKUP.items()}
+assert len(_FOLDED_LOOKUP) == len(_LOOKUP), "two template headers differ only in diacritics"
+
+
+def match_header(text: str, *, loose: bool = True) -> str | None:
+    """The field a header text names, or None for an unknown (institution-defined) column.
+
+    ``loose`` (the default) also accepts a template header with a hint after it or typed
+    without diacritics; ``loose=False`` the template texts only (so that a column headed
+    exactly beats a loosely headed one for the same field).
+
+    >>> match_header("Pakalpojuma vadītājs (vārds, uzvārds)"), match_header("Statuss *")
+    ('service_manager', 'status')
+    >>> match_header("Iestades pakalpojuma identifikators"), match_header("Statuss*", loose=False)
+    ('inst_service_id', None)
+    """
+    if not text:
+        return None
+    key = normalise_header(text)
+    found = _LOOKUP.get(key)
+    if found is not None or not loose:
+        return found
+    bare = normalise_header(_without_hints(key))
+    return _LOOKUP.get(bare) or _FOLDED_LOOKUP.get(_folded(bare))
 
 
 # Headers of a column that only numbers the rows, without spaces and dots: "Nr.p.k.",

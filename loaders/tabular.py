@@ -175,19 +175,32 @@ def _note_dashes(number: int, raw: list[object], cells: list[str], dashes: Dashe
 
 def _find_layout(rows: list[Row], filename: str, sheet: str | None) -> tuple[_Layout, int]:
     block: dict[str, tuple[str, int, int]] = {}
+    likely: tuple[int, int, list[str]] | None = None  # (columns named, row, their texts)
     for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         matched = {index: match_header(cell) for index, cell in enumerate(cells)}
         if "inst_service_id" in matched.values():
             return _column_layout(rows, position, block), _skip_subheaders(rows, position)
-        _read_block_row(number, cells, matched, block)
+        # (header-block labels are matched exactly: "Iestade,x" is no institution line)
+        exact = {index: match_header(cell, loose=False) for index, cell in enumerate(cells)}
+        _read_block_row(number, cells, exact, block)
+        named = [cells[i] for i, f in matched.items() if f and f not in HEADER_BLOCK_FIELDS]
+        if len(named) >= 2 and (likely is None or len(named) > likely[0]):
+            likely = (len(named), number, named)
     first = rows[0][0] if rows else 1
     expected = " or ".join(repr(t) for t in FIELDS["inst_service_id"][:2])
+    message = f"no service-id column: expected a header row with {expected}"
+    if likely is not None:  # the row the user thinks is the header
+        _, first, named = likely
+        shown = ", ".join(repr(text) for text in named[:3])
+        message = (
+            f"no service-id column: row {first} looks like the header (it names {shown}) but "
+            f"no cell of it is {expected}"
+        )
     raise RowError(
         [
             RowProblem(
                 Location(file=filename, sheet=sheet, row=first),
-                f"no service-id column: expected a header row with {expected}"
-                + ("" if rows else " (the file is empty)"),
+                message + ("" if rows else " (the file is empty)"),
             )
         ]
     )
@@ -219,7 +232,7 @@ def _read_block_row(
 def _block_in_cell(text: str) -> tuple[str, str] | None:
     """(field, value) of a header-block label and its value in one cell (``Iestāde: X``)."""
     label, colon, value = text.partition(":")
-    field = match_header(label) if colon and value else None
+    field = match_header(label, loose=False) if colon and value else None
     if field in HEADER_BLOCK_FIELDS:
         return field, "" if is_blank(value) else value.strip()
     return None
@@ -227,7 +240,8 @@ def _block_in_cell(text: str) -> tuple[str, str] | None:
 
 def _is_block_label(text: str) -> bool:
     """A header-block label, alone (``Iestāde:``) or with its value in the cell."""
-    return match_header(text) in HEADER_BLOCK_FIELDS or _block_in_cell(text) is not None
+    label = match_header(text, loose=False)
+    return label in HEADER_BLOCK_FIELDS or _block_in_cell(text) is not None
 
 
 def _put_block(block: dict, field: str, value: str, row: int, index: int) -> None:
@@ -286,10 +300,14 @@ def _column_layout(rows: list[Row], position: int, block: dict) -> _Layout:
     repeats: dict[str, list[int]] = {}
     extra: dict[int, str] = {}
     numbering: set[int] = set()
-    for index, text in sorted(headers.items()):
-        if not text or is_group_header(text):
-            continue
-        field = match_header(text)
+    named = {i: text for i, text in sorted(headers.items()) if text and not is_group_header(text)}
+    exact = {i: match_header(text, loose=False) for i, text in named.items()}
+    exactly_headed = set(exact.values())
+    for index, text in named.items():
+        field = exact[index]
+        if field is None:  # a hint or missing diacritics: only for a field no column names exactly
+            loose = match_header(text)
+            field = loose if loose not in exactly_headed else None
         if field is None and is_numbering_header(text):
             numbering.add(index)
         elif field is None:

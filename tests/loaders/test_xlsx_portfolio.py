@@ -110,8 +110,9 @@ def test_missing_id_column_names_file_and_row(make_xlsx) -> None:
     with pytest.raises(RowError) as info:
         read_portfolio_file(path)
     assert info.value.location.file == "portfelis.xlsx"
-    assert info.value.location.row == 1
-    assert "no service-id column" in str(info.value)
+    assert info.value.location.row == 2  # the row that looks like the header (audit 4, defect 6)
+    assert "no service-id column: row 2 looks like the header" in str(info.value)
+    assert "'Pakalpojuma nosaukums', 'Statuss'" in str(info.value)
 
 
 def test_not_a_workbook() -> None:
