@@ -123,6 +123,22 @@ def read_rows(
     )
     if problems:
         raise RowError(problems)
+    if not services:  # an empty template would replace the institution's portfolio with nothing
+        where = Location(
+            file=filename,
+            sheet=sheet,
+            row=above + 1,
+            column=column_letter(layout.fields["inst_service_id"]),
+        )
+        raise RowError(
+            [
+                RowProblem(
+                    where,
+                    f"no service rows under the header (row {layout.header_row}): "
+                    "a portfolio lists at least one service; nothing is read",
+                )
+            ]
+        )
     warnings += _column_warnings(layout, _unheaded_cells(data, layout))
     return _record(
         layout, services, inst_names, managers, filename, sheet, warnings, resolve_institution

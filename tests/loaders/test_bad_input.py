@@ -93,6 +93,14 @@ CASES = [
         {"row": 4, "column": "C"},
     ),
     ("big.csv", GOOD.encode(), {"max_upload_bytes": 10}, PayloadTooLarge, {}),
+    # an empty template (audit 4, defect 5): it would replace a portfolio with nothing
+    (
+        "only_headers.csv",
+        b"Iestade;Digitala agentura\ninstitution;inst_service_id;service_name_lv\n;;\n",
+        {},
+        RowError,
+        {"row": 3, "column": "B"},
+    ),
     ("portfelis.pdf", b"%PDF-1.4", {}, UnsupportedFormat, {}),
 ]
 

@@ -135,7 +135,9 @@ def test_a_block_label_without_a_value_before_the_next_label() -> None:
 
 
 def test_label_and_value_in_one_cell_twice_on_a_row() -> None:
-    loaded = _csv("Iestāde: Iestāde A;Pakalpojumu kopuma vadītājs: Pēteris Liepiņš\n" + HEADER)
+    loaded = _csv(
+        "Iestāde: Iestāde A;Pakalpojumu kopuma vadītājs: Pēteris Liepiņš\n" + HEADER + ROW.format(1)
+    )
     assert loaded.institution_name == "Iestāde A"
     assert len(set(loaded.graph.objects(None, PV.portfolioManager))) == 1
 
