@@ -16,7 +16,7 @@ from typing import Any
 from loaders import names_no_institution, with_institution_id
 from pvkg.errors import InputError, Location
 from pvkg.output import write_output
-from pvkg.reports import render
+from pvkg.reports import reading_notes, render
 from pvkg.settings import Settings
 from pvkg.validation import validate_portfolios, validate_store
 
@@ -135,6 +135,7 @@ def validate_files(
         for warning in portfolio.warnings:
             print(f"{portfolio.filename}: warning: {warning}", file=sys.stderr)
     report = validate_portfolios(loaded, profile=profile, settings=settings)
+    report.reading_notes = reading_notes(loaded)
     write_output(render(report, fmt), output)
     return EXIT_OK if report.conforms else EXIT_VIOLATION
 

@@ -153,6 +153,9 @@ class Report:
         self.generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self._graph = graph
         self._triples = triples
+        # what the loaders noticed while reading the files (reports.reading_notes): shown by
+        # the HTML report; not part of the §4 JSON or the SHACL graph
+        self.reading_notes: list[str] = []
 
     def __repr__(self) -> str:
         return (

@@ -18,12 +18,13 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from pvkg.errors import UnsupportedFormat
 
 if TYPE_CHECKING:
+    from loaders import LoadedPortfolio
     from pvkg.validation import Report, Result
 
 FORMATS = ("text", "json", "turtle", "jsonld", "csv", "html")
@@ -158,6 +159,16 @@ td,th{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:l
 .en{color:#555}.ok{color:#226622}"""
 
 
+def reading_notes(portfolios: Iterable[LoadedPortfolio]) -> list[str]:
+    """What the loaders noticed while reading each file (rows skipped, columns kept as
+    comments, sheets not read, marks not understood), one line each, starting with the file.
+
+    Why: the command line prints them on stderr, but someone who submits over HTTP sees only
+    the answer; the HTML report and the submission's answer carry them.
+    """
+    return [f"{p.filename}: {warning}" for p in portfolios for warning in p.warnings]
+
+
 def _html(report: Report) -> bytes:
     e = html.escape
     c = report.counts
@@ -178,6 +189,13 @@ def _html(report: Report) -> bytes:
         f"<p>Pārkāpumi / violations: {c['violation']}; brīdinājumi / warnings: {c['warning']}; "
         f"informācija / infos: {c['info']}</p>",
     ]
+    if report.reading_notes:
+        parts.append(
+            "<h2>Piezīmes par faila nolasīšanu "
+            '<span class="en">/ Noticed while reading the file</span></h2><ul>'
+        )
+        parts += [f"<li>{e(note)}</li>" for note in report.reading_notes]
+        parts.append("</ul>")
 
     def file_order(item: tuple[str, list[Result]]) -> tuple[str, int, str]:
         src = item[1][0].source or {}

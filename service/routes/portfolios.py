@@ -103,6 +103,8 @@ async def submit(
             "created": stored.created,
             "href": f"/portfolios/{institution}/versions/{stored.number}",
             "report": json.loads(reports.render(report, "json")),
+            # what reading the file noticed (the command line prints these on stderr)
+            "warnings": reports.reading_notes([loaded]),
         }
         return (201 if stored.created else 200), body
 

@@ -37,6 +37,7 @@ async def validate(
             data, filename, resolve_institution=institution_resolver(store), settings=settings
         )
         report = validate_portfolios(loaded, profile=profile, store=store, settings=settings)
+        report.reading_notes = reports.reading_notes(loaded)
         return reports.render(report, REPORT_FORMAT[media])
 
     body = await run_in_threadpool(work)

@@ -165,3 +165,27 @@ def test_a_multipart_body_with_two_files_is_refused(
         assert response.status_code == 400, response.text
         assert "2 files" in response.json()["message"]
     assert list_versions(service_store, KULTURA) == []
+
+
+def _with_own_column(name: str) -> bytes:
+    """The demo file with an institution's own column (kept as a comment, with a warning)."""
+    lines = _csv(name).decode().splitlines()
+    lines = [lines[0] + ",Piezīmes"] + [line + ",iekšēji" for line in lines[1:]]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_reading_warnings_reach_http_submitters(client: TestClient, admin: dict[str, str]) -> None:
+    """The command line prints what reading noticed on stderr; over HTTP it is in the PUT
+    answer and in the HTML report (audit 4, defect 1); the §4 JSON keeps its fields."""
+    data = _with_own_column(KULTURA)
+    put = client.put(f"/portfolios/{KULTURA}", content=data, headers={**CSV, **admin})
+    assert put.status_code == 201, put.text
+    warnings = put.json()["warnings"]
+    assert any("'Piezīmes'" in w and "not a template column" in w for w in warnings), warnings
+    html = client.post("/validate", content=data, headers={**CSV, "Accept": "text/html"})
+    assert "Noticed while reading the file" in html.text
+    assert "not a template column" in html.text
+    as_json = client.post("/validate", content=data, headers=CSV).json()
+    assert set(as_json) == {"conforms", "profile", "counts", "results"}
+    plain = client.post("/validate", content=_csv(KULTURA), headers={**CSV, "Accept": "text/html"})
+    assert "Noticed while reading" not in plain.text
