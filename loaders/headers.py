@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from loaders.normalise import DASHES
+from loaders.normalise import DASHES, fold_diacritics
 
 # field -> accepted header texts (the first Latvian text is the template's).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -112,12 +112,6 @@ _LOOKUP: dict[str, str] = {
 _HINT = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\*+)\s*:?\s*$")
 
 
-def _folded(text: str) -> str:
-    """Without diacritics ("Iestades" for "Iestādes"): headers typed on a keyboard without the
-    Latvian layout."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def _without_hints(text: str) -> str:
     while True:
         shorter = _HINT.sub("", text)
@@ -126,7 +120,7 @@ def _without_hints(text: str) -> str:
         text = shorter
 
 
-_FOLDED_LOOKUP: dict[str, str] = {_folded(key): field for key, field in _LOOKUP.items()}
+_FOLDED_LOOKUP: dict[str, str] = {fold_diacritics(key): field for key, field in _LOOKUP.items()}
 assert len(_FOLDED_LOOKUP) == len(_LOOKUP), "two template headers differ only in diacritics"
 
 
@@ -149,7 +143,7 @@ def match_header(text: str, *, loose: bool = True) -> str | None:
     if found is not None or not loose:
         return found
     bare = normalise_header(_without_hints(key))
-    return _LOOKUP.get(bare) or _FOLDED_LOOKUP.get(_folded(bare))
+    return _LOOKUP.get(bare) or _FOLDED_LOOKUP.get(fold_diacritics(bare))
 
 
 # Headers of a column that only numbers the rows, without spaces and dots: "Nr.p.k.",

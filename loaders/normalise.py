@@ -45,7 +45,8 @@ PRIORITY_LABELS = {code: forms[0] for code, forms in PRIORITY_FORMS.items()}
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _BLANK = re.compile(rf"[\s{re.escape(DASHES)}]*")
 # TRUE / FALSE (PATIESS / APLAMS in Latvian Excel): a boolean cell as a CSV export writes it
-TYPE_MARKS = frozenset({"x", "✓", "✔", "1", "jā", "ja", "true", "patiess"})
+# (and the Cyrillic х, the same key on a Latvian-Russian keyboard)
+TYPE_MARKS = frozenset({"x", "\u0445", "✓", "✔", "1", "jā", "ja", "true", "patiess"})
 NO_MARKS = frozenset({"0", "nē", "ne", "false", "aplams"})  # a blank cell is no mark too
 _SPLIT = re.compile(r"\s*(?:;|\r\n|\r|\n)\s*")
 
@@ -65,7 +66,18 @@ def _key(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip().lower()
 
 
+def fold_diacritics(text: str) -> str:
+    """The text without diacritics ("sniegsana" for "sniegšana"): what a keyboard without the
+    Latvian layout types.
+
+    >>> fold_diacritics("Ieviešana, Vidējā")
+    'Ieviesana, Videja'
+    """
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def _table(forms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    # (a value typed without diacritics, "sniegsana", is kept as given: C07/C08 report it)
     table = {code.lower(): code for code in forms}
     for code, words in forms.items():
         table.update({word: code for word in words})

@@ -196,9 +196,7 @@ def _find_layout(rows: list[Row], filename: str, sheet: str | None) -> tuple[_La
         matched = {index: match_header(cell) for index, cell in enumerate(cells)}
         if "inst_service_id" in matched.values():
             return _column_layout(rows, position, block), _skip_subheaders(rows, position)
-        # (header-block labels are matched exactly: "Iestade,x" is no institution line)
-        exact = {index: match_header(cell, loose=False) for index, cell in enumerate(cells)}
-        _read_block_row(number, cells, exact, block)
+        _read_block_row(number, cells, matched, block)
         named = [cells[i] for i, f in matched.items() if f and f not in HEADER_BLOCK_FIELDS]
         if len(named) >= 2 and (likely is None or len(named) > likely[0]):
             likely = (len(named), number, named)
@@ -248,7 +246,7 @@ def _read_block_row(
 def _block_in_cell(text: str) -> tuple[str, str] | None:
     """(field, value) of a header-block label and its value in one cell (``Iestāde: X``)."""
     label, colon, value = text.partition(":")
-    field = match_header(label, loose=False) if colon and value else None
+    field = match_header(label) if colon and value else None
     if field in HEADER_BLOCK_FIELDS:
         return field, "" if is_blank(value) else value.strip()
     return None
@@ -256,8 +254,7 @@ def _block_in_cell(text: str) -> tuple[str, str] | None:
 
 def _is_block_label(text: str) -> bool:
     """A header-block label, alone (``Iestāde:``) or with its value in the cell."""
-    label = match_header(text, loose=False)
-    return label in HEADER_BLOCK_FIELDS or _block_in_cell(text) is not None
+    return match_header(text) in HEADER_BLOCK_FIELDS or _block_in_cell(text) is not None
 
 
 def _put_block(block: dict, field: str, value: str, row: int, index: int) -> None:
@@ -411,6 +408,14 @@ def _service_rows(data: list[Row], layout: _Layout, above: int, warnings: list[s
         text = text if len(text) <= 60 else text[:59] + "…"
         warnings.append(f"row {number}: {text!r} is not a service ({why}); skipped")
     return kept
+
+
+def service_rows_seen(data: list[Row], layout: _Layout, above: int) -> int:
+    """How many of ``data`` (rows under the header) are services with an id, as
+    :func:`read_rows` would read them (notes, titles and totals rows do not count)."""
+    id_index = layout.fields["inst_service_id"]
+    kept = _service_rows(data, layout, above, [])
+    return sum(1 for _, cells in kept if id_index < len(cells) and cells[id_index])
 
 
 def _only_numbered(cells: list[str], layout: _Layout) -> bool:

@@ -8,7 +8,9 @@ every cell of the range. Rows are numbered as Excel shows them.
 
 Which sheet is the portfolio: of the sheets whose header row holds a service-id column, the one
 matching the most template columns (a cover sheet listing the column names is not a table);
-hidden sheets only when no visible sheet has one; among equals the active sheet, else the first.
+hidden sheets only when no visible sheet has one; among equals one with two or more service rows
+over one with a single row (an instructions sheet's example), then the active sheet, else the
+first.
 Other sheets with a table are named in a warning.
 """
 
@@ -30,7 +32,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from loaders.headers import TYPE_FIELDS
 from loaders.mapping import PortfolioRecord
 from loaders.normalise import clean
-from loaders.tabular import HEADER_SEARCH_ROWS, Resolver, _find_layout, _Layout, read_rows
+from loaders.tabular import (
+    HEADER_SEARCH_ROWS,
+    Resolver,
+    _find_layout,
+    _Layout,
+    read_rows,
+    service_rows_seen,
+)
 from loaders.xlsx_cells import BoolText, show
 from pvkg.errors import Location, RowError, RowProblem, SourceSyntaxError, column_letter
 from pvkg.settings import Settings
@@ -78,6 +87,9 @@ class _Sheet:
     last_header_row: int = 0
     problem: RowError | None = None
     warnings: list[str] = field(default_factory=list)
+    # services seen under the header in the first rows read (a few at most): an example table
+    # on an instructions sheet has one, a portfolio more
+    ids_seen: int = 0
 
     @property
     def score(self) -> int:
@@ -147,7 +159,8 @@ def _open_sheet(book_sheet: object, filename: str) -> _Sheet:
     except RowError as err:
         sheet.problem = err
     else:
-        sheet.last_header_row = cleaned[data_start - 1][0]
+        sheet.last_header_row = above = cleaned[data_start - 1][0]
+        sheet.ids_seen = service_rows_seen(cleaned[data_start:], sheet.layout, above)
     return sheet
 
 
@@ -201,6 +214,8 @@ def _choose(sheets: list[_Sheet], active: str | None, filename: str) -> _Sheet:
     pool = [s for s in tables if not s.hidden] or tables
     best = max(s.score for s in pool)
     top = [s for s in pool if s.score == best]
+    if any(s.ids_seen >= 2 for s in top):  # an example of one row is not the portfolio
+        top = [s for s in top if s.ids_seen >= 2]
     chosen = next((s for s in top if s.title == active), top[0])
     others = [s for s in tables if s is not chosen and s.score >= TABLE_COLUMNS]
     if others:
@@ -222,6 +237,8 @@ def _why_not(other: _Sheet, chosen: _Sheet, active: str | None) -> str:
         return "hidden"
     if other.score < chosen.score:
         return "its header row names fewer template columns"
+    if other.ids_seen < 2 <= chosen.ids_seen:
+        return "one service row: an example"
     return "not the active sheet" if chosen.title == active else "an earlier sheet is read"
 
 

@@ -176,7 +176,9 @@ def test_store_resolver_matches_reference_institutions(memory_store) -> None:
     assert resolve("VARAM") == varam  # skos:altLabel
     assert resolve("Digitālā aģentūra") is None
     loaded = read_portfolio(
-        b"Iestade,x\ninstitution,inst_service_id\nVARAM,V-1\n", "v.csv", resolve_institution=resolve
+        b"Sagatavots,x\ninstitution,inst_service_id\nVARAM,V-1\n",
+        "v.csv",
+        resolve_institution=resolve,
     )
     assert loaded.institution_id == varam
     assert set(loaded.graph.objects(institution_iri(varam), SKOS.prefLabel)) == {

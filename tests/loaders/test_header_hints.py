@@ -8,7 +8,7 @@ from rdflib import URIRef
 
 from loaders import read_portfolio
 from loaders.identity import service_iri
-from pvkg.namespaces import ADMS, PV, concept
+from pvkg.namespaces import ADMS, CV, PV, concept
 
 PROVISION = concept("status", "STATUS-PROVISION")
 
@@ -53,3 +53,18 @@ def test_an_exact_header_beats_a_hinted_one() -> None:
     loaded = read_portfolio(text.encode(), "two.csv")
     assert loaded.graph.value(_service(loaded), ADMS.status) == PROVISION
     assert [w for w in loaded.warnings if "Statuss (iekšējais)" in w]
+
+
+def test_a_cyrillic_x_is_a_type_mark() -> None:
+    """The Cyrillic х looks like X and is the same key on a Latvian-Russian keyboard (audit 4,
+    defect 8: "not understood", and C09 pointed at another cell)."""
+    text = (
+        "Iestāde;Digitālā aģentūra\n"
+        "Iestādes pakalpojuma identifikators;Publiskais pakalpojums – Individuāla labuma "
+        "pakalpojums\n"
+        "DA-1;\u0445\n"
+    )
+    loaded = read_portfolio(text.encode(), "mark.csv")
+    types = set(loaded.graph.objects(_service(loaded), CV.isClassifiedBy))
+    assert concept("service-type", "ST-PUB-IND") in types
+    assert not [w for w in loaded.warnings if "not understood" in w]

@@ -161,3 +161,28 @@ def test_the_header_row_naming_most_template_columns_wins(tmp_path: Path) -> Non
     assert any(
         "'Vecais' (its header row names fewer template columns)" in w for w in loaded.warnings
     )
+
+
+EXAMPLE = [
+    ["Kā aizpildīt: katrs pakalpojums savā rindā, piemēram:"],
+    ["Iestāde", "Piemēra iestāde"],
+    ["inst_service_id", "service_name_lv", "type_public_general_benefit", "status"],
+    ["P-1", "Piemēra pakalpojums", "X", "sniegšana"],
+    [],
+    ["Aizpildiet lapu 'Pakalpojumi'."],
+]
+
+
+def test_an_instructions_sheets_example_is_not_the_portfolio(tmp_path: Path) -> None:
+    """The instructions sheet is first and active and shows a one-row example table; the data
+    sheet has the portfolio (audit 4, defect 3: the example was stored as an institution)."""
+    data = [*TABLE, ["S-2", "Otrais", "X", "sniegšana"]]
+    loaded = read_portfolio_file(_book(tmp_path, {"Instrukcija": EXAMPLE, "Pakalpojumi": data}))
+    assert loaded.institution_name == "Iestāde A"
+    assert set(_services(loaded)) == {"S-1", "S-2"}
+    assert any("'Instrukcija' (one service row: an example)" in w for w in loaded.warnings)
+
+
+def test_a_one_row_portfolio_is_still_read_when_it_is_the_only_table(tmp_path: Path) -> None:
+    loaded = read_portfolio_file(_book(tmp_path, {"Pakalpojumi": TABLE}))
+    assert set(_services(loaded)) == {"S-1"}
