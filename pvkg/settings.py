@@ -130,6 +130,28 @@ def checked_base_url(raw: str, name: str = "PVKG_BASE_URL") -> str:
     return value
 
 
+def _data_dir(name: str, raw: str, marker: str) -> Path:
+    """A directory that replaces one of pvkg's own (ontology, shapes, queries, reference data).
+
+    Why: a mistyped shapes directory gave no rules at all, so every portfolio "conformed" and
+    was stored so; a mistyped ontology directory emptied the store's ontology graph.
+
+    Raises:
+        InputError: not a directory, or it lacks ``marker`` (a file name or a glob).
+    """
+    path = Path(raw.strip())
+    if not raw.strip() or not path.is_dir():
+        raise InputError(
+            f"setting {name}: {raw!r} is not a directory; leave it unset for pvkg's own"
+        )
+    if not any(path.glob(marker)):
+        raise InputError(
+            f"setting {name}: {raw!r} holds no {marker}; it must be a copy of pvkg's own "
+            "directory (leave the setting unset to use that)"
+        )
+    return path
+
+
 def _absolute_iri(name: str, raw: str) -> str:
     return _http_iri(raw, name)
 
@@ -204,14 +226,14 @@ class Settings:
             values["store_path"] = Path(env["PVKG_STORE"])
         if env.get("PVKG_STORE_URL"):
             values["store_url"] = env["PVKG_STORE_URL"]
-        for key, name in [
-            ("PVKG_ONTOLOGY_DIR", "ontology_dir"),
-            ("PVKG_SHAPES_DIR", "shapes_dir"),
-            ("PVKG_QUERIES_DIR", "queries_dir"),
-            ("PVKG_REFERENCE_DIR", "reference_dir"),
+        for key, name, marker in [
+            ("PVKG_ONTOLOGY_DIR", "ontology_dir", "pvkg-core.ttl"),
+            ("PVKG_SHAPES_DIR", "shapes_dir", "policy-shapes.ttl"),
+            ("PVKG_QUERIES_DIR", "queries_dir", "*.rq"),
+            ("PVKG_REFERENCE_DIR", "reference_dir", "*.ttl"),
         ]:
             if key in env:
-                values[name] = Path(env[key])
+                values[name] = _data_dir(key, env[key], marker)
         if "PVKG_QUERY_TIMEOUT" in env:
             values["query_timeout_s"] = _positive_float(
                 "PVKG_QUERY_TIMEOUT", env["PVKG_QUERY_TIMEOUT"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pvkg.errors import InputError
 from pvkg.settings import DATA_DIRS, DATA_ROOT, PROJECT_ROOT, Settings, data_root
 
 
@@ -47,6 +48,36 @@ def test_this_checkout_reads_its_own_folders() -> None:
 
 
 def test_environment_still_overrides_the_located_folders(tmp_path: Path) -> None:
+    (tmp_path / "policy-shapes.ttl").write_text("", encoding="utf-8")
     settings = Settings.from_env({"PVKG_SHAPES_DIR": str(tmp_path)})
     assert settings.shapes_dir == tmp_path
     assert settings.ontology_dir == DATA_ROOT / "ontology"
+
+
+@pytest.mark.parametrize(
+    "variable", ["PVKG_ONTOLOGY_DIR", "PVKG_SHAPES_DIR", "PVKG_QUERIES_DIR", "PVKG_REFERENCE_DIR"]
+)
+def test_a_data_folder_setting_that_holds_no_data_is_refused(tmp_path: Path, variable: str) -> None:
+    """A mistyped shapes folder meant no rules at all: every portfolio "conformed" and was
+    stored so; a mistyped ontology folder emptied the store's ontology graph (audit 5, defect 1)."""
+    for value in (str(tmp_path / "missing"), str(tmp_path), ""):
+        with pytest.raises(InputError, match=f"setting {variable}"):
+            Settings.from_env({variable: value})
+
+
+def test_a_wrong_shapes_folder_stops_validate_with_exit_2(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    demo = PROJECT_ROOT / "service" / "demo" / "izdomata-digitalo-pakalpojumu-agentura.csv"
+    env = {**os.environ, "PVKG_SHAPES_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "validate", str(demo)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2, run.stdout
+    assert "PVKG_SHAPES_DIR" in run.stderr
+    assert "conforms" not in run.stdout
