@@ -12,8 +12,9 @@ from pathlib import Path
 import typer
 
 from pvkg.bootstrap import open_ready_store
+from pvkg.errors import InputError
 from pvkg.settings import DATA_ROOT, PROJECT_ROOT, Settings
-from pvkg.store import Store, shown_url
+from pvkg.store import SelectResult, Store, shown_url
 
 DEMO_DIR = PROJECT_ROOT / "service" / "demo"
 DEMO_SURVEY = DATA_ROOT / "reference" / "demo" / "survey-2026-01-reconstructed.csv"
@@ -24,6 +25,9 @@ def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
     return sorted(directory.glob("*.csv"))
 
 
+DEMO_SUBMITTER = "pvkg serve --demo"
+
+
 def load_demo(store: Store, settings: Settings, directory: Path = DEMO_DIR) -> list[str]:
     """Load the demo portfolios; files already current are left alone (idempotent).
 
@@ -31,18 +35,41 @@ def load_demo(store: Store, settings: Settings, directory: Path = DEMO_DIR) -> l
         One summary line per file.
 
     Raises:
+        InputError: the store holds portfolios the demo did not submit (nothing is loaded).
         StoreError: the store failed.
     """
     from loaders import institution_resolver
     from pvkg.load_command import load_file, summary
 
+    _refuse_real_data(store, settings)
     lines = []
     for path in demo_files(directory):
         resolver = institution_resolver(store)
-        outcome = load_file(store, path, settings, submitter="pvkg serve --demo", resolver=resolver)
+        outcome = load_file(store, path, settings, submitter=DEMO_SUBMITTER, resolver=resolver)
         lines.append(summary(outcome))
     lines.append(load_demo_survey(store))
     return lines
+
+
+def _refuse_real_data(store: Store, settings: Settings) -> None:
+    """Why: the demo makes its invented portfolios current and replaces the survey answers,
+    and ``./pvkg-data`` is the default store of the demo and of production alike."""
+    from pvkg.namespaces import PROV, PV, REGISTRY_GRAPH
+
+    result = store.query(
+        f"""SELECT (COUNT(?version) AS ?n) WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{
+              ?version a <{PV.PortfolioVersion}>
+              FILTER NOT EXISTS {{ ?version <{PROV.wasAttributedTo}> "{DEMO_SUBMITTER}" }} }} }}"""
+    )
+    count = int(result.rows[0][0]) if isinstance(result, SelectResult) else 0
+    if count:
+        where = shown_url(settings.store_url) if settings.store_url else str(settings.store_path)
+        raise InputError(
+            f"--demo adds invented portfolios and replaces the survey answers, but the store "
+            f"{where} holds {count} portfolio version(s) that the demo did not submit; nothing "
+            "was loaded: give the demo a store of its own, for example "
+            "pvkg serve --demo --store ./pvkg-demo"
+        )
 
 
 def load_demo_survey(store: Store, path: Path = DEMO_SURVEY) -> str:

@@ -73,3 +73,35 @@ def test_serve_demo_twice_on_one_store(tmp_path: Path) -> None:
     again = _serve_once(tmp_path / "store")
     assert again[:2] == (15, 1)  # idempotent: the demo files were already current
     assert "already current" in again[2]
+
+
+def test_demo_refuses_a_store_with_real_portfolios(tmp_path: Path) -> None:
+    """The demo makes its invented portfolios current and replaces the survey answers, and
+    ./pvkg-data is the default store of both (audit 5, defect 2)."""
+    from pvkg.load_command import load_files
+    from pvkg.portfolios import list_versions
+    from pvkg.serve_command import DEMO_DIR
+    from pvkg.settings import Settings
+    from pvkg.store import LocalStore
+
+    store_dir = tmp_path / "store"
+    settings = Settings(store_path=store_dir)
+    real = tmp_path / "izdomata-kulturas-parvalde.csv"
+    real.write_bytes((DEMO_DIR / real.name).read_bytes().replace(b"IKP-001", b"IKP-101"))
+    assert load_files(settings, [real], submitter="portfeļa vadītāja") in (0, 1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "serve", "--demo", "--store", str(store_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "--demo adds invented portfolios" in run.stderr
+    assert "pvkg serve --demo --store ./pvkg-demo" in run.stderr
+    store = LocalStore(store_dir)
+    try:
+        assert [v.number for v in list_versions(store, "izdomata-kulturas-parvalde")] == [1]
+    finally:
+        store.close()
