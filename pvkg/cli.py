@@ -265,7 +265,7 @@ def serve(
     store: StoreDirOption = None,
     store_url: StoreUrlOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     admin_token: Annotated[
         str | None, typer.Option(help="Admin bearer token (else $PVKG_ADMIN_TOKEN).")
     ] = None,
@@ -276,8 +276,8 @@ def serve(
         from pvkg.serve_command import serve as run_server
 
         settings = _settings(store, store_url)
-        if admin_token:
-            settings = settings.with_(admin_token=admin_token)
+        if admin_token and admin_token.strip():
+            settings = settings.with_(admin_token=admin_token.strip())
         return run_server(settings, demo=demo, host=host, port=port)
 
     _run(body)

@@ -222,8 +222,8 @@ class Settings:
         env = dict(os.environ if env is None else env)
         base = cls()
         values: dict[str, object] = {}
-        if "PVKG_STORE" in env:
-            values["store_path"] = Path(env["PVKG_STORE"])
+        if env.get("PVKG_STORE", "").strip():  # (empty: the default, not the working folder)
+            values["store_path"] = Path(env["PVKG_STORE"].strip())
         if env.get("PVKG_STORE_URL"):
             values["store_url"] = env["PVKG_STORE_URL"]
         for key, name, marker in [
@@ -251,13 +251,16 @@ class Settings:
             values["query_cache_mib"] = (
                 0 if raw.strip() == "0" else _positive_int("PVKG_QUERY_CACHE_MB", raw)
             )
-        if env.get("PVKG_ADMIN_TOKEN"):
-            values["admin_token"] = env["PVKG_ADMIN_TOKEN"]
+        # (stripped: a secret file's trailing newline made every write fail with 403)
+        if env.get("PVKG_ADMIN_TOKEN", "").strip():
+            values["admin_token"] = env["PVKG_ADMIN_TOKEN"].strip()
         if env.get("PVKG_TOKENS_FILE"):
             values["tokens_file"] = Path(env["PVKG_TOKENS_FILE"])
         if env.get("PVKG_SERVICE_ALLOWLIST"):
             values["service_allowlist"] = tuple(
-                url.strip() for url in env["PVKG_SERVICE_ALLOWLIST"].split(",") if url.strip()
+                _http_iri(url.strip(), "PVKG_SERVICE_ALLOWLIST")
+                for url in env["PVKG_SERVICE_ALLOWLIST"].split(",")
+                if url.strip()
             )
         if env.get("PVKG_BASE_URL"):
             values["base_url"] = checked_base_url(env["PVKG_BASE_URL"])

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from pvkg.errors import QuerySyntaxError, QueryTimeout, StoreError, StoreLocked
+from pvkg.errors import InputError, QuerySyntaxError, QueryTimeout, StoreError, StoreLocked
 from pvkg.namespaces import PREFIXES
 from pvkg.store._base import (
     QueryAnswer,
@@ -41,6 +41,8 @@ from pvkg.store._terms import Triple, graph_node, to_quads, to_rdflib
 def _open(path: Path | None) -> ox.Store:
     if path is None:
         return ox.Store()
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file, not a store directory; give --store a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
@@ -49,8 +51,9 @@ def _open(path: Path | None) -> ox.Store:
         if "lock" in text.lower():
             raise StoreLocked(
                 f"store directory {path} is already open in another process; only one process "
-                "may open an on-disk store: stop it, or, when it is a pvkg server, reach the "
-                "store through it with --store-url http://HOST:PORT/sparql"
+                "may open an on-disk store: stop it, or, when it is a pvkg server, read the "
+                "store through it with --store-url http://HOST:PORT/sparql (queries and exports; "
+                "portfolios are submitted to it with PUT /portfolios/{institution})"
             ) from None
         raise StoreError(f"cannot open store directory {path}: {text}") from None
 
