@@ -269,6 +269,9 @@ def serve(
     admin_token: Annotated[
         str | None, typer.Option(help="Admin bearer token (else $PVKG_ADMIN_TOKEN).")
     ] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log one line per request (method, path, status; no query).")
+    ] = False,
 ) -> None:
     """Serve the SPARQL endpoint, API, dashboard and catalogue over HTTP."""
 
@@ -278,7 +281,7 @@ def serve(
         settings = _settings(store, store_url)
         if admin_token and admin_token.strip():
             settings = settings.with_(admin_token=admin_token.strip())
-        return run_server(settings, demo=demo, host=host, port=port)
+        return run_server(settings, demo=demo, host=host, port=port, access_log=access_log)
 
     _run(body)
 

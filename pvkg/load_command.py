@@ -155,7 +155,11 @@ def load_files(
         resolver = institution_resolver(store)
         # Worker processes read the next files while this one validates and stores.
         reading = read_files(files, settings, encoding=encoding, resolver=resolver)
-        with closing(reading) as read, _progress(files) as items:
+        with (
+            _said_when_interrupted(files, outcomes),
+            closing(reading) as read,
+            _progress(files) as items,
+        ):
             for _, (path, portfolios) in zip(items, read, strict=True):
                 if isinstance(portfolios, InputError):
                     done = [FileOutcome(path, error=portfolios)]
@@ -180,6 +184,25 @@ def load_files(
     if any(o.violations for o in outcomes):
         return EXIT_VIOLATION
     return EXIT_OK
+
+
+@contextmanager
+def _said_when_interrupted(files: list[Path], outcomes: list[FileOutcome]) -> Iterator[None]:
+    """On Ctrl-C, say which files were stored and which may not be (each file is stored
+    atomically: completely, or not at all), then let the interrupt end the command."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        done = {o.path for o in outcomes}
+        left = [f.name for f in files if f not in done]
+        typer.echo(
+            f"interrupted: {len(done)} of {len(files)} file(s) handled (listed above); "
+            f"not finished: {', '.join(left[:5])}{' …' if len(left) > 5 else ''}: each file is "
+            "stored completely or not at all, and the first of them may have been stored just "
+            "before the interrupt: `pvkg query portfolio_versions` shows the current versions",
+            err=True,
+        )
+        raise
 
 
 def _unnamed_clash(

@@ -5,9 +5,12 @@ The app is ``service.create_app(settings, store)``; OpenAPI docs are at ``/docs`
 
 from __future__ import annotations
 
+import copy
 import ipaddress
+import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -88,7 +91,40 @@ def load_demo_survey(store: Store, path: Path = DEMO_SURVEY) -> str:
     return f"{path.name}: {count} survey row(s) loaded (RECONSTRUCTED demo answers)"
 
 
-def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
+class _WithoutQueryString(logging.Filter):
+    """Access lines show the path only: a query string holds whole SPARQL texts, and may hold
+    an access token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def log_config(*, access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging set-up with a time and level on every line, pvkg's own loggers
+    (``pvkg.service``: errors, store outages) on stderr, and access lines without query
+    strings."""
+    import uvicorn.config
+
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    stamp = "%(asctime)s %(levelname)s"
+    config["formatters"]["default"] = {"format": f"{stamp} %(name)s: %(message)s"}
+    config["formatters"]["access"] = {
+        "()": "uvicorn.logging.AccessFormatter",
+        "fmt": f'{stamp} %(client_addr)s "%(request_line)s" %(status_code)s',
+        "use_colors": False,
+    }
+    config["filters"] = {"no_query": {"()": _WithoutQueryString}}
+    config["handlers"]["access"]["filters"] = ["no_query"]
+    config["loggers"]["pvkg"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    if not access_log:
+        config["loggers"]["uvicorn.access"]["level"] = "WARNING"
+    return config
+
+
+def serve(settings: Settings, *, demo: bool, host: str, port: int, access_log: bool = False) -> int:
     """Serve until interrupted; returns the exit code.
 
     Raises:
@@ -136,7 +172,13 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
         # the lean GET /sparql also in front of the app's middleware (see sparql_fast.py)
         served = FastSparqlGet(app, outermost=app)
         uvicorn.run(
-            served, host=host, port=port, log_level="info", access_log=False, **_http_protocol()
+            served,
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=log_config(access_log=access_log),
+            access_log=access_log,
+            **_http_protocol(),
         )
     return 0
 

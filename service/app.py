@@ -13,7 +13,7 @@ from pvkg.settings import Settings
 from pvkg.store import Store
 from service import cors, errors
 from service.auth import load_tokens
-from service.routes import docs, landing, sparql, sparql_fast
+from service.routes import docs, health, landing, sparql, sparql_fast
 from service.routes import store as graph_store
 
 log = logging.getLogger("pvkg.service")
@@ -54,6 +54,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.cors = settings.cors
     errors.register(app)
     app.include_router(landing.router)
+    app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

@@ -139,7 +139,8 @@ def pvkg_error_response(request: Request, exc: Exception) -> JSONResponse:
         # Our fault: the detail (paths, store internals) goes to the log, not to the client.
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
         message = "internal store error; the request changed nothing; details are in the server log"
-    elif isinstance(exc, StoreBadAnswer):  # the store URL is wrong: the operator must see it
+    elif isinstance(exc, StoreBadAnswer | StoreUnavailable):
+        # a wrong store URL or an outage: the operator must see it in the log too
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
     location = exc.location.as_dict() if exc.location else _parser_position(exc)
     headers: dict[str, str] | None = None

@@ -104,3 +104,19 @@ def test_two_files_naming_no_institution_with_one_file_name_are_not_one_portfoli
     assert f"NOT stored: {second}: names no institution, and neither does {first}" in output
     assert [v.number for v in versions(store_dir, "portfolio")] == [1]
     assert "unchanged, already current: portfolio v1" in output  # the same file again is fine
+
+
+def test_an_interrupted_load_says_what_was_and_may_not_be_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C ended `pvkg load` with exit 130 and no word, though a file may have been stored
+    just before (audit 5, defect 3)."""
+    from pvkg.load_command import FileOutcome, _said_when_interrupted
+
+    files = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"]
+    with pytest.raises(KeyboardInterrupt), _said_when_interrupted(files, [FileOutcome(files[0])]):
+        raise KeyboardInterrupt
+    said = capsys.readouterr().err
+    assert "interrupted: 1 of 3 file(s) handled" in said
+    assert "not finished: b.csv, c.csv" in said
+    assert "stored completely or not at all" in said
