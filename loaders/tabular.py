@@ -691,6 +691,15 @@ def _service(
     svc.statuses = [normalise_status(v) for v in split_multi(_cell(cells, layout, "status"))]
     svc.priorities = [normalise_priority(v) for v in split_multi(_cell(cells, layout, "priority"))]
     svc.managers = split_multi(_cell(cells, layout, "service_manager"))
+    for manager in svc.managers:
+        names = [part.strip() for part in manager.split(",")]
+        if len(names) > 1 and all(len(name.split()) >= 2 for name in names):
+            column = column_letter(layout.fields["service_manager"])
+            warnings.append(
+                f"row {number}, column {column}: {manager!r} looks like {len(names)} people "
+                "separated by ','; it is read as one name: separate people with ';' or a line "
+                "break"
+            )
     for index, header in layout.extra.items():
         if index < len(cells) and cells[index]:
             svc.comments.append(Literal(f"{header}: {cells[index]}"))

@@ -68,3 +68,18 @@ def test_a_cyrillic_x_is_a_type_mark() -> None:
     types = set(loaded.graph.objects(_service(loaded), CV.isClassifiedBy))
     assert concept("service-type", "ST-PUB-IND") in types
     assert not [w for w in loaded.warnings if "not understood" in w]
+
+
+def test_two_people_separated_by_a_comma_are_warned_of() -> None:
+    """Only ';' and line breaks separate people (INTERFACES §2); "Jānis Bērziņš, Anna Ozoliņa"
+    was one person without a word (audit 4, defect 12). "Bērziņš, Jānis" is one name."""
+    text = (
+        "Iestāde;Digitālā aģentūra\n"
+        "Iestādes pakalpojuma identifikators;Pakalpojuma vadītājs\n"
+        'DA-1;"Jānis Bērziņš, Anna Ozoliņa"\n'
+        'DA-2;"Bērziņš, Jānis"\n'
+    )
+    loaded = read_portfolio(text.encode(), "people.csv")
+    said = [w for w in loaded.warnings if "separated by ','" in w]
+    assert len(said) == 1
+    assert said[0].startswith("row 3, column B: 'Jānis Bērziņš, Anna Ozoliņa' looks like 2 people")
