@@ -65,14 +65,30 @@ def _refuse_real_data(store: Store, settings: Settings) -> None:
               FILTER NOT EXISTS {{ ?version <{PROV.wasAttributedTo}> "{DEMO_SUBMITTER}" }} }} }}"""
     )
     count = int(result.rows[0][0]) if isinstance(result, SelectResult) else 0
-    if count:
+    found = f"{count} portfolio version(s) that the demo did not submit" if count else ""
+    if not found and not _demo_survey_or_none(store):
+        found = "survey answers that are not the demo's"
+    if found:
         where = shown_url(settings.store_url) if settings.store_url else str(settings.store_path)
         raise InputError(
             f"--demo adds invented portfolios and replaces the survey answers, but the store "
-            f"{where} holds {count} portfolio version(s) that the demo did not submit; nothing "
-            "was loaded: give the demo a store of its own, for example "
-            "pvkg serve --demo --store ./pvkg-demo"
+            f"{where} holds {found}; nothing was loaded: give the demo a store of its own, for "
+            "example pvkg serve --demo --store ./pvkg-demo"
         )
+
+
+def _demo_survey_or_none(store: Store, path: Path = DEMO_SURVEY) -> bool:
+    """Whether the store's survey answers are none, or exactly the demo's (a second start)."""
+    from pvkg.institution_names import institution_names
+    from pvkg.survey import SURVEY_ANSWERS_GRAPH, parse_survey, survey_triples
+
+    stored = set(store.triples(str(SURVEY_ANSWERS_GRAPH)))
+    if not stored:
+        return True
+    if not path.is_file():
+        return False
+    answers = parse_survey(path.read_bytes(), path.name, institutions=institution_names(store))
+    return stored == set(survey_triples(answers))
 
 
 def load_demo_survey(store: Store, path: Path = DEMO_SURVEY) -> str:

@@ -229,8 +229,8 @@ class Settings:
         for key, name, marker in [
             ("PVKG_ONTOLOGY_DIR", "ontology_dir", "pvkg-core.ttl"),
             ("PVKG_SHAPES_DIR", "shapes_dir", "policy-shapes.ttl"),
-            ("PVKG_QUERIES_DIR", "queries_dir", "*.rq"),
-            ("PVKG_REFERENCE_DIR", "reference_dir", "*.ttl"),
+            ("PVKG_QUERIES_DIR", "queries_dir", "services_without_manager.rq"),
+            ("PVKG_REFERENCE_DIR", "reference_dir", "ministries.ttl"),
         ]:
             if key in env:
                 values[name] = _data_dir(key, env[key], marker)

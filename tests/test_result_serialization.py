@@ -123,19 +123,18 @@ def test_the_row_cap_holds_on_pyoxigraph_json() -> None:
         serialize_solutions(variables, store.query(ROWS_QUERY), JSON, 59)
 
 
-def test_pyoxigraph_is_stopped_once_an_answer_passes_the_byte_guard() -> None:
+def test_pyoxigraph_is_stopped_once_an_answer_passes_the_byte_guard(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pvkg.store import _results
+
     store = ox.Store()
     for i in range(3):
         store.add(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal("x" * 3000)))
     query = "SELECT ?o WHERE { ?s <urn:p> ?o }"
-    # two rows allowed, so 8 KiB of text: three rows of 3,000 characters pass it before the count
-    with pytest.raises(PayloadTooLarge, match="larger than"):
+    # a small cap with long values is still a row cap: 3 rows of 3,000 characters pass a cap of 3
+    body = serialize_solutions(["o"], store.query(query), JSON, 3)
+    assert len(json.loads(body)["results"]["bindings"]) == 3
+    monkeypatch.setattr(_results, "GUARD_FLOOR_BYTES", 4096)  # 9 KiB of text passes 8 KiB
+    with pytest.raises(PayloadTooLarge, match="larger than 8 KiB"):
         serialize_solutions(["o"], store.query(query), JSON, 2)
-    assert (
-        len(
-            json.loads(serialize_solutions(["o"], store.query(query), JSON, 3))["results"][
-                "bindings"
-            ]
-        )
-        == 3
-    )

@@ -138,8 +138,11 @@ def serialize_solutions(
 
 
 ROW_BYTES_GUARD = 4096
-"""With a row cap, pyoxigraph's writer is stopped once the answer passes ``max_rows`` times this
-many bytes (rows are counted only when it is done): the worker's memory stays bounded."""
+GUARD_FLOOR_BYTES = 256 * 1024**2
+"""With a row cap, pyoxigraph's writer is stopped once the answer passes ``max_rows`` times
+:data:`ROW_BYTES_GUARD` bytes, and at least :data:`GUARD_FLOOR_BYTES` (rows are counted only
+when it is done): the worker's memory stays bounded, and a small cap with long values is still
+a row cap."""
 
 
 class _Oversize(Exception):
@@ -167,8 +170,9 @@ class _BoundedBody:
 
 def _native_json(solutions: ox.QuerySolutions, max_rows: int | None) -> bytes:
     """A whole SELECT answer in JSON by pyoxigraph's writer, refusing more than ``max_rows``
-    rows, or more than ``max_rows`` × :data:`ROW_BYTES_GUARD` bytes."""
-    body = _BoundedBody(None if max_rows is None else max_rows * ROW_BYTES_GUARD)
+    rows, or more bytes than the guard allows (:data:`GUARD_FLOOR_BYTES`)."""
+    limit = None if max_rows is None else max(GUARD_FLOOR_BYTES, max_rows * ROW_BYTES_GUARD)
+    body = _BoundedBody(limit)
     oversize = False
     try:
         solutions.serialize(body, ox.QueryResultsFormat.JSON)
@@ -178,11 +182,9 @@ def _native_json(solutions: ox.QuerySolutions, max_rows: int | None) -> bytes:
     # traceback would carry this frame (and the answer) to the thread that handles it
     del solutions
     if oversize:
-        limit = (max_rows or 0) * ROW_BYTES_GUARD
-        raise PayloadTooLarge(
-            f"the result is larger than {limit // 1024**2} MiB (max_result_rows × "
-            f"{ROW_BYTES_GUARD // 1024} KiB); add a LIMIT or narrow the query"
-        )
+        size = limit or 0
+        shown = f"{size / 1024**2:.0f} MiB" if size >= 1024**2 else f"{size / 1024:.0f} KiB"
+        raise PayloadTooLarge(f"the result is larger than {shown}; add a LIMIT or narrow the query")
     text = b"".join(body.parts)
     if max_rows is not None and json_row_count(text) > max_rows:
         raise too_large(max_rows)

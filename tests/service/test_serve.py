@@ -105,3 +105,33 @@ def test_demo_refuses_a_store_with_real_portfolios(tmp_path: Path) -> None:
         assert [v.number for v in list_versions(store, "izdomata-kulturas-parvalde")] == [1]
     finally:
         store.close()
+
+
+def test_demo_refuses_a_store_with_real_survey_answers(tmp_path: Path) -> None:
+    """Survey answers of its own and no portfolio: the demo would replace them (re-check)."""
+    from pvkg.bootstrap import open_ready_store
+    from pvkg.serve_command import DEMO_SURVEY
+    from pvkg.settings import Settings
+    from pvkg.store import LocalStore
+    from pvkg.survey import SURVEY_ANSWERS_GRAPH, load_survey
+
+    store_dir = tmp_path / "store"
+    lines = DEMO_SURVEY.read_bytes().splitlines(keepends=True)
+    with open_ready_store(Settings(store_path=store_dir)) as store:
+        load_survey(store, b"".join(lines[:3]), "aptauja.csv")  # two real answers
+        before = store.count(str(SURVEY_ANSWERS_GRAPH))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "serve", "--demo", "--store", str(store_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "survey answers that are not the demo's" in run.stderr
+    store = LocalStore(store_dir)
+    try:
+        assert store.count(str(SURVEY_ANSWERS_GRAPH)) == before > 0
+    finally:
+        store.close()
