@@ -693,7 +693,9 @@ def _service(
     svc.managers = split_multi(_cell(cells, layout, "service_manager"))
     for manager in svc.managers:
         names = [part.strip() for part in manager.split(",")]
-        if len(names) > 1 and all(len(name.split()) >= 2 for name in names):
+        # full names each ("Jānis Bērziņš, Anna Ozoliņa"), not a name and a post
+        # ("Jānis Bērziņš, nodaļas vadītājs") or "Bērziņš, Jānis"
+        if len(names) > 1 and all(_looks_like_full_name(name) for name in names):
             column = column_letter(layout.fields["service_manager"])
             warnings.append(
                 f"row {number}, column {column}: {manager!r} looks like {len(names)} people "
@@ -704,6 +706,11 @@ def _service(
         if index < len(cells) and cells[index]:
             svc.comments.append(Literal(f"{header}: {cells[index]}"))
     return svc
+
+
+def _looks_like_full_name(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 2 and all(word[:1].isupper() for word in words)
 
 
 def _record(

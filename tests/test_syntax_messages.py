@@ -57,6 +57,12 @@ MISTAKES = [
     ("SELECT ?s WHERE { ?s ?p ?o FILTER ?o > 3 . ?s ?q ?r }", ["FILTER (?o > 3)"]),
     ("PREFIX pv <https://pvkg.lv/ontology#>\nASK { ?s a pv:Service }", ["PREFIX pv: <https"]),
     ("PREFIX pv: https://pvkg.lv/ontology#\nASK { ?s a pv:Service }", ["angle brackets"]),
+    # the re-check's (audit 6): hints that were wrong or suggested text that still fails
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER ?o IN (1, 2) }", ["FILTER (?o IN (1, 2))"]),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER ?o = true }", ["FILTER (?o = true)"]),
+    ("SELECT COUNT(?s) AS n WHERE { ?s ?p ?o }", ["(COUNT(?s) AS ?n)"]),
+    ("PREFIX pv: 'https://x/'\nASK { }", ["PREFIX pv: <https://x/>"]),
+    ("SELECT ?s, ?p FROM <urn:g> WHERE { ?s ?p ?o }", ["not commas", "SELECT ?s ?p"]),
 ]
 _DUMP = ("..=", "\\u{", "[_]", "Prefix not found", "expected OPTIONAL", "ENCODE_FOR_URI")
 

@@ -397,7 +397,16 @@ def projection_mistake(toks: list[Token]) -> tuple[str, list[Token], int] | None
     for index, tok in enumerate(toks):
         if tok.kind != "word" or tok.text.upper() != "SELECT":
             continue
-        projection, _ = projection_of(toks, index)
+        # the clause ends at WHERE, FROM (a dataset, or SQL's table) or the group
+        stop = next(
+            (
+                i
+                for i in range(index + 1, len(toks))
+                if toks[i].text == "{" or toks[i].text.upper() in ("WHERE", "FROM")
+            ),
+            len(toks),
+        )
+        projection = toks[index + 1 : stop]
         end = next((t.start for t in toks[index:] if t.text == "{"), toks[-1].end)
         parens = 0
         for position, item in enumerate(projection):
@@ -419,6 +428,10 @@ def projection_mistake(toks: list[Token]) -> tuple[str, list[Token], int] | None
                 if word not in ("DISTINCT", "REDUCED", "AS") and word not in KEYWORDS:
                     return "word", [item], end
     return None
+
+
+# keywords that stand inside an expression ("?o IN (…)", "?o = true", "?s a")
+_IN_EXPRESSIONS = _words("IN NOT TRUE FALSE A")
 
 
 def filter_without_parentheses(toks: list[Token]) -> tuple[Token, list[Token]] | None:
@@ -444,7 +457,7 @@ def filter_without_parentheses(toks: list[Token]) -> tuple[Token, list[Token]] |
         condition = []
         for item in toks[index + 1 :]:
             stops = item.text in ("{", "}", ".") or (
-                item.kind == "word" and item.text.upper() in KEYWORDS and item.text != "a"
+                item.kind == "word" and item.text.upper() in KEYWORDS - _IN_EXPRESSIONS
             )
             if stops and item.depth <= tok.depth:
                 break

@@ -178,7 +178,7 @@ def _habit_hint(sparql: str, toks: list[Token], error_at: int) -> str | None:
             )
         return (
             f"the IRI of PREFIX {name.text} goes in angle brackets: "
-            f"PREFIX {name.text} <{_shown(value.text)}>"
+            f"PREFIX {name.text} <{_shown(value.text.strip(chr(34) + chr(39)))}>"
         )
     projection = shape.projection_mistake(toks)
     if projection is not None and projection[1][0].start <= error_at <= projection[2]:
@@ -191,6 +191,7 @@ def _habit_hint(sparql: str, toks: list[Token], error_at: int) -> str | None:
             named = len(found) > 2 and found[-2].text.upper() == "AS"
             call = sparql[found[0].start : found[-3 if named else -1].end]
             name = found[-1].text if named else "?name"
+            name = name if name.startswith(("?", "$")) else f"?{name}"
             return (
                 "an expression in SELECT goes in parentheses, with AS and a variable: "
                 f"({call} AS {name})"

@@ -78,6 +78,7 @@ def test_two_people_separated_by_a_comma_are_warned_of() -> None:
         "Iestādes pakalpojuma identifikators;Pakalpojuma vadītājs\n"
         'DA-1;"Jānis Bērziņš, Anna Ozoliņa"\n'
         'DA-2;"Bērziņš, Jānis"\n'
+        'DA-3;"Jānis Bērziņš, nodaļas vadītājs"\n'
     )
     loaded = read_portfolio(text.encode(), "people.csv")
     said = [w for w in loaded.warnings if "separated by ','" in w]
