@@ -75,6 +75,20 @@ def test_serve_demo_twice_on_one_store(tmp_path: Path) -> None:
     assert "already current" in again[2]
 
 
+def _demo_refused(store_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``pvkg serve --demo`` on ``store_dir``, which must refuse it (exit 2) before serving."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pvkg.cli", "serve", "--demo", "--store", str(store_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    return run
+
+
 def test_demo_refuses_a_store_with_real_portfolios(tmp_path: Path) -> None:
     """The demo makes its invented portfolios current and replaces the survey answers, and
     ./pvkg-data is the default store of both (audit 5, defect 2)."""
@@ -89,15 +103,7 @@ def test_demo_refuses_a_store_with_real_portfolios(tmp_path: Path) -> None:
     real = tmp_path / "izdomata-kulturas-parvalde.csv"
     real.write_bytes((DEMO_DIR / real.name).read_bytes().replace(b"IKP-001", b"IKP-101"))
     assert load_files(settings, [real], submitter="portfeļa vadītāja") in (0, 1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
-    run = subprocess.run(
-        [sys.executable, "-m", "pvkg.cli", "serve", "--demo", "--store", str(store_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert run.returncode == 2, run.stderr
+    run = _demo_refused(store_dir)
     assert "--demo adds invented portfolios" in run.stderr
     assert "pvkg serve --demo --store ./pvkg-demo" in run.stderr
     store = LocalStore(store_dir)
@@ -120,15 +126,7 @@ def test_demo_refuses_a_store_with_real_survey_answers(tmp_path: Path) -> None:
     with open_ready_store(Settings(store_path=store_dir)) as store:
         load_survey(store, b"".join(lines[:3]), "aptauja.csv")  # two real answers
         before = store.count(str(SURVEY_ANSWERS_GRAPH))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PVKG_")}
-    run = subprocess.run(
-        [sys.executable, "-m", "pvkg.cli", "serve", "--demo", "--store", str(store_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert run.returncode == 2, run.stderr
+    run = _demo_refused(store_dir)
     assert "survey answers that are not the demo's" in run.stderr
     store = LocalStore(store_dir)
     try:
