@@ -94,6 +94,7 @@ __all__ = [
     "export_cpsv",
     "export_cpsv_store",
     "institution_graph",
+    "scratch_graph",
 ]
 
 
@@ -199,17 +200,11 @@ def _filled_descriptions(
     return list(first.values())
 
 
-def _scratch_select(scratch: LocalStore, sparql: str) -> SelectResult:
-    result = scratch.query(PREFIX_DECLARATIONS + sparql)
-    assert isinstance(result, SelectResult)
-    return result
-
-
 def _fill_services(scratch: LocalStore) -> None:
     """Descriptions for the services without one; language and spatial coverage for all."""
     lacking = "?service a cpsv:PublicService FILTER NOT EXISTS { ?service dct:description ?any }"
     needs: dict[Node, dict[Node, list[Literal]]] = {}
-    for service, need, label in _scratch_select(
+    for service, need, label in _select(
         scratch,
         f"""SELECT ?service ?need ?label WHERE {{
               {lacking} ?service pv:satisfiesNeed ?need
@@ -220,7 +215,7 @@ def _fill_services(scratch: LocalStore) -> None:
         if isinstance(label, Literal):
             found.append(label)
     titles: dict[Node, list[Node]] = {}
-    for service, title in _scratch_select(
+    for service, title in _select(
         scratch, f"SELECT ?service ?title WHERE {{ {lacking} ?service dct:title ?title }}"
     ).rows:
         assert service is not None and title is not None
@@ -242,7 +237,7 @@ def _fill_services(scratch: LocalStore) -> None:
 def _fill_portfolios(scratch: LocalStore) -> None:
     """A Latvian description for each portfolio without one, from its publisher's name."""
     publishers: dict[Node, dict[Node, list[Literal]]] = {}
-    for portfolio, publisher, label in _scratch_select(
+    for portfolio, publisher, label in _select(
         scratch,
         """SELECT DISTINCT ?portfolio ?publisher ?label WHERE {
              ?portfolio dct:hasPart ?part FILTER NOT EXISTS { ?portfolio dct:description ?any }
@@ -281,7 +276,7 @@ _CONCEPT_POINTERS = (
 
 def _concepts(store: Store, scratch: LocalStore) -> Graph:
     """Typings and labels of the concepts and code-list IRIs the export points at."""
-    objects = _scratch_select(
+    objects = _select(
         scratch,
         f"""SELECT DISTINCT ?o WHERE {{
               VALUES ?p {{ {_values(_CONCEPT_POINTERS)} }} ?s ?p ?o FILTER isIRI(?o) }}""",
@@ -309,12 +304,20 @@ def export_cpsv(store: Store, institution_id: str | None = None) -> Graph:
         StoreError: the store cannot be read.
     """
     scratch = export_cpsv_store(store, institution_id)
+    try:
+        return scratch_graph(scratch)
+    finally:
+        scratch.close()
+
+
+def scratch_graph(scratch: LocalStore) -> Graph:
+    """The export in a scratch store (:func:`export_cpsv_store`) as an rdflib Graph, with
+    pvkg's prefixes bound."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in scratch.triples(None):
         graph.add(triple)
-    scratch.close()
     return graph
 
 
@@ -344,7 +347,7 @@ def export_cpsv_store(store: Store, institution_id: str | None = None) -> LocalS
             for data in pool.map(lambda v: store.serialize_graph(v, "nt"), chunk):
                 if data:
                     scratch.load_data(data, "nt")
-    institutions = _scratch_select(
+    institutions = _select(
         scratch,
         """SELECT DISTINCT ?institution WHERE {
              { ?s cv:hasCompetentAuthority ?institution } UNION { ?s dct:publisher ?institution }

@@ -23,7 +23,7 @@ from rdflib import Dataset, Graph
 
 from pvkg.bootstrap import open_ready_store
 from pvkg.catalog import PLACEHOLDER_BASE_URL, build_catalog, check_catalog_settings
-from pvkg.cpsv_export import export_cpsv_store
+from pvkg.cpsv_export import export_cpsv_store, scratch_graph
 from pvkg.errors import UnsupportedFormat
 from pvkg.namespaces import PREFIXES
 from pvkg.output import write_output
@@ -148,7 +148,4 @@ def _serialise_scratch(scratch: LocalStore, fmt: str) -> bytes:
     name = fmt.lower()
     if name in _OXIGRAPH_SYNTAXES:
         return scratch.serialize_graph(None, name)
-    graph = Graph()
-    for triple in scratch.triples(None):
-        graph.add(triple)
-    return serialise(graph, name)
+    return serialise(scratch_graph(scratch), name)
