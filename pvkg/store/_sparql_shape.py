@@ -344,13 +344,16 @@ def unnamed_expression(toks: list[Token]) -> tuple[list[Token], str] | None:
 
 
 def projection_of(toks: list[Token], select: int) -> tuple[list[Token], int]:
-    """The SELECT clause's tokens, and the index just after its WHERE group."""
+    """The SELECT clause's tokens (up to WHERE, FROM or the group: what follows FROM is a
+    dataset, or in SQL a table), and the index just after its WHERE group."""
     depth = toks[select].depth
     i = select + 1
     while i < len(toks) and not (toks[i].text == "{" and toks[i].depth == depth):
         i += 1
-    projection = [t for t in toks[select + 1 : i] if t.text.upper() not in ("WHERE", "FROM")]
-    return projection, skip_balanced(toks, i) if i < len(toks) else i
+    clause_end = next(
+        (j for j in range(select + 1, i) if toks[j].text.upper() in ("WHERE", "FROM")), i
+    )
+    return toks[select + 1 : clause_end], skip_balanced(toks, i) if i < len(toks) else i
 
 
 def _group_by(toks: list[Token], start: int, depth: int) -> tuple[set[str], bool]:
@@ -397,16 +400,7 @@ def projection_mistake(toks: list[Token]) -> tuple[str, list[Token], int] | None
     for index, tok in enumerate(toks):
         if tok.kind != "word" or tok.text.upper() != "SELECT":
             continue
-        # the clause ends at WHERE, FROM (a dataset, or SQL's table) or the group
-        stop = next(
-            (
-                i
-                for i in range(index + 1, len(toks))
-                if toks[i].text == "{" or toks[i].text.upper() in ("WHERE", "FROM")
-            ),
-            len(toks),
-        )
-        projection = toks[index + 1 : stop]
+        projection, _ = projection_of(toks, index)
         end = next((t.start for t in toks[index:] if t.text == "{"), toks[-1].end)
         parens = 0
         for position, item in enumerate(projection):
